@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test test-fast eval bench clips samples model clean browser-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Debian's chromium for the browser tests (never `playwright install`).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: browser tests will be skipped"; true; }; }
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+eval: $(STAMP)
+	$(BIN)/python tools/evaluate.py
+
+bench: $(STAMP)
+	$(BIN)/crossgrain bench
+
+samples: $(STAMP)
+	$(BIN)/python tools/make_clips.py samples
+
+model: $(STAMP)
+	$(BIN)/python tools/build_hand_model.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,85 @@
+"""The typed hand observation that everything past the tracker works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+class HandLandmark(IntEnum):
+    """MediaPipe's 21 hand landmarks, by name, so no magic numbers leak out."""
+
+    WRIST = 0
+    THUMB_CMC = 1
+    THUMB_MCP = 2
+    THUMB_IP = 3
+    THUMB_TIP = 4
+    INDEX_MCP = 5
+    INDEX_PIP = 6
+    INDEX_DIP = 7
+    INDEX_TIP = 8
+    MIDDLE_MCP = 9
+    MIDDLE_PIP = 10
+    MIDDLE_DIP = 11
+    MIDDLE_TIP = 12
+    RING_MCP = 13
+    RING_PIP = 14
+    RING_DIP = 15
+    RING_TIP = 16
+    PINKY_MCP = 17
+    PINKY_PIP = 18
+    PINKY_DIP = 19
+    PINKY_TIP = 20
+
+
+# Landmark pairs drawn as the hand's skeleton.
+HAND_CONNECTIONS: tuple[tuple[int, int], ...] = (
+    (0, 1), (1, 2), (2, 3), (3, 4),
+    (0, 5), (5, 6), (6, 7), (7, 8),
+    (5, 9), (9, 10), (10, 11), (11, 12),
+    (9, 13), (13, 14), (14, 15), (15, 16),
+    (13, 17), (0, 17), (17, 18), (18, 19), (19, 20),
+)
+
+# The thumb's joints that move together with its tip during a stroke.
+THUMB_CHAIN = (HandLandmark.THUMB_MCP, HandLandmark.THUMB_IP, HandLandmark.THUMB_TIP)
+
+
+@dataclass(frozen=True)
+class HandObservation:
+    """One hand seen in one frame.
+
+    Attributes:
+        xy: (21, 2) float32 landmark positions in image pixels (x right, y down).
+        handedness: "Left" or "Right" as MediaPipe reports it (mirrored view).
+        score: handedness confidence in [0, 1].
+        t: the frame's own timestamp in seconds.
+    """
+
+    xy: np.ndarray
+    handedness: str
+    score: float
+    t: float
+
+    def __post_init__(self) -> None:
+        if self.xy.shape != (21, 2):
+            raise ValueError(f"xy must have shape (21, 2), got {self.xy.shape}")
+
+    @classmethod
+    def from_normalized(
+        cls, points: np.ndarray, width: int, height: int, handedness: str, score: float, t: float
+    ) -> "HandObservation":
+        """Build from MediaPipe's normalised (x, y) in [0, 1] of a width x height image."""
+        xy = np.asarray(points, dtype=np.float32)[:, :2] * np.array([width, height], np.float32)
+        return cls(xy=xy, handedness=handedness, score=float(score), t=float(t))
+
+    @property
+    def thumb_tip(self) -> np.ndarray:
+        return self.xy[HandLandmark.THUMB_TIP]
+
+    @property
+    def palm_width_px(self) -> float:
+        """Index-MCP to pinky-MCP distance: the unit of size (design.md)."""
+        return float(np.linalg.norm(self.xy[HandLandmark.INDEX_MCP] - self.xy[HandLandmark.PINKY_MCP]))

@@ -1,0 +1,283 @@
+"""StrokeAnalyzer: per frame, what the thumb is doing against the foot's axis.
+
+Pure numpy, causal, bounded history. Call ``update(obs, t)`` once a frame,
+with ``obs=None`` when no hand was found, and read the returned MotionState.
+
+How strokes are told from holds (design.md, "skin on skin"): landmark jitter
+is white, strokes are smooth. Over a short trailing window the thumb tip's
+variance along its principal direction is split into noise (estimated from
+second differences, where smooth motion hardly shows) and signal. The thumb
+is *moving* when the signal is both large in palm widths and well above the
+noise. Hysteresis on those thresholds, a minimum time before a new state is
+believed, and an exit from stroking that waits out the dwell at a stroke's
+ends (scaled by the measured stroke period) keep labels from flickering.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .cycles import cycle_stats
+from .geometry import CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis
+from .landmarks import HandLandmark, HandObservation
+
+STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
+HOLD = "hold"
+NO_HAND = "no_hand"
+LABELS = (*STROKE_LABELS, HOLD, NO_HAND)
+
+
+@dataclass(frozen=True)
+class MotionParams:
+    """Tuning of the analyzer. Lengths are in palm widths, times in seconds."""
+
+    motion_window_s: float = 0.5  # is the thumb moving? (short: quick to react)
+    direction_window_s: float = 1.0  # which way does it stroke? (long enough for a half stroke)
+    rate_window_s: float = 3.0  # live stroke rate and amplitude
+    move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
+    move_off_std_palm: float = 0.012  # ... and below which it stops
+    move_snr: float = 2.0  # signal variance over noise variance needed to call it motion
+    confirm_s: float = 0.12  # a new state must last this long before it is shown
+    dwell_fraction: float = 0.35  # stillness shorter than this share of a stroke period is a dwell
+    dwell_min_s: float = 0.2
+    dwell_max_s: float = 0.6
+    angle_hysteresis_deg: float = 4.0  # margin around the 30/60 deg class borders
+    gap_reset_s: float = 0.5  # a hand missing longer than this starts a fresh history
+    palm_smoothing_s: float = 1.0  # time constant of the palm-width average
+
+
+@dataclass(frozen=True)
+class MotionState:
+    """The analyzer's verdict for one frame.
+
+    thumb_xy is in pixels; lengths ending in _palm are in palm widths; angles are
+    screen angles (stroke_angle_deg) or acute angles to the foot axis.
+    """
+
+    t: float
+    label: str
+    thumb_xy: tuple[float, float] | None = None
+    palm_px: float | None = None
+    stroke_angle_deg: float | None = None
+    angle_to_grain_deg: float | None = None
+    rate_per_min: float | None = None
+    amplitude_palm: float | None = None
+    motion_std_palm: float = 0.0
+    noise_std_palm: float = 0.0
+    hold_s: float = 0.0
+    hold_drift_palm: float | None = None
+
+    @property
+    def is_stroke(self) -> bool:
+        return self.label in STROKE_LABELS
+
+
+@dataclass
+class _History:
+    """Bounded trailing history of thumb positions (pixels) and their times."""
+
+    max_age_s: float
+    t: deque = field(default_factory=deque)
+    tip: deque = field(default_factory=deque)
+
+    def push(self, t: float, tip: np.ndarray) -> None:
+        self.t.append(t)
+        self.tip.append(tip)
+        while self.t and t - self.t[0] > self.max_age_s:
+            self.t.popleft()
+            self.tip.popleft()
+
+    def clear(self) -> None:
+        self.t.clear()
+        self.tip.clear()
+
+    def window(self, seconds: float) -> tuple[np.ndarray, np.ndarray]:
+        """Times and tip positions of the last ``seconds``."""
+        if not self.t:
+            return np.empty(0), np.empty((0, 2))
+        newest = self.t[-1]
+        n = 0
+        for ti in reversed(self.t):
+            if newest - ti > seconds + 1e-9:
+                break
+            n += 1
+        start = len(self.t) - n
+        times = np.fromiter((self.t[k] for k in range(start, len(self.t))), float, n)
+        tips = np.array([self.tip[k] for k in range(start, len(self.tip))], dtype=float)
+        return times, tips
+
+
+class StrokeAnalyzer:
+    """Causal stroke / hold classifier; one instance per stream.
+
+    >>> analyzer = StrokeAnalyzer(foot_axis_deg=90)
+    >>> state = analyzer.update(observation_or_none, t)
+    """
+
+    def __init__(self, foot_axis_deg: float, params: MotionParams = MotionParams()):
+        self.foot_axis_deg = float(foot_axis_deg) % 180.0
+        self.params = params
+        self._history = _History(max_age_s=max(params.rate_window_s, params.direction_window_s) + 0.1)
+        self._palm_px: float | None = None
+        self._last_seen_t: float | None = None
+        self._moving = False  # raw, thresholded with hysteresis
+        self._shown = HOLD  # the label last shown while a hand is present
+        self._candidate: str | None = None
+        self._candidate_since = 0.0
+        self._still_since: float | None = None
+        self._period_s: float | None = None
+        self._hold_start_t: float | None = None
+        self._hold_anchor: np.ndarray | None = None
+        self._last_t: float | None = None
+
+    def set_foot_axis(self, foot_axis_deg: float) -> None:
+        """Change the foot axis mid-stream (the user turned the foot or the slider)."""
+        self.foot_axis_deg = float(foot_axis_deg) % 180.0
+
+    def update(self, obs: HandObservation | None, t: float) -> MotionState:
+        """Advance by one frame taken at time ``t`` seconds; ``obs`` None when no hand."""
+        if obs is None:
+            return self.update_thumb(t, None, None)
+        return self.update_thumb(t, obs.xy[HandLandmark.THUMB_TIP], obs.palm_width_px)
+
+    def update_thumb(self, t: float, thumb_xy, palm_px: float | None) -> MotionState:
+        """Same as ``update`` from just the thumb tip (pixels) and the palm width (pixels)."""
+        p = self.params
+        if self._last_t is not None and t < self._last_t:
+            t = self._last_t  # time never runs backwards inside the analyzer
+        self._last_t = t
+        if thumb_xy is None:
+            if self._last_seen_t is not None and t - self._last_seen_t > p.gap_reset_s:
+                self._reset()
+            return MotionState(t=t, label=NO_HAND)
+        if self._last_seen_t is not None and t - self._last_seen_t > p.gap_reset_s:
+            self._reset()
+        self._last_seen_t = t
+
+        palm = float(palm_px or 0.0)
+        if palm > 0:
+            if self._palm_px is None:
+                self._palm_px = palm
+            else:
+                dt = max(t - self._history.t[-1], 0.0) if self._history.t else 0.0
+                alpha = 1.0 - math.exp(-dt / p.palm_smoothing_s)
+                self._palm_px += alpha * (palm - self._palm_px)
+        palm_px = self._palm_px or 1.0
+        tip = np.asarray(thumb_xy, dtype=float)
+        self._history.push(t, tip)
+
+        signal_std, noise_std = self._motion_measure(palm_px)
+        if self._moving:
+            self._moving = signal_std > p.move_off_std_palm and signal_std**2 > 0.5 * p.move_snr * noise_std**2
+        else:
+            self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
+
+        stroke_angle = grain = rate = amplitude = None
+        if self._moving:
+            self._still_since = None
+            stroke_angle, rate, amplitude = self._stroke_figures(palm_px)
+            if rate:
+                self._period_s = 60.0 / rate
+            grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
+            raw = self._direction_with_hysteresis(grain)
+        else:
+            if self._still_since is None:
+                self._still_since = t
+            raw = HOLD
+            if self._shown in STROKE_LABELS and t - self._still_since < self._dwell_allowance():
+                raw = self._shown  # a pause at the end of a stroke, not a hold yet
+                stroke_angle, rate, amplitude = self._stroke_figures(palm_px)
+                grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
+
+        label = self._confirm(raw, t)
+        hold_s, drift = self._hold_timing(label, t, palm_px)
+        if label not in STROKE_LABELS:
+            stroke_angle = grain = rate = amplitude = None
+        return MotionState(
+            t=t, label=label, thumb_xy=(float(tip[0]), float(tip[1])), palm_px=palm_px,
+            stroke_angle_deg=stroke_angle, angle_to_grain_deg=grain, rate_per_min=rate,
+            amplitude_palm=amplitude, motion_std_palm=signal_std, noise_std_palm=noise_std,
+            hold_s=hold_s, hold_drift_palm=drift,
+        )
+
+    # -- pieces -----------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._history.clear()
+        self._moving = False
+        self._shown = HOLD
+        self._candidate = None
+        self._still_since = None
+        self._period_s = None
+        self._hold_start_t = None
+        self._hold_anchor = None
+
+    def _motion_measure(self, palm_px: float) -> tuple[float, float]:
+        """(signal std, noise std) of the tip along its principal direction, palm widths."""
+        times, tips = self._history.window(self.params.motion_window_s)
+        if len(tips) < 4:
+            return 0.0, 0.0
+        pts = tips / palm_px
+        _, major, _ = principal_axis(pts)
+        second_diff = pts[2:] - 2.0 * pts[1:-1] + pts[:-2]
+        noise_var = float(np.mean(np.sum(second_diff**2, axis=1))) / 12.0
+        signal_var = max(major - noise_var, 0.0)
+        return math.sqrt(signal_var), math.sqrt(noise_var)
+
+    def _stroke_figures(self, palm_px: float) -> tuple[float, float | None, float | None]:
+        """Screen angle of the stroke line, live rate (per min) and amplitude (palm)."""
+        p = self.params
+        _, tips = self._history.window(p.direction_window_s)
+        direction, _, _ = principal_axis(tips)
+        angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
+        times, tips_long = self._history.window(p.rate_window_s)
+        if self._still_since is not None or len(tips_long) < 6:
+            return angle, None, None
+        x = (tips_long - tips_long.mean(axis=0)) @ direction / palm_px
+        stats = cycle_stats(times, x)
+        return angle, stats.rate_per_min, stats.amplitude
+
+    def _direction_with_hysteresis(self, grain: float) -> str:
+        label = direction_label(grain)
+        margin = self.params.angle_hysteresis_deg
+        current = self._shown
+        if current == "cross_grain" and grain >= CROSS_GRAIN_MIN_DEG - margin:
+            return current
+        if current == "lengthwise" and grain <= LENGTHWISE_MAX_DEG + margin:
+            return current
+        if current == "oblique" and LENGTHWISE_MAX_DEG - margin < grain < CROSS_GRAIN_MIN_DEG + margin:
+            return current
+        return label
+
+    def _dwell_allowance(self) -> float:
+        p = self.params
+        if self._period_s is None:
+            return p.dwell_min_s
+        return min(max(p.dwell_fraction * self._period_s, p.dwell_min_s), p.dwell_max_s)
+
+    def _confirm(self, raw: str, t: float) -> str:
+        """Show a new label only once it has lasted ``confirm_s``."""
+        if raw == self._shown:
+            self._candidate = None
+            return raw
+        if raw != self._candidate:
+            self._candidate, self._candidate_since = raw, t
+        if t - self._candidate_since >= self.params.confirm_s:
+            self._shown, self._candidate = raw, None
+        return self._shown
+
+    def _hold_timing(self, label: str, t: float, palm_px: float) -> tuple[float, float | None]:
+        if label != HOLD:
+            self._hold_start_t = None
+            self._hold_anchor = None
+            return 0.0, None
+        _, recent = self._history.window(0.25)
+        here = recent.mean(axis=0)
+        if self._hold_start_t is None:
+            self._hold_start_t, self._hold_anchor = t, here
+        drift = float(np.linalg.norm(here - self._hold_anchor)) / palm_px
+        return t - self._hold_start_t, drift

@@ -1,0 +1,225 @@
+"""Annotators: draw a verdict on a frame. No analysis happens here.
+
+``annotate(rgb, view)`` draws one OverlayView; LivePainter builds views from
+live FrameResults (keeping the thumb's trail), and render_report_video draws
+a finished report over its video.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .coach import DEFAULT_TECHNIQUE, Technique, quality, technique
+from .landmarks import HAND_CONNECTIONS, HandLandmark
+from .motion import MotionState
+
+# RGB colours
+GOOD = (46, 204, 64)
+WARN = (255, 176, 0)
+BAD = (230, 45, 45)
+IDLE = (150, 150, 150)
+WHITE = (255, 255, 255)
+AXIS = (80, 200, 255)
+QUALITY_COLOURS = {"good": GOOD, "warn": WARN, "bad": BAD, "idle": IDLE}
+LABEL_TEXT = {"cross_grain": "CROSS-GRAIN", "lengthwise": "LENGTHWISE", "oblique": "OBLIQUE",
+              "hold": "HOLD", "no_hand": "NO HAND"}
+TRAIL_S = 1.5
+HOLD_TARGET_S = 90.0
+
+
+@dataclass(frozen=True)
+class OverlayView:
+    """Everything one frame's overlay shows. Positions in pixels, angles in screen degrees."""
+
+    label: str
+    quality: str
+    foot_axis_deg: float
+    landmarks: np.ndarray | None = None
+    trail: tuple[tuple[float, float], ...] = ()
+    stroke_angle_deg: float | None = None
+    rate_per_min: float | None = None
+    hold_s: float = 0.0
+    hold_target_s: float = HOLD_TARGET_S
+    palm_px: float | None = None
+
+
+def _scale(img: np.ndarray) -> float:
+    return max(min(img.shape[0], img.shape[1]) / 480.0, 0.5)
+
+
+def _unit(angle_deg: float) -> np.ndarray:
+    a = math.radians(angle_deg)
+    return np.array([math.cos(a), -math.sin(a)])  # image y points down
+
+
+def draw_foot_axis(img: np.ndarray, foot_axis_deg: float) -> None:
+    h, w = img.shape[:2]
+    s = _scale(img)
+    centre = np.array([w / 2, h / 2])
+    u = _unit(foot_axis_deg) * (min(h, w) * 0.45)
+    a, b = centre - u, centre + u
+    n = 14
+    for k in range(n):  # dashed
+        if k % 2 == 0:
+            p = a + (b - a) * k / n
+            q = a + (b - a) * (k + 1) / n
+            cv2.line(img, tuple(int(v) for v in p), tuple(int(v) for v in q), AXIS, max(1, int(2 * s)), cv2.LINE_AA)
+    cv2.putText(img, "grain", tuple(int(v) for v in b + np.array([4, 0])), cv2.FONT_HERSHEY_SIMPLEX,
+                0.45 * s, AXIS, max(1, int(s)), cv2.LINE_AA)
+
+
+def draw_skeleton(img: np.ndarray, xy: np.ndarray, colour=WHITE) -> None:
+    s = _scale(img)
+    pts = [tuple(int(round(v)) for v in p) for p in xy]
+    for a, b in HAND_CONNECTIONS:
+        cv2.line(img, pts[a], pts[b], colour, max(1, int(1.5 * s)), cv2.LINE_AA)
+    for k, p in enumerate(pts):
+        r = int(4 * s) if k == HandLandmark.THUMB_TIP else max(1, int(2 * s))
+        cv2.circle(img, p, r, (255, 60, 160) if k == HandLandmark.THUMB_TIP else colour, -1, cv2.LINE_AA)
+
+
+def draw_trail(img: np.ndarray, trail, colour) -> None:
+    s = _scale(img)
+    n = len(trail)
+    for k in range(1, n):
+        fade = k / n
+        c = tuple(int(v * fade + 40 * (1 - fade)) for v in colour)
+        p = tuple(int(round(v)) for v in trail[k - 1])
+        q = tuple(int(round(v)) for v in trail[k])
+        cv2.line(img, p, q, c, max(1, int(3 * s * fade)), cv2.LINE_AA)
+
+
+def draw_stroke_arrow(img: np.ndarray, at, angle_deg: float, length: float, colour) -> None:
+    s = _scale(img)
+    u = _unit(angle_deg) * length / 2
+    c = np.asarray(at, float)
+    p, q = tuple(int(v) for v in c - u), tuple(int(v) for v in c + u)
+    cv2.arrowedLine(img, p, q, colour, max(2, int(3 * s)), cv2.LINE_AA, tipLength=0.25)
+    cv2.arrowedLine(img, q, p, colour, max(2, int(3 * s)), cv2.LINE_AA, tipLength=0.25)
+
+
+def draw_badge(img: np.ndarray, text: str, colour, line2: str | None = None) -> None:
+    s = _scale(img)
+    font, size, thick = cv2.FONT_HERSHEY_SIMPLEX, 0.7 * s, max(1, int(2 * s))
+    (tw, th), _ = cv2.getTextSize(text, font, size, thick)
+    pad = int(8 * s)
+    x0, y0 = int(10 * s), int(10 * s)
+    height = th + 2 * pad + (int(22 * s) if line2 else 0)
+    width = max(tw, cv2.getTextSize(line2, font, 0.55 * s, 1)[0][0] if line2 else 0) + 2 * pad
+    cv2.rectangle(img, (x0, y0), (x0 + width, y0 + height), colour, -1)
+    cv2.putText(img, text, (x0 + pad, y0 + pad + th), font, size, WHITE, thick, cv2.LINE_AA)
+    if line2:
+        cv2.putText(img, line2, (x0 + pad, y0 + pad + th + int(22 * s)), font, 0.55 * s, WHITE,
+                    max(1, int(1.5 * s)), cv2.LINE_AA)
+
+
+def draw_hold_ring(img: np.ndarray, hold_s: float, target_s: float, colour) -> None:
+    h, w = img.shape[:2]
+    s = _scale(img)
+    r = int(34 * s)
+    centre = (w - r - int(14 * s), r + int(14 * s))
+    cv2.circle(img, centre, r, (60, 60, 60), max(2, int(6 * s)), cv2.LINE_AA)
+    frac = min(hold_s / target_s, 1.0)
+    if frac > 0:
+        cv2.ellipse(img, centre, (r, r), -90, 0, 360 * frac, colour, max(2, int(6 * s)), cv2.LINE_AA)
+    text = f"{hold_s:.0f}s"
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s, max(1, int(2 * s)))
+    cv2.putText(img, text, (centre[0] - tw // 2, centre[1] + th // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s,
+                WHITE, max(1, int(2 * s)), cv2.LINE_AA)
+
+
+def annotate(rgb: np.ndarray, view: OverlayView) -> np.ndarray:
+    """Return a copy of ``rgb`` with the view drawn on it."""
+    img = rgb.copy()
+    colour = QUALITY_COLOURS.get(view.quality, IDLE)
+    draw_foot_axis(img, view.foot_axis_deg)
+    if view.landmarks is not None:
+        draw_skeleton(img, view.landmarks)
+    if len(view.trail) > 1:
+        draw_trail(img, view.trail, colour)
+    if view.stroke_angle_deg is not None and view.trail:
+        length = 1.2 * (view.palm_px or min(img.shape[:2]) / 6)
+        draw_stroke_arrow(img, view.trail[-1], view.stroke_angle_deg, length, colour)
+    rate = f"{view.rate_per_min:.0f} strokes/min" if view.rate_per_min else None
+    draw_badge(img, LABEL_TEXT.get(view.label, view.label.upper()), colour, rate)
+    if view.label == "hold":
+        draw_hold_ring(img, view.hold_s, view.hold_target_s, colour)
+    return img
+
+
+class LivePainter:
+    """Builds overlay views from live FrameResults, keeping the thumb's fading trail."""
+
+    def __init__(self, foot_axis_deg: float, technique_name: str = DEFAULT_TECHNIQUE):
+        self.foot_axis_deg = foot_axis_deg
+        self.technique: Technique = technique(technique_name)
+        self._trail: deque = deque()
+
+    def view(self, result) -> OverlayView:
+        state: MotionState = result.state
+        if state.thumb_xy is not None:
+            self._trail.append((result.t, state.thumb_xy))
+        while self._trail and result.t - self._trail[0][0] > TRAIL_S:
+            self._trail.popleft()
+        obs = result.observation
+        return OverlayView(
+            label=state.label, quality=quality(state, self.technique), foot_axis_deg=self.foot_axis_deg,
+            landmarks=None if obs is None else obs.xy, trail=tuple(p for _, p in self._trail),
+            stroke_angle_deg=state.stroke_angle_deg, rate_per_min=state.rate_per_min,
+            hold_s=state.hold_s, hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S,
+            palm_px=state.palm_px,
+        )
+
+    def paint(self, rgb: np.ndarray, result) -> np.ndarray:
+        return annotate(rgb, self.view(result))
+
+
+def render_report_video(source: str | Path, report, landmarks_of, out_path: str | Path,
+                        technique_name: str = DEFAULT_TECHNIQUE, max_side: int | None = None) -> None:
+    """Draw a finished report's labels and segment figures over its video (second decode)."""
+    from .video import VideoWriter, iter_frames
+
+    tech = technique(technique_name)
+    segments = report.segments
+    seg_k = 0
+    trail: deque = deque()
+    with VideoWriter(out_path, fps=report.fps or 30.0) as writer:
+        for frame in iter_frames(source, max_side=max_side):
+            if frame.i >= len(report.frames):
+                break
+            rec = report.frames[frame.i]
+            while seg_k + 1 < len(segments) and rec.t >= segments[seg_k + 1].start_s:
+                seg_k += 1
+            seg = segments[seg_k] if segments else None
+            if rec.thumb_xy is not None:
+                trail.append((rec.t, rec.thumb_xy))
+            while trail and rec.t - trail[0][0] > TRAIL_S:
+                trail.popleft()
+            state = MotionState(t=rec.t, label=rec.label, thumb_xy=rec.thumb_xy)
+            stroke_angle = None
+            if rec.angle_to_grain_deg is not None and rec.label in ("cross_grain", "lengthwise", "oblique"):
+                stroke_angle = _stroke_angle_near(trail)
+            view = OverlayView(
+                label=rec.label, quality=quality(state, tech), foot_axis_deg=report.foot_axis_deg,
+                landmarks=landmarks_of(frame.i), trail=tuple(p for _, p in trail),
+                stroke_angle_deg=stroke_angle,
+                rate_per_min=seg.rate_per_min if seg is not None and seg.label == rec.label else None,
+                hold_s=(rec.t - seg.start_s) if seg is not None and rec.label == "hold" else 0.0,
+                hold_target_s=tech.target_hold_s or HOLD_TARGET_S, palm_px=rec.palm_px,
+            )
+            writer.write(annotate(frame.rgb, view), frame.t)
+
+
+def _stroke_angle_near(trail) -> float | None:
+    from .geometry import principal_axis
+
+    if len(trail) < 4:
+        return None
+    direction, _, _ = principal_axis(np.array([p for _, p in trail], float))
+    return math.degrees(math.atan2(-direction[1], direction[0])) % 180.0

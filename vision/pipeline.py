@@ -1,0 +1,200 @@
+"""Session: the one path from frames to verdicts, shared by the webcam, uploads and the CLI.
+
+``Session.process(rgb, t)`` tracks the hand, advances the causal analyzer and
+keeps a compact record of every frame. ``analyze_video`` drives a Session over
+a file and returns the Report; offline it relabels the frames looking ahead.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .landmarks import HandObservation
+from .motion import MotionParams, MotionState, StrokeAnalyzer
+from .report import FrameRecord, Report
+from .segments import build_segments, summarize
+from .tracking import HandTracker, TrackerOptions
+from .video import iter_frames, prefetch, probe
+
+ProgressFn = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """What one frame produced: its index and time, the hand (or None) and the verdict."""
+
+    i: int
+    t: float
+    observation: HandObservation | None
+    state: MotionState
+
+
+class Session:
+    """One stream's tracker, analyzer and record. Not shared between streams.
+
+    ``process`` may run in a worker thread while another thread reads
+    ``latest`` or ``report``: both are guarded by a lock.
+    """
+
+    def __init__(self, foot_axis_deg: float, tracker: HandTracker | None = None,
+                 params: MotionParams = MotionParams(), tracker_options: TrackerOptions = TrackerOptions(),
+                 keep_landmarks: bool = False):
+        self.foot_axis_deg = float(foot_axis_deg) % 180.0
+        self.params = params
+        self._tracker = tracker
+        self._tracker_options = tracker_options
+        self._owns_tracker = tracker is None
+        self._analyzer = StrokeAnalyzer(self.foot_axis_deg, params)
+        self._records: list[FrameRecord] = []
+        self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
+        self._latest: FrameResult | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def tracker(self) -> HandTracker:
+        if self._tracker is None:
+            self._tracker = HandTracker(options=self._tracker_options)
+        return self._tracker
+
+    def set_foot_axis(self, foot_axis_deg: float) -> None:
+        with self._lock:
+            self.foot_axis_deg = float(foot_axis_deg) % 180.0
+            self._analyzer.set_foot_axis(self.foot_axis_deg)
+
+    def process(self, rgb: np.ndarray, t: float) -> FrameResult:
+        """Track and analyse one RGB frame taken at ``t`` seconds."""
+        obs = self.tracker.process(rgb, t)
+        return self.add_observation(obs, t)
+
+    def add_observation(self, obs: HandObservation | None, t: float) -> FrameResult:
+        """Advance with an already tracked observation (or None: no hand)."""
+        with self._lock:
+            state = self._analyzer.update(obs, t)
+            i = len(self._records)
+            self._records.append(FrameRecord(
+                i=i, t=t, label=state.label, angle_to_grain_deg=state.angle_to_grain_deg,
+                thumb_xy=state.thumb_xy, palm_px=state.palm_px if obs is not None else None))
+            if self._landmarks is not None:
+                self._landmarks.append(None if obs is None else obs.xy.copy())
+            result = FrameResult(i=i, t=t, observation=obs, state=state)
+            self._latest = result
+            return result
+
+    @property
+    def latest(self) -> FrameResult | None:
+        with self._lock:
+            return self._latest
+
+    @property
+    def frame_count(self) -> int:
+        with self._lock:
+            return len(self._records)
+
+    def landmarks(self, i: int) -> np.ndarray | None:
+        return None if self._landmarks is None else self._landmarks[i]
+
+    def report(self, source: str = "live", fps: float | None = None, causal: bool = True) -> Report:
+        """The report of everything processed so far (offline relabelling when not causal)."""
+        with self._lock:
+            records = list(self._records)
+            foot_axis = self.foot_axis_deg
+        if not causal:
+            records = offline_relabel(records, foot_axis, self.params)
+        return build_report(records, source=source, foot_axis_deg=foot_axis, fps=fps)
+
+    def close(self) -> None:
+        if self._owns_tracker and self._tracker is not None:
+            self._tracker.close()
+            self._tracker = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def build_report(records: list[FrameRecord], source: str, foot_axis_deg: float, fps: float | None) -> Report:
+    segments, holds = build_segments(records, foot_axis_deg)
+    duration = segments[-1].end_s if segments else 0.0
+    if fps is None:
+        fps = (len(records) - 1) / records[-1].t if len(records) > 1 and records[-1].t > 0 else 0.0
+    return Report(source=source, fps=fps, duration_s=duration, foot_axis_deg=foot_axis_deg,
+                  frames=records, segments=segments, holds=holds,
+                  summary=summarize(records, segments, holds))
+
+
+def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: MotionParams) -> list[FrameRecord]:
+    """Labels that may look ahead: the causal analyzer run forwards and backwards.
+
+    Each pass is late in its own direction of time, so where the two disagree
+    (around a change) the first half of the disagreement keeps the forward
+    label and the second half takes the backward one: the change lands
+    between the two late guesses.
+    """
+    if not records:
+        return records
+    end = records[-1].t
+    backward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
+    backward: list[MotionState] = [None] * len(records)  # type: ignore[list-item]
+    for k in range(len(records) - 1, -1, -1):
+        r = records[k]
+        backward[k] = backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px)
+    out: list[FrameRecord] = []
+    k = 0
+    n = len(records)
+    while k < n:
+        if records[k].label == backward[k].label:
+            out.append(records[k])
+            k += 1
+            continue
+        j = k
+        while j < n and records[j].label != backward[j].label:
+            j += 1
+        middle_t = (records[k].t + records[j - 1].t) / 2.0
+        for m in range(k, j):
+            if records[m].t <= middle_t:
+                out.append(records[m])
+            else:
+                b = backward[m]
+                out.append(replace(records[m], label=b.label, angle_to_grain_deg=b.angle_to_grain_deg))
+        k = j
+    return out
+
+
+def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
+                  progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
+                  params: MotionParams = MotionParams(), max_side: int | None = 1280) -> Report:
+    """Analyse a video file. Raises video.VideoError for a file that cannot be read."""
+    path = Path(path)
+    info = probe(path)
+    total = info.frame_count
+    annotate_live = annotated_path is not None and causal
+    keep = annotated_path is not None and not causal
+    writer = painter = None
+    if annotate_live:
+        from .overlay import LivePainter
+        from .video import VideoWriter
+        writer = VideoWriter(annotated_path, fps=info.fps)
+        painter = LivePainter(foot_axis_deg)
+    try:
+        with Session(foot_axis_deg, params=params, keep_landmarks=keep) as session:
+            for frame in prefetch(iter_frames(path, max_side=max_side)):
+                result = session.process(frame.rgb, frame.t)
+                if writer is not None:
+                    writer.write(painter.paint(frame.rgb, result), frame.t)
+                if progress is not None:
+                    progress(frame.i + 1, total)
+            report = session.report(source=path.name, fps=info.fps, causal=causal)
+            if keep:
+                from .overlay import render_report_video
+                render_report_video(path, report, session.landmarks, annotated_path, max_side=max_side)
+    finally:
+        if writer is not None:
+            writer.close()
+    return report

@@ -1,0 +1,130 @@
+"""From per-frame verdicts to segments, holds and a summary (the report's figures).
+
+Works on the frames after the fact, the same way for causal and offline
+labels, so a live session's report and an uploaded video's agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from .cycles import cycle_stats
+from .geometry import angle_to_grain_deg, principal_axis
+from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS
+from .report import FrameRecord, Hold, Segment
+
+SHORT_GAP_S = 0.3  # a hand lost this briefly does not split a segment
+HOLD_ENDS_S = 0.5  # drift compares the thumb's place over a hold's first and last half second
+
+
+def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
+    """(label, first index, last index + 1) of each run of equal labels."""
+    runs: list[tuple[str, int, int]] = []
+    for k, f in enumerate(frames):
+        if runs and runs[-1][0] == f.label:
+            runs[-1] = (f.label, runs[-1][1], k + 1)
+        else:
+            runs.append((f.label, k, k + 1))
+    return runs
+
+
+def _merge_short_gaps(runs, frames):
+    """Fold brief no_hand runs between two runs of one label into that label."""
+    merged: list[tuple[str, int, int]] = []
+    k = 0
+    while k < len(runs):
+        label, a, b = runs[k]
+        if (label == NO_HAND and merged and k + 1 < len(runs) and runs[k + 1][0] == merged[-1][0]
+                and frames[runs[k + 1][1]].t - frames[a].t <= SHORT_GAP_S):
+            prev_label, pa, _ = merged.pop()
+            merged.append((prev_label, pa, runs[k + 1][2]))
+            k += 2
+            continue
+        if merged and merged[-1][0] == label:
+            merged[-1] = (label, merged[-1][1], b)
+        else:
+            merged.append((label, a, b))
+        k += 1
+    return merged
+
+
+def _frame_step(frames: list[FrameRecord]) -> float:
+    if len(frames) < 2:
+        return 1 / 30
+    return float(np.median(np.diff([f.t for f in frames]))) or 1 / 30
+
+
+def _tips(frames: list[FrameRecord]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Times, tip positions (pixels) and median palm width of frames with a hand."""
+    seen = [f for f in frames if f.thumb_xy is not None]
+    if not seen:
+        return np.empty(0), np.empty((0, 2)), 1.0
+    palm = float(np.median([f.palm_px for f in seen if f.palm_px])) if any(f.palm_px for f in seen) else 1.0
+    return np.array([f.t for f in seen]), np.array([f.thumb_xy for f in seen], dtype=float), palm
+
+
+def stroke_figures(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[float | None, float | None, float | None]:
+    """(rate per minute, amplitude in palm widths, angle to grain) of a run of stroke frames."""
+    times, tips, palm = _tips(frames)
+    if len(tips) < 4:
+        return None, None, None
+    direction, _, _ = principal_axis(tips)
+    angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
+    x = (tips - tips.mean(axis=0)) @ direction / palm
+    stats = cycle_stats(times, x)
+    return stats.rate_per_min, stats.amplitude, angle_to_grain_deg(angle, foot_axis_deg)
+
+
+def hold_drift(frames: list[FrameRecord]) -> float:
+    times, tips, palm = _tips(frames)
+    if len(tips) == 0:
+        return 0.0
+    first = tips[times <= times[0] + HOLD_ENDS_S].mean(axis=0)
+    last = tips[times >= times[-1] - HOLD_ENDS_S].mean(axis=0)
+    return float(np.linalg.norm(last - first)) / palm
+
+
+def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[list[Segment], list[Hold]]:
+    """Segments tile the timeline; each ends where the next begins (the last, one frame on)."""
+    if not frames:
+        return [], []
+    step = _frame_step(frames)
+    runs = _merge_short_gaps(_runs(frames), frames)
+    segments: list[Segment] = []
+    holds: list[Hold] = []
+    for k, (label, a, b) in enumerate(runs):
+        start = frames[a].t
+        end = frames[runs[k + 1][1]].t if k + 1 < len(runs) else frames[b - 1].t + step
+        run = frames[a:b]
+        if label in STROKE_LABELS:
+            rate, amplitude, grain = stroke_figures(run, foot_axis_deg)
+            segments.append(Segment(label, start, end, rate, amplitude, grain))
+        else:
+            segments.append(Segment(label, start, end))
+        if label == HOLD:
+            holds.append(Hold(start, end, end - start, hold_drift(run)))
+    return segments, holds
+
+
+def summarize(frames: list[FrameRecord], segments: list[Segment], holds: list[Hold]) -> dict:
+    """Time by label, the share of stroking done across the grain, hand coverage, holds."""
+    time_by_label = Counter({label: 0.0 for label in LABELS})
+    for s in segments:
+        time_by_label[s.label] += s.duration_s
+    stroking = sum(time_by_label[label] for label in STROKE_LABELS)
+    with_hand = sum(1 for f in frames if f.label != NO_HAND)
+    summary = {
+        "frames": len(frames),
+        "hand_found_fraction": round(with_hand / len(frames), 4) if frames else 0.0,
+        "time_by_label_s": {k: round(v, 2) for k, v in time_by_label.items()},
+        "stroking_s": round(stroking, 2),
+        "cross_grain_share": round(time_by_label["cross_grain"] / stroking, 4) if stroking else None,
+        "holds": len(holds),
+        "longest_hold_s": round(max((h.duration_s for h in holds), default=0.0), 2),
+    }
+    if frames and with_hand == 0:
+        summary["note"] = "no hand was found in this video"
+    return summary

@@ -1,0 +1,97 @@
+"""The MediaPipe adapter: RGB frames in, HandObservation (or None) out.
+
+Nothing MediaPipe-shaped leaves this module. One tracker per stream: VIDEO
+mode keeps tracking state between frames and refuses timestamps that do not
+increase, so the tracker feeds MediaPipe its own strictly increasing
+millisecond count while the observation keeps the frame's true time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .landmarks import HandObservation
+from .model import hand_model_path
+
+os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: errors only
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@dataclass(frozen=True)
+class TrackerOptions:
+    """Thresholds passed to MediaPipe's HandLandmarker (its defaults are 0.5)."""
+
+    max_hands: int = 1
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+class HandTracker:
+    """One MediaPipe HandLandmarker in VIDEO mode; use as a context manager.
+
+    >>> with HandTracker() as tracker:
+    ...     obs = tracker.process(rgb, t=0.033)
+    """
+
+    def __init__(self, model_path: str | Path | None = None, options: TrackerOptions = TrackerOptions()):
+        from mediapipe.tasks.python import BaseOptions, vision  # heavy import, kept local
+
+        self._mp_image = _mp_image_factory()
+        self._landmarker = vision.HandLandmarker.create_from_options(
+            vision.HandLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(hand_model_path(model_path))),
+                running_mode=vision.RunningMode.VIDEO,
+                num_hands=options.max_hands,
+                min_hand_detection_confidence=options.min_detection_confidence,
+                min_hand_presence_confidence=options.min_presence_confidence,
+                min_tracking_confidence=options.min_tracking_confidence,
+            )
+        )
+        self._last_timestamp_ms = -1
+        self._closed = False
+
+    def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
+        """Track the hand in one RGB uint8 (H, W, 3) frame taken at time ``t`` seconds.
+
+        Returns the most confident hand, or None when no hand is found.
+        """
+        if self._closed:
+            raise RuntimeError("HandTracker is closed")
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
+        # Strictly increasing for MediaPipe, whatever the container's pts did.
+        timestamp_ms = max(int(round(t * 1000.0)), self._last_timestamp_ms + 1)
+        self._last_timestamp_ms = timestamp_ms
+        result = self._landmarker.detect_for_video(self._mp_image(np.ascontiguousarray(rgb)), timestamp_ms)
+        if not result.hand_landmarks:
+            return None
+        best = max(range(len(result.hand_landmarks)), key=lambda k: result.handedness[k][0].score)
+        points = np.array([(p.x, p.y) for p in result.hand_landmarks[best]], dtype=np.float32)
+        category = result.handedness[best][0]
+        height, width = rgb.shape[:2]
+        return HandObservation.from_normalized(points, width, height, category.category_name, category.score, t)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._landmarker.close()
+
+    def __enter__(self) -> "HandTracker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _mp_image_factory():
+    import mediapipe as mp
+
+    def make(rgb: np.ndarray):
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+
+    return make

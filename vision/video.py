@@ -1,0 +1,266 @@
+"""Video files in and out, through PyAV.
+
+Frames are streamed one at a time (memory does not grow with length), each
+with its own timestamp from the container's pts, turned upright by the
+stream's rotation metadata (phone videos). The writer makes H.264 MP4 that
+browsers play.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import av
+import numpy as np
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".y4m", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv", ".ogv")
+
+
+class VideoError(ValueError):
+    """A file that cannot be read as a video; the message is meant for a person."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about its first video stream (upright sizes)."""
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    duration_s: float | None
+    frame_count: int | None
+    rotation_deg: int
+    codec: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded, upright frame: index, time in seconds from the start, RGB pixels."""
+
+    i: int
+    t: float
+    rgb: np.ndarray
+
+
+def _open(path: Path):
+    if not path.exists():
+        raise VideoError(f"{path}: no such file")
+    if path.is_dir():
+        raise VideoError(f"{path}: is a folder, not a video")
+    if path.stat().st_size == 0:
+        raise VideoError(f"{path}: the file is empty (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise VideoError(f"{path}: not a video file ffmpeg can read ({_reason(exc)})") from None
+    if not container.streams.video:
+        container.close()
+        kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+        raise VideoError(f"{path}: contains no video stream (found: {', '.join(kinds)})")
+    return container
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc).split(":")[0] or type(exc).__name__
+
+
+def _rotation_of(stream) -> int:
+    """Display rotation (degrees counter-clockwise, multiple of 90) from stream side data."""
+    try:
+        matrix = stream.side_data.get("DISPLAYMATRIX") if hasattr(stream, "side_data") else None
+    except Exception:  # noqa: BLE001 - metadata is best effort
+        matrix = None
+    return int(matrix) if isinstance(matrix, (int, float)) else 0
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Read the container's header: sizes, nominal fps, duration. Raises VideoError."""
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        ctx = stream.codec_context
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        duration = None
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / 1_000_000
+        width, height = ctx.width, ctx.height
+        if not width or not height:
+            raise VideoError(f"{path}: the video stream has no picture size (damaged header?)")
+        return VideoInfo(path=path, width=width, height=height, fps=fps, duration_s=duration,
+                         frame_count=stream.frames or None, rotation_deg=0, codec=ctx.name)
+    finally:
+        container.close()
+
+
+def upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
+    """Apply a display rotation (degrees counter-clockwise) so the picture stands as shown."""
+    quarter_turns = int(round(rotation_deg / 90.0)) % 4
+    return np.ascontiguousarray(np.rot90(rgb, k=quarter_turns)) if quarter_turns else rgb
+
+
+def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame]:
+    """Decode every frame of the first video stream, upright, with its own timestamp.
+
+    Timestamps are the frame's pts minus the first frame's, in seconds. A
+    missing pts is filled in from the nominal frame rate, and a pts that goes
+    backwards is held at the previous one (durations never run negative).
+    ``max_side`` downsizes large frames (aspect kept) before they reach the model.
+    Raises VideoError for unreadable input and when no frame can be decoded.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        nominal_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
+        start = None
+        last_t = -math.inf
+        i = 0
+        try:
+            for frame in container.decode(stream):
+                if frame.time is None:
+                    t = 0.0 if i == 0 else last_t + nominal_dt
+                else:
+                    if start is None:
+                        start = frame.time
+                    t = frame.time - start
+                t = max(t, last_t) if i else max(t, 0.0)
+                last_t = t
+                rgb = frame.to_ndarray(format="rgb24")
+                rgb = upright(rgb, frame.rotation)
+                if max_side and max(rgb.shape[:2]) > max_side:
+                    rgb = _downsize(rgb, max_side)
+                yield Frame(i=i, t=round(t, 6), rgb=rgb)
+                i += 1
+        except av.error.FFmpegError as exc:
+            if i == 0:
+                raise VideoError(f"{path}: the video is damaged, no frame could be decoded ({_reason(exc)})") from None
+            # A damaged tail: keep what was decoded, stop cleanly.
+            return
+        if i == 0:
+            raise VideoError(f"{path}: the video has no frames")
+    finally:
+        container.close()
+
+
+def _downsize(rgb: np.ndarray, max_side: int) -> np.ndarray:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    scale = max_side / max(h, w)
+    return cv2.resize(rgb, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
+class VideoWriter:
+    """H.264 MP4 (yuv420p, faststart) from RGB frames with their own timestamps.
+
+    >>> with VideoWriter("out.mp4", fps=30) as out:
+    ...     out.write(rgb, t)
+    """
+
+    TIME_BASE = Fraction(1, 1000)
+
+    def __init__(self, path: str | Path, fps: float = 30.0, crf: int = 23, preset: str = "veryfast"):
+        self.path = Path(path)
+        self.fps = fps
+        self._crf = crf
+        self._preset = preset
+        self._container = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
+        self._stream = None
+        self._last_pts = -1
+
+    def _open_stream(self, width: int, height: int) -> None:
+        rate = Fraction(self.fps).limit_denominator(1001) if self.fps > 0 else Fraction(30)
+        stream = self._container.add_stream("libx264", rate=rate)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.time_base = self.TIME_BASE
+        stream.codec_context.time_base = self.TIME_BASE
+        stream.options = {"crf": str(self._crf), "preset": self._preset}
+        self._stream = stream
+
+    def write(self, rgb: np.ndarray, t: float) -> None:
+        h, w = rgb.shape[:2]
+        even = rgb[: h - h % 2, : w - w % 2]  # yuv420p needs even sizes
+        if self._stream is None:
+            self._open_stream(even.shape[1], even.shape[0])
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(even), format="rgb24")
+        pts = max(int(round(t / float(self.TIME_BASE))), self._last_pts + 1)
+        frame.pts, frame.time_base = pts, self.TIME_BASE
+        self._last_pts = pts
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        if self._container is None:
+            return
+        if self._stream is not None:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+        self._container.close()
+        self._container = None
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
+    """Decode ahead in a background thread, so decoding overlaps hand tracking.
+
+    Errors raised by the decoder reach the consumer at the point they occurred;
+    closing the consumer stops the thread.
+    """
+    import queue
+    import threading
+
+    done = object()
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in frames:
+                if not put(item):
+                    break
+            else:
+                put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+        finally:
+            close = getattr(frames, "close", None)
+            if close:
+                close()
+
+    worker = threading.Thread(target=produce, name="crossgrain-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=2.0)

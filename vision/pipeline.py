@@ -169,7 +169,8 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
 
 def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
-                  params: MotionParams = MotionParams(), max_side: int | None = 1280) -> Report:
+                  params: MotionParams = MotionParams(), max_side: int | None = 1280,
+                  technique_name: str = "cross_friction") -> Report:
     """Analyse a video file. Raises video.VideoError for a file that cannot be read."""
     path = Path(path)
     info = probe(path)
@@ -181,7 +182,7 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
         from .overlay import LivePainter
         from .video import VideoWriter
         writer = VideoWriter(annotated_path, fps=info.fps)
-        painter = LivePainter(foot_axis_deg)
+        painter = LivePainter(foot_axis_deg, technique_name)
     try:
         with Session(foot_axis_deg, params=params, keep_landmarks=keep) as session:
             for frame in prefetch(iter_frames(path, max_side=max_side)):
@@ -193,7 +194,7 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
             report = session.report(source=path.name, fps=info.fps, causal=causal)
             if keep:
                 from .overlay import render_report_video
-                render_report_video(path, report, session.landmarks, annotated_path, max_side=max_side)
+                render_report_video(path, report, session.landmarks, annotated_path, technique_name, max_side=max_side)
     finally:
         if writer is not None:
             writer.close()

@@ -8,7 +8,9 @@ millisecond count while the observation keeps the frame's true time.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +44,15 @@ class HandTracker:
         from mediapipe.tasks.python import BaseOptions, vision  # heavy import, kept local
 
         self._mp_image = _mp_image_factory()
-        self._landmarker = vision.HandLandmarker.create_from_options(
+        self._quiet = True  # the first inferences with a hand also print native warnings
+        with quiet_native_stderr():
+            self._landmarker = self._create(vision, BaseOptions, model_path, options)
+        self._last_timestamp_ms = -1
+        self._closed = False
+
+    @staticmethod
+    def _create(vision, BaseOptions, model_path, options):
+        return vision.HandLandmarker.create_from_options(
             vision.HandLandmarkerOptions(
                 base_options=BaseOptions(model_asset_path=str(hand_model_path(model_path))),
                 running_mode=vision.RunningMode.VIDEO,
@@ -52,8 +62,6 @@ class HandTracker:
                 min_tracking_confidence=options.min_tracking_confidence,
             )
         )
-        self._last_timestamp_ms = -1
-        self._closed = False
 
     def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
         """Track the hand in one RGB uint8 (H, W, 3) frame taken at time ``t`` seconds.
@@ -67,7 +75,13 @@ class HandTracker:
         # Strictly increasing for MediaPipe, whatever the container's pts did.
         timestamp_ms = max(int(round(t * 1000.0)), self._last_timestamp_ms + 1)
         self._last_timestamp_ms = timestamp_ms
-        result = self._landmarker.detect_for_video(self._mp_image(np.ascontiguousarray(rgb)), timestamp_ms)
+        image = self._mp_image(np.ascontiguousarray(rgb))
+        if self._quiet:
+            with quiet_native_stderr():
+                result = self._landmarker.detect_for_video(image, timestamp_ms)
+            self._quiet = not result.hand_landmarks
+        else:
+            result = self._landmarker.detect_for_video(image, timestamp_ms)
         if not result.hand_landmarks:
             return None
         best = max(range(len(result.hand_landmarks)), key=lambda k: result.handedness[k][0].score)
@@ -79,13 +93,40 @@ class HandTracker:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._landmarker.close()
+            with quiet_native_stderr():
+                self._landmarker.close()
 
     def __enter__(self) -> "HandTracker":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence MediaPipe's native start-up chatter (it writes to fd 2, not sys.stderr).
+
+    Set CROSSGRAIN_DEBUG=1 to see it.
+    """
+    if os.environ.get("CROSSGRAIN_DEBUG"):
+        yield
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _mp_image_factory():

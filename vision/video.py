@@ -57,7 +57,7 @@ def _open(path: Path):
     try:
         container = av.open(str(path), mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise VideoError(f"{path}: not a video file ffmpeg can read ({_reason(exc)})") from None
+        raise VideoError(f"{path}: cannot be read as a video: not a video, or damaged ({_reason(exc)})") from None
     if not container.streams.video:
         container.close()
         kinds = sorted({s.type for s in container.streams}) or ["no streams"]

@@ -1,0 +1,238 @@
+"""The `crossgrain` command: analyse videos, and benchmark the engine.
+
+    crossgrain analyze VIDEO [VIDEO|FOLDER ...] --foot-axis DEG [--causal]
+                       [--json OUT] [--csv OUT] [--annotated OUT] [--technique NAME]
+    crossgrain bench [VIDEO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .video import VIDEO_SUFFIXES
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+def foot_axis(text: str) -> float:
+    """Parse --foot-axis: degrees, any finite number in [-360, 360], taken modulo 180."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"foot axis must be a number of degrees, got {text!r}") from None
+    if not math.isfinite(value) or abs(value) > 360:
+        raise argparse.ArgumentTypeError(f"foot axis must be between -360 and 360 degrees, got {text}")
+    return value % 180.0
+
+
+def expand_inputs(items: list[str]) -> list[Path]:
+    """Files as given; folders become their video files (sorted). Missing paths are errors."""
+    paths: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in VIDEO_SUFFIXES)
+            if not found:
+                raise CliError(f"{p}: folder holds no video files ({', '.join(VIDEO_SUFFIXES[:5])}, ...)")
+            paths.extend(found)
+        elif not p.exists():
+            raise CliError(f"{p}: no such file")
+        else:
+            paths.append(p)
+    return paths
+
+
+def output_path(option: str | None, video: Path, many: bool, suffix: str) -> Path | None:
+    """Where one video's output goes: the path itself, or for several videos, a file in that folder."""
+    if option is None:
+        return None
+    out = Path(option)
+    if many:
+        out.mkdir(parents=True, exist_ok=True)
+        return out / f"{video.stem}{suffix}"
+    if out.is_dir():
+        return out / f"{video.stem}{suffix}"
+    return out
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if total:
+            pct = min(int(100 * done / total), 100)
+            if pct == self._last:
+                return
+            self._last = pct
+            bar = "#" * (pct // 4)
+            self.stream.write(f"\r{self.label} [{bar:<25}] {pct:3d}%")
+        elif done % 30 == 0:
+            self.stream.write(f"\r{self.label} {done} frames")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
+            self.stream.flush()
+
+
+def format_summary(report, causal: bool) -> str:
+    s = report.summary
+    lines = [
+        f"{report.source}: {report.duration_s:.1f} s, {s['frames']} frames at {report.fps:.1f} fps, "
+        f"foot axis {report.foot_axis_deg:.0f} deg, {'causal (live)' if causal else 'offline'} labels",
+        f"  hand found in {100 * s['hand_found_fraction']:.0f}% of frames",
+    ]
+    if s.get("note"):
+        lines.append(f"  {s['note']}: every frame is labelled no_hand")
+        return "\n".join(lines)
+    shown = [seg for seg in report.segments if seg.duration_s >= 0.3]
+    lines.append(f"  segments ({len(report.segments)}; shown: those of 0.3 s or more):")
+    for seg in shown[:40]:
+        figures = ""
+        if seg.rate_per_min is not None or seg.amplitude_palm is not None:
+            rate = f"{seg.rate_per_min:5.0f}/min" if seg.rate_per_min else "    -/min"
+            amp = f"{seg.amplitude_palm:.2f} palm" if seg.amplitude_palm is not None else "- palm"
+            grain = f"{seg.angle_to_grain_deg:.0f} deg to grain" if seg.angle_to_grain_deg is not None else ""
+            figures = f"  {rate}  amplitude {amp}  {grain}"
+        lines.append(f"    {seg.start_s:6.1f}-{seg.end_s:6.1f} s  {seg.label:<12} {seg.duration_s:5.1f} s{figures}")
+    if len(shown) > 40:
+        lines.append(f"    ... {len(shown) - 40} more")
+    if report.holds:
+        longest = max(report.holds, key=lambda h: h.duration_s)
+        lines.append(f"  holds: {len(report.holds)}, longest {longest.duration_s:.1f} s "
+                     f"(from {longest.start_s:.1f} s, drift {longest.drift_palm:.2f} palm)")
+    else:
+        lines.append("  holds: none")
+    t = s["time_by_label_s"]
+    share = s.get("cross_grain_share")
+    lines.append("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items() if v > 0)
+                 + (f"; {100 * share:.0f}% of stroking across the grain" if share is not None else ""))
+    return "\n".join(lines)
+
+
+def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str | None, csv_out: str | None,
+                 annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
+    """Worker: analyse one video; returns (summary text, error message or None)."""
+    from .pipeline import analyze_video
+    from .video import VideoError
+
+    path = Path(video)
+    bar = ProgressBar(path.name) if show_progress else None
+    try:
+        report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
+                               annotated_path=annotated_out, technique_name=technique_name)
+    except VideoError as exc:
+        return "", str(exc)
+    except OSError as exc:
+        return "", f"{path}: {exc.strerror or exc}"
+    finally:
+        if bar:
+            bar.finish()
+    if json_out:
+        report.write_json(json_out)
+    if csv_out:
+        report.write_csv(csv_out)
+    return format_summary(report, causal), None
+
+
+def cmd_analyze(args) -> int:
+    from .coach import TECHNIQUES
+
+    if args.technique not in TECHNIQUES:
+        raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")
+    videos = expand_inputs(args.videos)
+    many = len(videos) > 1
+    jobs = [
+        (str(v), args.foot_axis, args.causal,
+         str(p) if (p := output_path(args.json, v, many, ".json")) else None,
+         str(p) if (p := output_path(args.csv, v, many, ".csv")) else None,
+         str(p) if (p := output_path(args.annotated, v, many, ".annotated.mp4")) else None,
+         args.technique)
+        for v in videos
+    ]
+    failures = 0
+    if not many:
+        text, error = _analyze_one(*jobs[0], show_progress=True)
+        results = [(videos[0], text, error)]
+    else:
+        workers = min(len(jobs), args.workers or os.cpu_count() or 1)
+        results = []
+        bar = ProgressBar(f"{len(jobs)} videos")
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_analyze_one, *job, show_progress=False): Path(job[0]) for job in jobs}
+            for k, fut in enumerate(as_completed(futures), 1):
+                text, error = fut.result()
+                results.append((futures[fut], text, error))
+                bar(k, len(jobs))
+        bar.finish()
+        order = {v: k for k, v in enumerate(videos)}
+        results.sort(key=lambda r: order[r[0]])
+    for video, text, error in results:
+        if error:
+            failures += 1
+            print(f"crossgrain: error: {error}", file=sys.stderr)
+        else:
+            print(text)
+    return EXIT_USAGE if failures else 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    return run_bench(args.video, frames=args.frames)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crossgrain", description="Technique feedback for foot self-massage.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyze", help="analyse one or more videos (or folders of videos)")
+    a.add_argument("videos", nargs="+", metavar="VIDEO", help="video files or folders")
+    a.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
+                   help="the heel-to-toes line as a screen angle: 90 = foot points up the screen, 0 = left-right")
+    a.add_argument("--causal", action="store_true", help="label with past frames only, exactly as the live view")
+    a.add_argument("--json", metavar="OUT", help="write the report as JSON (a folder when several videos)")
+    a.add_argument("--csv", metavar="OUT", help="write per-frame labels as CSV (a folder when several videos)")
+    a.add_argument("--annotated", metavar="OUT", help="write the video with the overlay drawn (H.264 MP4)")
+    a.add_argument("--technique", default="cross_friction", help="technique to coach (default: cross_friction)")
+    a.add_argument("--workers", type=int, default=None, help="worker processes for several videos (default: cores)")
+    a.set_defaults(func=cmd_analyze)
+    b = sub.add_parser("bench", help="time MediaPipe alone vs the whole analysis, and peak memory")
+    b.add_argument("video", nargs="?", default=None, help="a video (default: a bundled sample)")
+    b.add_argument("--frames", type=int, default=300, help="frames held in memory for the MediaPipe-alone timing")
+    b.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"crossgrain: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crossgrain: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

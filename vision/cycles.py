@@ -36,41 +36,64 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
     n = len(x)
     if n < 4:
         return CycleStats(None, None, 0)
-    dt = float(np.median(np.diff(t))) if n > 1 else 1 / 30
+    dt = float(np.median(np.diff(t)))
     dt = dt if dt > 0 else 1 / 30
-    # Light smoothing: about 60 ms, never more than a quarter of a fast stroke.
-    xs = smooth(x, round(0.06 / dt))
-    centre = float(np.median(xs))
-    lo, hi = np.percentile(xs, [10, 90])
-    half_range = (hi - lo) / 2.0
-    hysteresis = max(0.3 * half_range, 2.0 * noise_std)
+    # Pass 1: crossings of the mid-line, on lightly smoothed samples (~60 ms).
+    crossings, centre, half_range = _crossings(smooth(x, round(0.06 / dt)), noise_std)
     if half_range <= 0:
         return CycleStats(None, 0.0, 0)
-    side = 0
-    crossings: list[int] = []  # sample index where each new side is reached
-    for k in range(n):
-        v = xs[k] - centre
-        if v > hysteresis and side != 1:
-            if side != 0:
-                crossings.append(k)
-            side = 1
-        elif v < -hysteresis and side != -1:
-            if side != 0:
-                crossings.append(k)
-            side = -1
-    amplitude = None
-    if len(crossings) >= 2:
-        # The peak reached on each side between consecutive crossings.
-        peaks = [float(np.max((xs[a:b] - centre) * np.sign(xs[a] - centre)))
-                 for a, b in zip(crossings[:-1], crossings[1:])]
-        swings = [(p + q) / 2.0 for p, q in zip(peaks[:-1], peaks[1:])]
-        amplitude = float(np.median(swings)) if swings else peaks[0]
-    else:
-        amplitude = float(half_range)
     rate = None
     if len(crossings) >= 3:
         span = t[crossings[-1]] - t[crossings[0]]
         if span > 0:
-            half_period = span / (len(crossings) - 1)
-            rate = 60.0 / (2.0 * half_period)
+            rate = 60.0 * (len(crossings) - 1) / (2.0 * span)
+    if len(crossings) < 2:
+        return CycleStats(rate, float(half_range), len(crossings))
+    # Pass 2: peaks on a smoothing matched to the stroke period (a twelfth of
+    # it), corrected for the smoothing's own loss, and refined between samples.
+    period_samples = (60.0 / rate) / dt if rate else 12.0
+    width = max(1, int(round(period_samples / 12.0)) | 1)
+    xs = smooth(x, width) - centre
+    gain = _boxcar_gain(width, period_samples)
+    peaks = [_peak(xs[a:b] * np.sign(xs[a] if xs[a] != 0 else 1.0)) / gain
+             for a, b in zip(crossings[:-1], crossings[1:])]
+    swings = [(p + q) / 2.0 for p, q in zip(peaks[:-1], peaks[1:])]
+    amplitude = float(np.median(swings)) if swings else float(peaks[0])
     return CycleStats(rate, amplitude, len(crossings))
+
+
+def _crossings(xs: np.ndarray, noise_std: float) -> tuple[list[int], float, float]:
+    """Indices where the signal reaches the other side of its median, with hysteresis."""
+    centre = float(np.median(xs))
+    lo, hi = np.percentile(xs, [10, 90])
+    half_range = (hi - lo) / 2.0
+    hysteresis = max(0.3 * half_range, 2.0 * noise_std)
+    side = 0
+    crossings: list[int] = []
+    for k, v in enumerate(xs - centre):
+        new_side = 1 if v > hysteresis else -1 if v < -hysteresis else side
+        if new_side != side:
+            if side != 0:
+                crossings.append(k)
+            side = new_side
+    return crossings, centre, float(half_range)
+
+
+def _boxcar_gain(width: int, period_samples: float) -> float:
+    """Amplitude kept by a centred moving average of ``width`` samples on a sine."""
+    if width <= 1 or period_samples <= 0:
+        return 1.0
+    w = np.pi / period_samples
+    return float(abs(np.sin(width * w) / (width * np.sin(w)))) or 1.0
+
+
+def _peak(segment: np.ndarray) -> float:
+    """Maximum of a sampled hump, refined by a parabola through its top three samples."""
+    k = int(np.argmax(segment))
+    top = float(segment[k])
+    if 0 < k < len(segment) - 1:
+        a, b, c = segment[k - 1], segment[k], segment[k + 1]
+        denom = a - 2 * b + c
+        if denom < 0:
+            top = float(b - (a - c) ** 2 / (8 * denom))
+    return top

@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from vision.cycles import cycle_stats
+
+
+@pytest.mark.parametrize("rate,amp,fps", [(30, 0.3, 30), (60, 0.1, 30), (96, 0.2, 24), (180, 0.05, 30), (240, 0.1, 30)])
+def test_rate_and_amplitude_of_a_sine(rate, amp, fps):
+    t = np.arange(0, 8, 1 / fps)
+    x = amp * np.sin(2 * np.pi * rate / 60 * t + 0.3)
+    stats = cycle_stats(t, x)
+    assert stats.rate_per_min == pytest.approx(rate, rel=0.03)
+    assert stats.amplitude == pytest.approx(amp, rel=0.1)
+
+
+def test_dwelling_strokes_keep_their_rate_and_amplitude():
+    t = np.arange(0, 8, 1 / 30)
+    s = np.sin(2 * np.pi * 1.2 * t)
+    x = 0.2 * np.sign(s) * np.abs(s) ** 0.4
+    stats = cycle_stats(t, x)
+    assert stats.rate_per_min == pytest.approx(72, rel=0.03)
+    assert stats.amplitude == pytest.approx(0.2, rel=0.1)
+
+
+def test_noise_at_the_ends_is_not_counted_as_strokes():
+    rng = np.random.default_rng(0)
+    t = np.arange(0, 10, 1 / 30)
+    x = 0.1 * np.sin(2 * np.pi * 1.0 * t) + rng.normal(0, 0.01, len(t))
+    assert cycle_stats(t, x).rate_per_min == pytest.approx(60, rel=0.05)
+
+
+def test_variable_frame_rate_uses_timestamps():
+    rng = np.random.default_rng(2)
+    t = np.cumsum(rng.uniform(1 / 40, 1 / 20, 300))
+    x = 0.15 * np.sin(2 * np.pi * 1.5 * t)
+    assert cycle_stats(t, x).rate_per_min == pytest.approx(90, rel=0.03)
+
+
+def test_too_short_gives_no_rate():
+    t = np.arange(0, 0.1, 1 / 30)
+    assert cycle_stats(t, np.zeros_like(t)).rate_per_min is None

@@ -1,0 +1,101 @@
+"""`crossgrain bench`: MediaPipe alone vs the whole analysis, speed and peak memory.
+
+Prints, on one video in one run: ms a frame for MediaPipe alone on frames
+already decoded into memory, ms a frame for the whole analysis (decode, track,
+analyse, offline relabel, report), their ratio, how many times faster than
+real time the analysis runs, and the peak memory of analysing the video and a
+10x longer copy of it (each in a fresh process, so one does not inherit the
+other's peak).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .video import VideoWriter, iter_frames, probe
+
+DEFAULT_VIDEO = Path(__file__).resolve().parents[1] / "sample_videos" / "cross_friction_good.mp4"
+
+
+def _time_mediapipe_alone(path: Path, frames: int) -> tuple[float, int]:
+    from .tracking import HandTracker
+
+    decoded = []
+    for f in iter_frames(path):
+        decoded.append(f)
+        if len(decoded) >= frames:
+            break
+    with HandTracker() as tracker:
+        tracker.process(decoded[0].rgb, 0.0)  # warm-up
+        start = time.perf_counter()
+        for f in decoded[1:]:
+            tracker.process(f.rgb, f.t)
+        elapsed = time.perf_counter() - start
+    return 1000.0 * elapsed / max(len(decoded) - 1, 1), len(decoded)
+
+
+def _time_whole(path: Path) -> tuple[float, int, float]:
+    from .pipeline import analyze_video
+
+    start = time.perf_counter()
+    report = analyze_video(path, 90.0)
+    elapsed = time.perf_counter() - start
+    n = len(report.frames)
+    return 1000.0 * elapsed / max(n, 1), n, report.duration_s
+
+
+def make_longer(path: Path, out: Path, times: int) -> None:
+    """Write ``times`` copies of a video back to back (re-encoded, timestamps continued)."""
+    info = probe(path)
+    offset = 0.0
+    with VideoWriter(out, fps=info.fps, preset="ultrafast") as writer:
+        for _ in range(times):
+            last = 0.0
+            for f in iter_frames(path):
+                writer.write(f.rgb, offset + f.t)
+                last = f.t
+            offset += last + 1.0 / info.fps
+
+
+def peak_memory_mb(path: Path) -> float:
+    """Peak resident memory (MB) of a fresh process analysing ``path``."""
+    code = (
+        "import resource, sys\n"
+        "from vision.pipeline import analyze_video\n"
+        f"analyze_video({str(path)!r}, 90.0)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def run_bench(video: str | None = None, frames: int = 300, memory: bool = True) -> int:
+    path = Path(video) if video else DEFAULT_VIDEO
+    info = probe(path)
+    print(f"video: {path.name}  {info.width}x{info.height}  {info.fps:.1f} fps  "
+          f"{info.duration_s or 0:.1f} s")
+    mp_ms, n_alone = _time_mediapipe_alone(path, frames)
+    whole_ms, n_whole, duration = _time_whole(path)
+    realtime = (duration / (whole_ms * n_whole / 1000.0)) if whole_ms else float("inf")
+    print(f"MediaPipe alone (decoded frames in memory, {n_alone} frames): {mp_ms:6.2f} ms/frame")
+    print(f"whole analysis (decode+track+analyse+report, {n_whole} frames): {whole_ms:6.2f} ms/frame")
+    print(f"ratio whole / MediaPipe alone: {whole_ms / mp_ms:.3f}")
+    print(f"speed: {realtime:.1f}x faster than real time ({1000.0 / whole_ms:.0f} frames/s)")
+    result = {"mediapipe_ms": mp_ms, "whole_ms": whole_ms, "ratio": whole_ms / mp_ms, "realtime_x": realtime}
+    if memory:
+        with tempfile.TemporaryDirectory() as tmp:
+            longer = Path(tmp) / "longer.mp4"
+            make_longer(path, longer, 10)
+            short_mb = peak_memory_mb(path)
+            long_mb = peak_memory_mb(longer)
+        print(f"peak memory: {short_mb:.0f} MB ({info.duration_s or 0:.0f} s video), "
+              f"{long_mb:.0f} MB (10x longer)")
+        result.update(peak_short_mb=short_mb, peak_long_mb=long_mb)
+    print("json: " + json.dumps({k: round(v, 3) for k, v in result.items()}))
+    return 0

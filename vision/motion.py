@@ -37,14 +37,19 @@ class MotionParams:
 
     motion_window_s: float = 0.5  # is the thumb moving? (short: quick to react)
     direction_window_s: float = 1.0  # which way does it stroke? (long enough for a half stroke)
+    # Once the stroke period is known, both windows shrink to these shares of it
+    # (never below min_window_s): a fast stroke is recognised, and its end seen, sooner.
+    motion_window_periods: float = 0.6
+    direction_window_periods: float = 0.75
+    min_window_s: float = 0.3
     rate_window_s: float = 3.0  # live stroke rate and amplitude
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
     move_snr: float = 2.0  # signal variance over noise variance needed to call it motion
     confirm_s: float = 0.12  # a new state must last this long before it is shown
-    dwell_fraction: float = 0.35  # stillness shorter than this share of a stroke period is a dwell
-    dwell_min_s: float = 0.2
-    dwell_max_s: float = 0.6
+    dwell_fraction: float = 0.15  # stillness shorter than this share of a stroke period is a dwell
+    dwell_min_s: float = 0.1
+    dwell_max_s: float = 0.4
     angle_hysteresis_deg: float = 4.0  # margin around the 30/60 deg class borders
     gap_reset_s: float = 0.5  # a hand missing longer than this starts a fresh history
     palm_smoothing_s: float = 1.0  # time constant of the palm-width average
@@ -218,7 +223,8 @@ class StrokeAnalyzer:
 
     def _motion_measure(self, palm_px: float) -> tuple[float, float]:
         """(signal std, noise std) of the tip along its principal direction, palm widths."""
-        times, tips = self._history.window(self.params.motion_window_s)
+        times, tips = self._history.window(self._window(self.params.motion_window_s,
+                                                        self.params.motion_window_periods))
         if len(tips) < 4:
             return 0.0, 0.0
         pts = tips / palm_px
@@ -231,7 +237,7 @@ class StrokeAnalyzer:
     def _stroke_figures(self, palm_px: float) -> tuple[float, float | None, float | None]:
         """Screen angle of the stroke line, live rate (per min) and amplitude (palm)."""
         p = self.params
-        _, tips = self._history.window(p.direction_window_s)
+        _, tips = self._history.window(self._window(p.direction_window_s, p.direction_window_periods))
         direction, _, _ = principal_axis(tips)
         angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
         times, tips_long = self._history.window(p.rate_window_s)
@@ -240,6 +246,12 @@ class StrokeAnalyzer:
         x = (tips_long - tips_long.mean(axis=0)) @ direction / palm_px
         stats = cycle_stats(times, x)
         return angle, stats.rate_per_min, stats.amplitude
+
+    def _window(self, longest_s: float, periods: float) -> float:
+        """A window of ``periods`` stroke periods once the period is known, else ``longest_s``."""
+        if self._period_s is None:
+            return longest_s
+        return min(max(periods * self._period_s, self.params.min_window_s), longest_s)
 
     def _direction_with_hysteresis(self, grain: float) -> str:
         label = direction_label(grain)

@@ -156,7 +156,14 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
         j = k
         while j < n and records[j].label != backward[j].label:
             j += 1
-        middle_t = (records[k].t + records[j - 1].t) / 2.0
+        # A disagreement at either end of the video belongs to the pass that
+        # is not still warming up there; elsewhere the change goes in the middle.
+        if k == 0:
+            middle_t = float("-inf")
+        elif j == n:
+            middle_t = float("inf")
+        else:
+            middle_t = (records[k].t + records[j - 1].t) / 2.0
         for m in range(k, j):
             if records[m].t <= middle_t:
                 out.append(records[m])

@@ -1,0 +1,124 @@
+"""Helpers for the browser tests: a Streamlit server subprocess, a fake-webcam .y4m, Chromium.
+
+Kept out of conftest.py on purpose; tests/test_browser.py imports what it needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+
+CHROMIUM_ARGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url} in {timeout_s:.0f} s")
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict | None = None, log_path: Path | None = None):
+    """`streamlit run app.py` on a free port (the repo's .streamlit/config.toml applies); yields the URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.headless", "true", "--server.address", "127.0.0.1"]
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        if log_path:
+            log.close()
+
+
+def make_y4m(src: Path, dst: Path, start_s: float = 0.0, end_s: float | None = None, fps: int = 30) -> Path:
+    """Decode ``src`` and write frames in [start_s, end_s) as a Y4M (yuv420p) for Chromium's fake camera."""
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dst), "w", format="yuv4mpegpipe") as out:
+        vin = inp.streams.video[0]
+        vout = out.add_stream("rawvideo", rate=fps)
+        vout.width, vout.height = vin.codec_context.width, vin.codec_context.height
+        vout.pix_fmt = "yuv420p"
+        vout.time_base = Fraction(1, fps)
+        n = 0
+        for frame in inp.decode(vin):
+            t = float(frame.pts * vin.time_base) if frame.pts is not None else n / fps
+            if t < start_s:
+                continue
+            if end_s is not None and t >= end_s:
+                break
+            f = frame.reformat(format="yuv420p")
+            f.pts = n
+            f.time_base = vout.time_base
+            for packet in vout.encode(f):
+                out.mux(packet)
+            n += 1
+        for packet in vout.encode():
+            out.mux(packet)
+    return dst
+
+
+@contextlib.contextmanager
+def chromium(fake_video: Path | None = None):
+    """Headless Debian chromium through Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    args = list(CHROMIUM_ARGS)
+    if fake_video is not None:
+        args.append(f"--use-file-for-fake-video-capture={fake_video}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,290 @@
+"""Evaluate the engine on clips with truth (made by tools/make_clips.py).
+
+    python tools/evaluate.py [DIR_OR_CLIP ...] [--quick] [--json OUT]
+
+Without arguments it evaluates eval-clips/ (making the evaluation set there
+first if it is missing; --quick makes and uses the small CI set instead).
+Each clip is tracked once with the real hand model; the causal (live) and
+offline labellings, and a baseline, are then run on the same observations.
+
+Printed per mode: frame accuracy (ignoring 1 s around every change of the
+truth label), per-class accuracy, the median delay of causal label changes,
+and the median errors of stroke rate, angle to grain, amplitude and hold
+duration against the truth segments. The baseline is a plain thumb-tip PCA
+over a centred 1 s window (which cannot run live).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vision.geometry import angle_to_grain_deg, direction_label, principal_axis  # noqa: E402
+from vision.motion import LABELS, MotionParams  # noqa: E402
+from vision.pipeline import Session, build_report, offline_relabel  # noqa: E402
+from vision.tracking import HandTracker  # noqa: E402
+from vision.video import iter_frames, prefetch  # noqa: E402
+
+IGNORE_AROUND_CHANGE_S = 1.0
+DEFAULT_DIR = ROOT / "eval-clips"
+QUICK_DIR = ROOT / "eval-clips-quick"
+
+
+@dataclass
+class Tracked:
+    """One clip tracked once: per frame time, observation (or None); and its truth."""
+
+    name: str
+    truth: dict
+    times: list[float]
+    observations: list
+
+
+def track_clip(mp4: Path) -> Tracked:
+    truth = json.loads(mp4.with_name(mp4.stem + ".truth.json").read_text())
+    times, observations = [], []
+    with HandTracker() as tracker:
+        for frame in prefetch(iter_frames(mp4)):
+            times.append(frame.t)
+            observations.append(tracker.process(frame.rgb, frame.t))
+    return Tracked(mp4.stem, truth, times, observations)
+
+
+def label_runs(tracked: Tracked, causal: bool, params: MotionParams = MotionParams()):
+    """The engine's report for a tracked clip, causal or offline."""
+    session = Session(tracked.truth["foot_axis_deg"], tracker=_NoTracker(), params=params)
+    for t, obs in zip(tracked.times, tracked.observations):
+        session.add_observation(obs, t)
+    return session.report(source=tracked.name, fps=tracked.truth.get("fps_nominal"), causal=causal)
+
+
+class _NoTracker:
+    """Stands in for the tracker when observations were computed beforehand."""
+
+    def close(self) -> None:
+        pass
+
+
+def baseline_labels(tracked: Tracked, hold_std_palm: float = 0.02) -> list[str]:
+    """Plain thumb-tip PCA over a centred 1 s window: hold below a spread, else by angle."""
+    axis = tracked.truth["foot_axis_deg"]
+    t = np.array(tracked.times)
+    seen = [o is not None for o in tracked.observations]
+    tips = np.array([o.thumb_tip if o is not None else (np.nan, np.nan) for o in tracked.observations], float)
+    palm = np.nanmedian([o.palm_width_px for o in tracked.observations if o is not None] or [1.0])
+    out = []
+    for k in range(len(t)):
+        if not seen[k]:
+            out.append("no_hand")
+            continue
+        sel = (np.abs(t - t[k]) <= 0.5) & ~np.isnan(tips[:, 0])
+        pts = tips[sel]
+        if len(pts) < 3:
+            out.append("hold")
+            continue
+        direction, major, _ = principal_axis(pts)
+        if math.sqrt(major) / palm < hold_std_palm:
+            out.append("hold")
+        else:
+            angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180
+            out.append(direction_label(angle_to_grain_deg(angle, axis)))
+    return out
+
+
+def truth_changes(truth: dict) -> list[float]:
+    frames = truth["frames"]
+    return [frames[k]["t"] for k in range(1, len(frames)) if frames[k]["label"] != frames[k - 1]["label"]]
+
+
+def frame_scores(labels: list[str], truth: dict) -> tuple[int, int, dict[str, tuple[int, int]]]:
+    """(correct, counted, per class (correct, counted)) ignoring 1 s around each change."""
+    changes = np.array(truth_changes(truth))
+    correct = counted = 0
+    per: dict[str, list[int]] = {}
+    for f, label in zip(truth["frames"], labels):
+        if len(changes) and np.min(np.abs(changes - f["t"])) < IGNORE_AROUND_CHANGE_S:
+            continue
+        hit = int(label == f["label"])
+        correct += hit
+        counted += 1
+        c = per.setdefault(f["label"], [0, 0])
+        c[0] += hit
+        c[1] += 1
+    return correct, counted, {k: (v[0], v[1]) for k, v in per.items()}
+
+
+def change_delays(labels: list[str], truth: dict) -> list[float]:
+    """For each truth change, seconds until the labels first show the new label."""
+    frames = truth["frames"]
+    delays = []
+    for k in range(1, len(frames)):
+        new = frames[k]["label"]
+        if new == frames[k - 1]["label"]:
+            continue
+        t0 = frames[k]["t"]
+        for m in range(k, len(frames)):
+            if frames[m]["label"] != new:
+                break
+            if labels[m] == new:
+                delays.append(frames[m]["t"] - t0)
+                break
+    return delays
+
+
+def _overlap(a0, a1, b0, b1) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def figure_errors(report, truth: dict) -> dict[str, list[float]]:
+    """Errors of each truth stroke segment's figures and each truth hold's duration.
+
+    A truth segment is compared with the report segment of the same label that
+    overlaps its steady part (after the glide) the most.
+    """
+    errs = {"rate_pct": [], "angle_deg": [], "amplitude_pct": [], "hold_s": []}
+    for seg in truth["segments"]:
+        if seg["kind"] != "stroke":
+            continue
+        start = seg["start_s"] + seg.get("glide_s", 0.0)
+        best = max((s for s in report.segments if s.label == seg["label"]),
+                   key=lambda s: _overlap(s.start_s, s.end_s, start, seg["end_s"]), default=None)
+        if best is None or _overlap(best.start_s, best.end_s, start, seg["end_s"]) <= 0:
+            continue
+        if best.rate_per_min:
+            errs["rate_pct"].append(100 * abs(best.rate_per_min - seg["rate_per_min"]) / seg["rate_per_min"])
+        if best.angle_to_grain_deg is not None:
+            errs["angle_deg"].append(abs(best.angle_to_grain_deg - seg["angle_to_grain_deg"]))
+        if best.amplitude_palm:
+            errs["amplitude_pct"].append(100 * abs(best.amplitude_palm - seg["amplitude_palm"]) / seg["amplitude_palm"])
+    for hold in truth["holds"]:
+        best = max(report.holds, key=lambda h: _overlap(h.start_s, h.end_s, hold["start_s"], hold["end_s"]),
+                   default=None)
+        if best is not None and _overlap(best.start_s, best.end_s, hold["start_s"], hold["end_s"]) > 0:
+            errs["hold_s"].append(abs(best.duration_s - hold["duration_s"]))
+    return errs
+
+
+def _median(values: list[float]) -> float | None:
+    return float(np.median(values)) if values else None
+
+
+def evaluate(clips: list[Path], verbose: bool = True) -> dict:
+    """Track every clip once and score causal, offline and baseline labels."""
+    modes = ("causal", "offline", "baseline")
+    totals = {m: {"correct": 0, "counted": 0, "per": {}, "delays": [], "errs": {}} for m in modes}
+    rows = []
+    for mp4 in clips:
+        start = time.perf_counter()
+        tracked = track_clip(mp4)
+        row = {"clip": mp4.stem, "frames": len(tracked.times)}
+        for mode in modes:
+            if mode == "baseline":
+                labels = baseline_labels(tracked)
+                report = build_report(
+                    [r.__class__(r.i, r.t, lab, r.angle_to_grain_deg, r.thumb_xy, r.palm_px)
+                     for r, lab in zip(label_runs(tracked, causal=True).frames, labels)],
+                    tracked.name, tracked.truth["foot_axis_deg"], None)
+            else:
+                report = label_runs(tracked, causal=(mode == "causal"))
+                labels = [f.label for f in report.frames]
+            if len(labels) != len(tracked.truth["frames"]):
+                raise SystemExit(f"{mp4.name}: {len(labels)} frames decoded, truth has {len(tracked.truth['frames'])}")
+            correct, counted, per = frame_scores(labels, tracked.truth)
+            tot = totals[mode]
+            tot["correct"] += correct
+            tot["counted"] += counted
+            for k, (c, n) in per.items():
+                pc = tot["per"].setdefault(k, [0, 0])
+                pc[0] += c
+                pc[1] += n
+            tot["delays"] += change_delays(labels, tracked.truth)
+            for k, v in figure_errors(report, tracked.truth).items():
+                tot["errs"].setdefault(k, []).extend(v)
+            row[mode] = correct / counted if counted else float("nan")
+        row["seconds"] = time.perf_counter() - start
+        rows.append(row)
+        if verbose:
+            print(f"  {row['clip']:<40} {row['frames']:5d} frames  causal {row['causal']:.3f}  "
+                  f"offline {row['offline']:.3f}  baseline {row['baseline']:.3f}  ({row['seconds']:.0f} s)", flush=True)
+    summary = {}
+    for mode in modes:
+        tot = totals[mode]
+        summary[mode] = {
+            "frame_accuracy": tot["correct"] / tot["counted"] if tot["counted"] else None,
+            "per_class": {k: v[0] / v[1] for k, v in sorted(tot["per"].items()) if v[1]},
+            "median_change_delay_s": _median(tot["delays"]),
+            "median_rate_error_pct": _median(tot["errs"].get("rate_pct", [])),
+            "median_angle_error_deg": _median(tot["errs"].get("angle_deg", [])),
+            "median_amplitude_error_pct": _median(tot["errs"].get("amplitude_pct", [])),
+            "median_hold_error_s": _median(tot["errs"].get("hold_s", [])),
+        }
+    return {"clips": rows, "summary": summary}
+
+
+def print_summary(result: dict) -> None:
+    def fmt(v, spec):
+        return "-" if v is None else format(v, spec)
+
+    print()
+    print(f"{'':24}{'causal':>10}{'offline':>10}{'baseline':>10}")
+    s = result["summary"]
+    lines = [
+        ("frame accuracy", "frame_accuracy", ".4f"),
+        ("median change delay s", "median_change_delay_s", ".2f"),
+        ("median rate error %", "median_rate_error_pct", ".1f"),
+        ("median angle error deg", "median_angle_error_deg", ".1f"),
+        ("median amplitude err %", "median_amplitude_error_pct", ".1f"),
+        ("median hold error s", "median_hold_error_s", ".2f"),
+    ]
+    for title, key, spec in lines:
+        print(f"{title:<24}" + "".join(f"{fmt(s[m][key], spec):>10}" for m in ("causal", "offline", "baseline")))
+    for label in LABELS:
+        print(f"{'  class ' + label:<24}" + "".join(
+            f"{fmt(s[m]['per_class'].get(label), '.4f'):>10}" for m in ("causal", "offline", "baseline")))
+
+
+def find_clips(items: list[str]) -> list[Path]:
+    clips: list[Path] = []
+    for item in items:
+        p = Path(item)
+        clips += sorted(p.glob("*.mp4")) if p.is_dir() else [p]
+    return [c for c in clips if c.with_name(c.stem + ".truth.json").exists()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="clips or folders of clips with truth")
+    parser.add_argument("--quick", action="store_true", help="the small CI set")
+    parser.add_argument("--json", help="write the figures as JSON")
+    args = parser.parse_args(argv)
+    if not args.paths:
+        folder = QUICK_DIR if args.quick else DEFAULT_DIR
+        if not any(folder.glob("*.truth.json")):
+            cmd = [sys.executable, str(ROOT / "tools" / "make_clips.py"), "eval-set", str(folder)]
+            subprocess.run(cmd + (["--quick"] if args.quick else []), check=True)
+        args.paths = [str(folder)]
+    clips = find_clips(args.paths)
+    if not clips:
+        print("no clips with truth found", file=sys.stderr)
+        return 2
+    print(f"evaluating {len(clips)} clips")
+    result = evaluate(clips)
+    print_summary(result)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,8 +9,8 @@ variance along its principal direction is split into noise (estimated from
 second differences, where smooth motion hardly shows) and signal. The thumb
 is *moving* when the signal is both large in palm widths and well above the
 noise. Hysteresis on those thresholds, a minimum time before a new state is
-believed, and an exit from stroking that waits out the dwell at a stroke's
-ends (scaled by the measured stroke period) keep labels from flickering.
+believed, and a grace period for the pause at the ends of a stroke (scaled
+by the measured stroke period) keep labels from flickering.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ class MotionParams:
     direction_window_s: float = 1.0  # which way does it stroke? (long enough for a half stroke)
     # Once the stroke period is known, both windows shrink to these shares of it
     # (never below min_window_s): a fast stroke is recognised, and its end seen, sooner.
-    motion_window_periods: float = 0.6
+    motion_window_periods: float = 0.75
     direction_window_periods: float = 0.75
-    min_window_s: float = 0.3
+    min_window_s: float = 0.4
     rate_window_s: float = 3.0  # live stroke rate and amplitude
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
-    move_snr: float = 2.0  # signal variance over noise variance needed to call it motion
+    move_snr: float = 3.0  # signal variance over residual noise variance needed to call it motion
+    smoothing_s: float = 0.1  # positions are averaged over this before measuring motion
     confirm_s: float = 0.12  # a new state must last this long before it is shown
     dwell_fraction: float = 0.15  # stillness shorter than this share of a stroke period is a dwell
     dwell_min_s: float = 0.1
@@ -100,14 +101,14 @@ class _History:
         self.t.clear()
         self.tip.clear()
 
-    def window(self, seconds: float) -> tuple[np.ndarray, np.ndarray]:
-        """Times and tip positions of the last ``seconds``."""
+    def window(self, seconds: float, min_samples: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Times and tip positions of the last ``seconds`` (at least ``min_samples`` if there)."""
         if not self.t:
             return np.empty(0), np.empty((0, 2))
         newest = self.t[-1]
         n = 0
         for ti in reversed(self.t):
-            if newest - ti > seconds + 1e-9:
+            if newest - ti > seconds + 1e-9 and n >= min_samples:
                 break
             n += 1
         start = len(self.t) - n
@@ -133,8 +134,11 @@ class StrokeAnalyzer:
         self._shown = HOLD  # the label last shown while a hand is present
         self._candidate: str | None = None
         self._candidate_since = 0.0
-        self._still_since: float | None = None
         self._period_s: float | None = None
+        self._moving_since: float | None = None
+        self._still_since: float | None = None
+        self._noise_std = 0.0
+        self._smoothing_taps = 1
         self._hold_start_t: float | None = None
         self._hold_anchor: np.ndarray | None = None
         self._last_t: float | None = None
@@ -175,25 +179,28 @@ class StrokeAnalyzer:
         tip = np.asarray(thumb_xy, dtype=float)
         self._history.push(t, tip)
 
-        signal_std, noise_std = self._motion_measure(palm_px)
+        signal_std, noise_std = self._motion_measure(palm_px, self._window(p.motion_window_s, p.motion_window_periods))
         if self._moving:
             self._moving = signal_std > p.move_off_std_palm and signal_std**2 > 0.5 * p.move_snr * noise_std**2
+            if not self._moving:
+                self._still_since = t
         else:
             self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
+            if self._moving:
+                self._moving_since = t - self._window(p.motion_window_s, p.motion_window_periods)
+        self._noise_std = noise_std * math.sqrt(self._smoothing_taps)  # per-sample landmark noise
 
         stroke_angle = grain = rate = amplitude = None
         if self._moving:
-            self._still_since = None
             stroke_angle, rate, amplitude = self._stroke_figures(palm_px)
             if rate:
                 self._period_s = 60.0 / rate
             grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
             raw = self._direction_with_hysteresis(grain)
         else:
-            if self._still_since is None:
-                self._still_since = t
             raw = HOLD
-            if self._shown in STROKE_LABELS and t - self._still_since < self._dwell_allowance():
+            if (self._shown in STROKE_LABELS and self._still_since is not None
+                    and t - self._still_since < self._dwell_allowance()):
                 raw = self._shown  # a pause at the end of a stroke, not a hold yet
                 stroke_angle, rate, amplitude = self._stroke_figures(palm_px)
                 grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
@@ -216,21 +223,35 @@ class StrokeAnalyzer:
         self._moving = False
         self._shown = HOLD
         self._candidate = None
-        self._still_since = None
         self._period_s = None
+        self._moving_since = None
+        self._still_since = None
         self._hold_start_t = None
         self._hold_anchor = None
 
-    def _motion_measure(self, palm_px: float) -> tuple[float, float]:
-        """(signal std, noise std) of the tip along its principal direction, palm widths."""
-        times, tips = self._history.window(self._window(self.params.motion_window_s,
-                                                        self.params.motion_window_periods))
-        if len(tips) < 4:
+    def _motion_measure(self, palm_px: float, window_s: float, min_samples: int = 5) -> tuple[float, float]:
+        """(signal std, residual noise std) of the tip along its principal direction, palm widths.
+
+        White landmark noise is estimated from second differences (smooth
+        motion hardly shows there), the positions are averaged over about
+        ``smoothing_s`` (which divides that noise, not the slower strokes),
+        and what noise is left is subtracted from the variance along the stroke.
+        """
+        p = self.params
+        times, tips = self._history.window(window_s, min_samples)
+        if len(tips) < 5:
             return 0.0, 0.0
         pts = tips / palm_px
-        _, major, _ = principal_axis(pts)
         second_diff = pts[2:] - 2.0 * pts[1:-1] + pts[:-2]
         noise_var = float(np.mean(np.sum(second_diff**2, axis=1))) / 12.0
+        dt = (times[-1] - times[0]) / (len(times) - 1) if times[-1] > times[0] else 1 / 30
+        taps = int(min(max(round(p.smoothing_s / dt), 1), len(pts) - 2)) | 1
+        self._smoothing_taps = taps
+        if taps > 1:
+            kernel = np.ones(taps) / taps
+            pts = np.stack([np.convolve(pts[:, 0], kernel, "valid"), np.convolve(pts[:, 1], kernel, "valid")], 1)
+            noise_var /= taps
+        _, major, _ = principal_axis(pts)
         signal_var = max(major - noise_var, 0.0)
         return math.sqrt(signal_var), math.sqrt(noise_var)
 
@@ -240,11 +261,13 @@ class StrokeAnalyzer:
         _, tips = self._history.window(self._window(p.direction_window_s, p.direction_window_periods))
         direction, _, _ = principal_axis(tips)
         angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
-        times, tips_long = self._history.window(p.rate_window_s)
-        if self._still_since is not None or len(tips_long) < 6:
+        # Rate and amplitude from this stroking only, not the hold before it.
+        since = self._moving_since if self._moving_since is not None else -math.inf
+        times, tips_long = self._history.window(min(p.rate_window_s, self._history.t[-1] - since))
+        if len(tips_long) < 6:
             return angle, None, None
         x = (tips_long - tips_long.mean(axis=0)) @ direction / palm_px
-        stats = cycle_stats(times, x)
+        stats = cycle_stats(times, x, noise_std=self._noise_std)
         return angle, stats.rate_per_min, stats.amplitude
 
     def _window(self, longest_s: float, periods: float) -> float:

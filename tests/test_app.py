@@ -284,12 +284,14 @@ def test_page_renders_with_sidebar(app):
     assert app.button(key="analyse_upload").disabled
 
 
-def test_sample_analysis_shows_results_matching_truth(app):
-    samples = samples_with_truth()
-    if not samples:
+SAMPLE_NAMES = [s.name for s in samples_with_truth()] or [None]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_sample_analysis_shows_results_matching_truth(app, name):
+    if name is None:
         pytest.skip("no sample clips with truth in sample_videos/ (make samples)")
-    # the clip with the long hold: the engine finds it reliably (see the report for cross_friction_good)
-    sample = next((s for s in samples if s.name == "myofascial_hold"), samples[0])
+    sample = next(s for s in samples_with_truth() if s.name == name)
     truth = sample.truth()
     app.run()
     assert app.selectbox(key="sample").value == logic.list_samples()[0].name  # a sample is selected at start
@@ -306,14 +308,16 @@ def test_sample_analysis_shows_results_matching_truth(app):
     summary = app.table[0].value
     assert "Longest hold" in summary.index and "Frames analysed" in summary.index
     measured = logic.dominant_label(analysis.report)
-    assert measured == truth_dominant(truth), (measured, truth["segments"])
+    totals = logic.time_by_label(analysis.report)
+    expected = truth_dominant(truth)
+    if totals[expected] < totals[measured] - 1.0:  # a near tie in the truth may go either way
+        pytest.fail(f"dominant label {measured}, truth {expected}: {totals}")
     assert any(f"most of the time: {logic.label_title(measured).lower()}" in e.value
                for e in [*app.success, *app.warning, *app.error, *app.info])
-    # the truth-vs-measured table: the longest scripted segment is measured as itself
-    longest = max(truth["segments"], key=lambda s: s["end_s"] - s["start_s"])
+    # truth vs measured table: every scripted segment is measured as itself on most of its frames
     comparison = app.table[1].value
-    row = comparison[comparison["truth"] == longest["label"]].iloc[0]
-    assert row["measured (most frames)"] == longest["label"]
+    assert list(comparison.index) == [seg["label"] for seg in truth["segments"]]
+    assert list(comparison["measured (most frames)"]) == list(comparison.index), comparison
     assert analysis.video_mp4[4:8] == b"ftyp"
     assert {b.label for b in app.get("download_button")} >= {"Download report (JSON)", "Download frames (CSV)",
                                                                "Download annotated video"}

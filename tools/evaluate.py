@@ -51,6 +51,16 @@ class Tracked:
     observations: list
 
 
+def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
+    """The same clip with white noise of ``jitter_px`` added to every landmark (skin-on-skin jitter)."""
+    from dataclasses import replace as _replace
+
+    rng = np.random.default_rng(seed)
+    noisy = [None if o is None else _replace(o, xy=(o.xy + rng.normal(0, jitter_px, o.xy.shape)).astype(np.float32))
+             for o in tracked.observations]
+    return Tracked(tracked.name, tracked.truth, tracked.times, noisy)
+
+
 def track_clip(mp4: Path) -> Tracked:
     truth = json.loads(mp4.with_name(mp4.stem + ".truth.json").read_text())
     times, observations = [], []
@@ -103,8 +113,10 @@ def baseline_labels(tracked: Tracked, hold_std_palm: float = 0.02) -> list[str]:
 
 
 def truth_changes(truth: dict) -> list[float]:
+    """Times the truth label changes; the clip's start counts as one (nothing is known before it)."""
     frames = truth["frames"]
-    return [frames[k]["t"] for k in range(1, len(frames)) if frames[k]["label"] != frames[k - 1]["label"]]
+    return [frames[0]["t"]] + [frames[k]["t"] for k in range(1, len(frames))
+                               if frames[k]["label"] != frames[k - 1]["label"]]
 
 
 def frame_scores(labels: list[str], truth: dict) -> tuple[int, int, dict[str, tuple[int, int]]]:
@@ -124,8 +136,11 @@ def frame_scores(labels: list[str], truth: dict) -> tuple[int, int, dict[str, tu
     return correct, counted, {k: (v[0], v[1]) for k, v in per.items()}
 
 
-def change_delays(labels: list[str], truth: dict) -> list[float]:
-    """For each truth change, seconds until the labels first show the new label."""
+def change_delays(labels: list[str], truth: dict, kinds: dict | None = None) -> list[float]:
+    """For each truth change, seconds until the labels first show the new label.
+
+    ``kinds``, if given, collects the delays by transition ("stroke->hold", ...).
+    """
     frames = truth["frames"]
     delays = []
     for k in range(1, len(frames)):
@@ -138,8 +153,14 @@ def change_delays(labels: list[str], truth: dict) -> list[float]:
                 break
             if labels[m] == new:
                 delays.append(frames[m]["t"] - t0)
+                if kinds is not None:
+                    kinds.setdefault(f"{_kind(frames[k - 1]['label'])}->{_kind(new)}", []).append(delays[-1])
                 break
     return delays
+
+
+def _kind(label: str) -> str:
+    return label if label in ("hold", "no_hand") else "stroke"
 
 
 def _overlap(a0, a1, b0, b1) -> float:
@@ -179,14 +200,16 @@ def _median(values: list[float]) -> float | None:
     return float(np.median(values)) if values else None
 
 
-def evaluate(clips: list[Path], verbose: bool = True) -> dict:
+def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) -> dict:
     """Track every clip once and score causal, offline and baseline labels."""
     modes = ("causal", "offline", "baseline")
-    totals = {m: {"correct": 0, "counted": 0, "per": {}, "delays": [], "errs": {}} for m in modes}
+    totals = {m: {"correct": 0, "counted": 0, "per": {}, "delays": [], "kinds": {}, "errs": {}} for m in modes}
     rows = []
     for mp4 in clips:
         start = time.perf_counter()
         tracked = track_clip(mp4)
+        if jitter_px:
+            tracked = with_jitter(tracked, jitter_px)
         row = {"clip": mp4.stem, "frames": len(tracked.times)}
         for mode in modes:
             if mode == "baseline":
@@ -208,7 +231,7 @@ def evaluate(clips: list[Path], verbose: bool = True) -> dict:
                 pc = tot["per"].setdefault(k, [0, 0])
                 pc[0] += c
                 pc[1] += n
-            tot["delays"] += change_delays(labels, tracked.truth)
+            tot["delays"] += change_delays(labels, tracked.truth, tot["kinds"])
             for k, v in figure_errors(report, tracked.truth).items():
                 tot["errs"].setdefault(k, []).extend(v)
             row[mode] = correct / counted if counted else float("nan")
@@ -224,6 +247,7 @@ def evaluate(clips: list[Path], verbose: bool = True) -> dict:
             "frame_accuracy": tot["correct"] / tot["counted"] if tot["counted"] else None,
             "per_class": {k: v[0] / v[1] for k, v in sorted(tot["per"].items()) if v[1]},
             "median_change_delay_s": _median(tot["delays"]),
+            "median_delay_by_change_s": {k: _median(v) for k, v in sorted(tot["kinds"].items())},
             "median_rate_error_pct": _median(tot["errs"].get("rate_pct", [])),
             "median_angle_error_deg": _median(tot["errs"].get("angle_deg", [])),
             "median_amplitude_error_pct": _median(tot["errs"].get("amplitude_pct", [])),
@@ -249,6 +273,10 @@ def print_summary(result: dict) -> None:
     ]
     for title, key, spec in lines:
         print(f"{title:<24}" + "".join(f"{fmt(s[m][key], spec):>10}" for m in ("causal", "offline", "baseline")))
+    kinds = sorted({k for m in ("causal", "offline", "baseline") for k in s[m]["median_delay_by_change_s"]})
+    for kind in kinds:
+        print(f"{'  delay ' + kind:<24}" + "".join(
+            f"{fmt(s[m]['median_delay_by_change_s'].get(kind), '.2f'):>10}" for m in ("causal", "offline", "baseline")))
     for label in LABELS:
         print(f"{'  class ' + label:<24}" + "".join(
             f"{fmt(s[m]['per_class'].get(label), '.4f'):>10}" for m in ("causal", "offline", "baseline")))
@@ -267,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", help="clips or folders of clips with truth")
     parser.add_argument("--quick", action="store_true", help="the small CI set")
     parser.add_argument("--json", help="write the figures as JSON")
+    parser.add_argument("--jitter-px", type=float, default=0.0,
+                        help="add white noise of this many pixels to every landmark (skin-on-skin jitter)")
     args = parser.parse_args(argv)
     if not args.paths:
         folder = QUICK_DIR if args.quick else DEFAULT_DIR
@@ -279,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         print("no clips with truth found", file=sys.stderr)
         return 2
     print(f"evaluating {len(clips)} clips")
-    result = evaluate(clips)
+    if args.jitter_px:
+        print(f"with {args.jitter_px} px of white jitter added to every landmark")
+    result = evaluate(clips, jitter_px=args.jitter_px)
     print_summary(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))

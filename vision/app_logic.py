@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from .coach import DEFAULT_TECHNIQUE, TECHNIQUES
-from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS
+from .motion import LABELS, NO_HAND
 from .report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -468,6 +468,12 @@ class LiveStream:
         if coach is not None:
             coach.close()
 
+    def __del__(self):  # the browser session is gone: free its tracker
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
 
 def make_frame_callback(stream: "LiveStream") -> Callable:
     """The streamlit-webrtc video_frame_callback: av.VideoFrame in, annotated av.VideoFrame out.
@@ -540,7 +546,7 @@ def live_panel(snap, playing: bool, now: float | None = None, stall_s: float = S
     else:
         hold = fmt_duration(snap.hold_s)
     correction = snap.correction or ("Good: keep going" if snap.quality == "good" else "–")
-    if status != "live" and snap.frames == 0:
+    if status != "live":
         correction = "–"
     return LivePanel(
         status=status, message=message, technique=title, label=label_title(snap.label), quality=snap.quality,

@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from .gating import HandIdentityGate
 from .landmarks import HandObservation
 from .motion import MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
@@ -50,6 +51,7 @@ class Session:
         self._tracker_options = tracker_options
         self._owns_tracker = tracker is None
         self._analyzer = StrokeAnalyzer(self.foot_axis_deg, params)
+        self._gate = HandIdentityGate()
         self._records: list[FrameRecord] = []
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
@@ -74,6 +76,7 @@ class Session:
     def add_observation(self, obs: HandObservation | None, t: float) -> FrameResult:
         """Advance with an already tracked observation (or None: no hand)."""
         with self._lock:
+            obs = self._gate.accept(obs)
             state = self._analyzer.update(obs, t)
             i = len(self._records)
             self._records.append(FrameRecord(

@@ -1,0 +1,244 @@
+"""CrossGrain web app: live webcam practice and analysis of recorded videos.
+
+UI only: widgets wired to vision/ calls. Page logic (tables, validation, panel text)
+lives in vision/app_logic.py. Run with `streamlit run app.py` (or `make run`).
+"""
+
+from __future__ import annotations
+
+import time
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from vision import app_logic as logic
+from vision.coach import TECHNIQUES
+from vision.video import VideoError
+
+st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
+
+MAX_UPLOAD_MB = logic.read_max_upload_mb()
+QUALITY_BOX = {"good": st.success, "warn": st.warning, "bad": st.error, "idle": st.info}
+
+
+# --------------------------------------------------------------------------- sidebar
+
+def sidebar() -> tuple[float, str]:
+    sb = st.sidebar
+    sb.title("CrossGrain")
+    sb.caption("Technique feedback for foot self-massage. Video stays on this computer.")
+    axis = sb.slider("Foot axis (heel → toes), degrees", 0, 179, 90, key="foot_axis",
+                     help="The angle of the heel-to-toes line as it appears in the picture: "
+                          "90 = foot points up the screen, 0 = foot lies left-right. "
+                          "The line is drawn on the video too.")
+    sb.markdown(logic.axis_preview_svg(axis), unsafe_allow_html=True)
+    options = logic.technique_options()
+    name = sb.selectbox("Technique", list(options), format_func=options.get, key="technique")
+    sb.markdown(f"**How to:** {TECHNIQUES[name].how_to}")
+    sb.subheader("Safety")
+    sb.markdown("\n".join(f"- {note}" for note in logic.SAFETY_NOTES))
+    return float(axis), name
+
+
+# --------------------------------------------------------------------------- report display
+
+def show_report(report, technique_name: str, key: str, truth: dict | None = None) -> None:
+    """Timeline, segments, holds, summary and downloads of one Report."""
+    quality, text = logic.verdict(report, technique_name)
+    QUALITY_BOX[quality](text)
+
+    rows = logic.timeline_rows(report)
+    if rows:
+        domain, colours = logic.label_colour_scale()
+        chart = (alt.Chart(pd.DataFrame(rows)).mark_bar()
+                 .encode(x=alt.X("start_s:Q", title="time (s)"), x2="end_s:Q",
+                         y=alt.Y("title:N", title=None, sort=[logic.label_title(d) for d in domain]),
+                         color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=colours),
+                                         legend=alt.Legend(title="label", orient="right")),
+                         tooltip=["label", "start_s", "end_s", "duration_s"])
+                 .properties(height=alt.Step(26), title="Timeline"))
+        st.altair_chart(chart, width="stretch")
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**Segments**")
+        st.dataframe(pd.DataFrame(logic.segment_rows(report)), hide_index=True, width="stretch")
+        st.markdown("**Holds**")
+        holds = logic.hold_rows(report)
+        if holds:
+            st.dataframe(pd.DataFrame(holds), hide_index=True, width="stretch")
+        else:
+            st.caption("No holds.")
+    with right:
+        st.markdown("**Summary**")
+        st.table(pd.DataFrame(logic.summary_rows(report, technique_name), columns=["", "value"])
+                 .set_index(""))
+    if truth:
+        with st.expander("Sample truth vs measured", expanded=False):
+            agreement = logic.truth_frame_agreement(report, truth)
+            if agreement is not None:
+                st.caption(f"Frames (glides left out) with the scripted label: {100 * agreement:.0f}%")
+            st.table(pd.DataFrame(logic.truth_rows(report, truth)).set_index("truth").style.format(precision=1))
+
+    stem = report.source.rsplit(".", 1)[0] or "report"
+    c1, c2 = st.columns(2)
+    c1.download_button("Download report (JSON)", report.to_json(), file_name=f"{stem}.crossgrain.json",
+                       mime="application/json", key=f"{key}_json")
+    c2.download_button("Download frames (CSV)", report.to_csv(), file_name=f"{stem}.crossgrain.csv",
+                       mime="text/csv", key=f"{key}_csv")
+
+
+# --------------------------------------------------------------------------- live practice
+
+def live_stream() -> logic.LiveStream:
+    """One holder a browser session (its coach is made per camera stream)."""
+    if "live_stream" not in st.session_state:
+        from vision.live import LiveCoach
+        st.session_state["live_stream"] = logic.LiveStream(coach_factory=LiveCoach)
+    return st.session_state["live_stream"]
+
+
+def render_panel(stream: logic.LiveStream, playing: bool) -> None:
+    panel = logic.live_panel(stream.snapshot(), playing)
+    if stream.error:
+        st.error(f"The analysis failed on a frame: {stream.error}")
+    if panel.status == "stalled":
+        st.error(panel.message)
+    elif panel.status == "live":
+        QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
+    else:
+        st.info(panel.message)
+    st.markdown(f"**Technique:** {panel.technique}")
+    c1, c2 = st.columns(2)
+    c1.metric("Doing now", panel.label)
+    c2.metric("Done right for", panel.good_time)
+    c1.metric("Stroke rate", panel.rate)
+    c2.metric("Hold", panel.hold)
+    c1.metric("Longest hold", panel.longest_hold)
+    c2.metric("Processing", panel.fps)
+    st.markdown(f"**Correction:** {panel.correction}")
+
+
+def live_page(axis: float, technique_name: str) -> None:
+    import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
+
+    stream = live_stream()
+    stream.configure(axis, technique_name)
+    ice, ice_problem = logic.ice_servers()
+    if ice_problem:
+        st.warning(ice_problem)
+    video_col, panel_col = st.columns([3, 2])
+    with video_col:
+        try:
+            ctx = webrtc.webrtc_streamer(
+                key="crossgrain-live",
+                mode=webrtc.WebRtcMode.SENDRECV,
+                video_frame_callback=logic.make_frame_callback(stream),
+                media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+                rtc_configuration={"iceServers": ice},
+                async_processing=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - a message, never a stack trace
+            st.error(f"The live camera could not start here ({type(exc).__name__}: {exc}). "
+                     "Reload the page; the video analysis below still works.")
+            ctx = None
+        st.caption(logic.CAMERA_HELP)
+    if ctx is None:
+        return
+    playing = bool(ctx.state.playing)
+    if not playing and not ctx.state.signalling:
+        stream.mark_stopped()
+    with panel_col:
+        st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
+    if not playing:
+        report = stream.report()
+        if report is not None:
+            st.subheader("Your last session")
+            show_report(report, technique_name, key="live")
+
+
+# --------------------------------------------------------------------------- analyse a video
+
+def run_analysis(job) -> None:
+    bar = st.progress(0.0, text="Analysing…")
+    last = [0.0]
+
+    def progress(done: int, total: int | None) -> None:
+        now = time.monotonic()
+        finished = bool(total) and done >= total
+        if now - last[0] > 0.25 or finished:
+            last[0] = now
+            text = ("Drawing the overlay on the video…" if finished
+                    else f"Analysing… frame {done}" + (f" of {total}" if total else ""))
+            bar.progress(logic.progress_fraction(done, total), text=text)
+
+    try:
+        analysis = job(progress)
+    except (logic.UploadError, VideoError) as exc:
+        st.session_state.pop("analysis", None)
+        st.session_state["analysis_error"] = str(exc)
+    else:
+        st.session_state["analysis"] = analysis
+        st.session_state.pop("analysis_error", None)
+    finally:
+        bar.empty()
+
+
+def analyse_page(axis: float, technique_name: str) -> None:
+    samples = logic.list_samples()
+    st.markdown("Analyse a recorded video: the same analysis as the live page, but it may look ahead, "
+                "so labels change exactly where the technique changes.")
+    sample_col, upload_col = st.columns(2)
+    with sample_col:
+        st.markdown("**Bundled sample**")
+        if samples:
+            by_name = {s.name: s for s in samples}
+            name = st.selectbox("Sample video", list(by_name), key="sample",
+                                format_func=lambda n: f"{n} ({by_name[n].description})" if by_name[n].description
+                                else n)
+            sample = by_name[name]
+            sample_axis = sample.foot_axis_deg if sample.foot_axis_deg is not None else axis
+            st.caption(f"Foot axis {sample_axis:.0f}° "
+                       + ("(from the sample's truth)" if sample.foot_axis_deg is not None else "(sidebar)"))
+            if st.button("Analyse sample", type="primary", key="analyse_sample"):
+                truth = sample.truth()
+                run_analysis(lambda progress: logic.analyze_path(sample.path, sample.path.name, sample_axis,
+                                                                 technique_name, progress, truth=truth))
+        else:
+            st.info("No sample clips found in sample_videos/ (make them with `make samples`).")
+    with upload_col:
+        st.markdown("**Your own video**")
+        uploaded = st.file_uploader(f"Upload a video (up to {MAX_UPLOAD_MB:.0f} MB)", type=list(logic.UPLOAD_TYPES),
+                                    key="upload")
+        st.caption(f"Uses the sidebar's foot axis ({axis:.0f}°): set it to the foot's heel-to-toes line first.")
+        if st.button("Analyse upload", disabled=uploaded is None, key="analyse_upload"):
+            data, display_name = uploaded.getvalue(), uploaded.name
+            run_analysis(lambda progress: logic.analyze_bytes(data, display_name, axis, technique_name,
+                                                              MAX_UPLOAD_MB, progress))
+
+    if error := st.session_state.get("analysis_error"):
+        st.error(error)
+    analysis: logic.Analysis | None = st.session_state.get("analysis")
+    if analysis is not None:
+        st.subheader(f"Results: {analysis.display_name}")
+        st.caption(f"Analysed in {analysis.elapsed_s:.1f} s with technique "
+                   f"{TECHNIQUES[analysis.technique_name].title if analysis.technique_name in TECHNIQUES else ''}.")
+        if analysis.video_mp4:
+            video_col, _ = st.columns([3, 2])
+            with video_col:
+                st.video(analysis.video_mp4, format="video/mp4")
+                stem = analysis.display_name.rsplit(".", 1)[0]
+                st.download_button("Download annotated video", analysis.video_mp4,
+                                   file_name=f"{stem}.annotated.mp4", mime="video/mp4", key="dl_video")
+        show_report(analysis.report, analysis.technique_name, key="upload", truth=analysis.truth)
+
+
+# --------------------------------------------------------------------------- page
+
+axis_deg, technique_key = sidebar()
+live_tab, analyse_tab = st.tabs(["Live practice", "Analyse a video"])
+with live_tab:
+    live_page(axis_deg, technique_key)
+with analyse_tab:
+    analyse_page(axis_deg, technique_key)

@@ -128,6 +128,35 @@ def format_summary(report, causal: bool) -> str:
     return "\n".join(lines)
 
 
+def format_coaching(coaching: dict) -> str:
+    """The report's coaching section as text: targets, score, debrief and the safety notes."""
+    lines = [f"  technique: {coaching['title']}"]
+    if coaching.get("targets_text"):
+        lines.append("    targets: " + "; ".join(coaching["targets_text"]))
+    debrief = coaching.get("debrief") or {}
+    if coaching.get("score") is not None:
+        parts = ", ".join(f"{k} {100 * v:.0f}%" for k, v in coaching.get("components", {}).items())
+        lines.append(f"    score: {coaching['score']}/100 ({parts})")
+        extra = []
+        if "holds_completed" in debrief:
+            extra.append(f"holds completed {debrief['holds_completed']} "
+                         f"(longest good hold {debrief['longest_good_hold_s']:.0f} s)")
+        if "sides" in debrief:
+            extra.append(", ".join(f"{s['side']} {s['work_s']:.0f} s" for s in debrief["sides"]))
+        if "reps_done" in debrief:
+            extra.append(f"repetitions {debrief['reps_done']}")
+        lines.append(f"    time: {debrief.get('good_s', 0):.0f} s done right of {debrief.get('time_s', 0):.0f} s"
+                     + ("; " + "; ".join(extra) if extra else ""))
+        for c in debrief.get("top_corrections", []):
+            lines.append(f"    correction ({c['seconds']:.0f} s): {c['tip']}")
+    for step in debrief.get("next", []):
+        lines.append(f"    next: {step}")
+    if coaching.get("camera_cannot_see"):
+        lines.append(f"    note: {coaching['camera_cannot_see']}")
+    lines.append("    safety: " + " ".join(coaching.get("warnings", [])) + " " + coaching.get("disclaimer", ""))
+    return "\n".join(lines)
+
+
 def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str | None, csv_out: str | None,
                  annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
     """Worker: analyse one video; returns (summary text, error message or None)."""
@@ -143,6 +172,12 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
         return "", str(exc)
     except OSError as exc:
         return "", f"{path}: {exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line for the user, not a traceback
+        if os.environ.get("CROSSGRAIN_DEBUG"):
+            import traceback
+            traceback.print_exc()
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return "", f"{path}: internal error while analysing ({detail}); please report it"
     finally:
         if bar:
             bar.finish()
@@ -150,7 +185,10 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
         report.write_json(json_out)
     if csv_out:
         report.write_csv(csv_out)
-    return format_summary(report, causal), None
+    text = format_summary(report, causal)
+    if report.coaching:
+        text += "\n" + format_coaching(report.coaching)
+    return text, None
 
 
 def cmd_analyze(args) -> int:

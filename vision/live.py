@@ -9,6 +9,7 @@ an immutable copy taken under a lock.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -17,10 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .coach import DEFAULT_TECHNIQUE, correction, quality, technique
+from .cues import CueSelector
 from .motion import NO_HAND, STROKE_LABELS
 from .overlay import LivePainter
 from .pipeline import Session
 from .report import Report
+from .scoring import TechniqueScorer, coaching_section
 
 FPS_WINDOW_S = 2.0
 
@@ -44,6 +47,19 @@ class LiveSnapshot:
     correction: str | None
     fps: float  # frames processed a second, over the last two seconds
     last_frame_wall: float | None  # time.monotonic() of the last frame
+    # coaching (vision/scoring.py, vision/cues.py); `correction` above is the cue chosen with
+    # priority, cooldown and fading, `raw_correction` the most important one this very frame
+    score: float | None = None  # 0..100 so far
+    components: tuple = ()  # ((name, 0..1), ...)
+    raw_correction: str | None = None
+    cue_skill: float = 0.0  # how faded the cues are (0..1)
+    hold_good_s: float | None = None  # the hold timer: counts only while the hold is good
+    holds_completed: int = 0
+    hold_paused: str | None = None
+    guide: str | None = None  # routine guidance: side switch, toe curls, hold done
+    side: str | None = None
+    side_work_s: tuple = ()  # time under work per side
+    reps_done: int | None = None
 
 
 class LiveCoach:
@@ -54,6 +70,8 @@ class LiveCoach:
         self._session = session or Session(foot_axis_deg)
         self._technique = technique(technique_name)
         self._painter = LivePainter(foot_axis_deg, technique_name)
+        self._scorer = TechniqueScorer(self._technique)
+        self._cues = CueSelector()
         self._last_t: float | None = None
         self._good_s = 0.0
         self._stroking_s = 0.0
@@ -71,12 +89,20 @@ class LiveCoach:
             if technique_name != self._technique.name:
                 self._technique = technique(technique_name)
                 self._painter = LivePainter(self._session.foot_axis_deg, technique_name)
+                self._scorer = TechniqueScorer(self._technique)  # scored afresh from the change
+                self._cues = CueSelector()
 
     def process(self, rgb: np.ndarray, t: float) -> np.ndarray:
         """Analyse one camera frame taken at ``t`` seconds; return it with the overlay drawn."""
         with self._lock:
             if self._closed:
                 return rgb
+            # Late, repeated or out-of-order frames are held at the last time (as the decoder
+            # does for files): the report's times never run backwards, durations never go negative.
+            if not math.isfinite(t):
+                t = 0.0 if self._last_t is None else self._last_t
+            elif self._last_t is not None and t < self._last_t:
+                t = self._last_t
             result = self._session.process(rgb, t)
             out = self._painter.paint(rgb, result)
             self._account(result)
@@ -96,13 +122,23 @@ class LiveCoach:
         while self._wall and now - self._wall[0] > FPS_WINDOW_S:
             self._wall.popleft()
         fps = (len(self._wall) - 1) / (self._wall[-1] - self._wall[0]) if len(self._wall) > 1 else 0.0
+        progress = self._scorer.update(state)
+        cue = self._cues.update(result.t, list(progress.wanted))
+        holding = self._technique.kind == "hold"
         self._snapshot = LiveSnapshot(
             frames=result.i + 1, t=result.t, label=state.label, quality=quality(state, self._technique),
             technique=self._technique.name, good_s=self._good_s, stroking_s=self._stroking_s,
             rate_per_min=state.rate_per_min, amplitude_palm=state.amplitude_palm,
             angle_to_grain_deg=state.angle_to_grain_deg, hold_s=state.hold_s,
-            longest_hold_s=self._longest_hold_s, correction=correction(state, self._technique),
+            longest_hold_s=self._longest_hold_s, correction=cue.text,
             fps=fps, last_frame_wall=now,
+            score=progress.score, components=tuple(progress.components.items()),
+            raw_correction=correction(state, self._technique), cue_skill=cue.skill,
+            hold_good_s=progress.hold_good_s if holding else None, holds_completed=progress.holds_completed,
+            hold_paused=progress.hold_paused, guide=progress.guide,
+            side=progress.side.side if progress.side else None,
+            side_work_s=progress.side.work_s if progress.side else (),
+            reps_done=progress.reps.reps_done if progress.reps else None,
         )
 
     def snapshot(self) -> LiveSnapshot:
@@ -111,7 +147,11 @@ class LiveCoach:
 
     def report(self) -> Report:
         """The causal report of everything seen so far (kept when the camera stops)."""
-        return self._session.report(source="webcam", causal=True)
+        report = self._session.report(source="webcam", causal=True)
+        with self._lock:
+            report.technique = self._technique.name
+            report.coaching = coaching_section(self._technique, self._scorer)
+        return report
 
     def close(self) -> None:
         with self._lock:

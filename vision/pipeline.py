@@ -202,6 +202,9 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
                 if progress is not None:
                     progress(frame.i + 1, total)
             report = session.report(source=path.name, fps=info.fps, causal=causal)
+            from .scoring import coaching_for_report
+            report.technique = technique_name
+            report.coaching = coaching_for_report(report, technique_name)
             if keep:
                 from .overlay import render_report_video
                 render_report_video(path, report, session.landmarks, annotated_path, technique_name, max_side=max_side)

@@ -58,6 +58,8 @@ class Report:
     holds: list[Hold] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     schema: str = SCHEMA
+    technique: str | None = None  # the technique coached (vision/techniques.toml)
+    coaching: dict | None = None  # targets, score, components, debrief, warnings (vision/scoring.py)
 
     def to_dict(self) -> dict:
         frames = []
@@ -81,6 +83,8 @@ class Report:
             "segments": [_rounded(asdict(s)) for s in self.segments],
             "holds": [_rounded(asdict(h)) for h in self.holds],
             "summary": self.summary,
+            **({"technique": self.technique} if self.technique else {}),
+            **({"coaching": self.coaching} if self.coaching is not None else {}),
         }
 
     def to_json(self) -> str:

@@ -20,6 +20,9 @@ import numpy as np
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".y4m", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv", ".ogv")
 
 
+MAX_BAD_PACKETS = 300  # damaged packets in a row skipped before giving up on the rest of a file
+
+
 class VideoError(ValueError):
     """A file that cannot be read as a video; the message is meant for a person."""
 
@@ -59,9 +62,12 @@ def _open(path: Path):
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         raise VideoError(f"{path}: cannot be read as a video: not a video, or damaged ({_reason(exc)})") from None
     if not container.streams.video:
+        kinds = sorted({s.type for s in container.streams}) or ["no streams"]  # before close() empties it
         container.close()
-        kinds = sorted({s.type for s in container.streams}) or ["no streams"]
         raise VideoError(f"{path}: contains no video stream (found: {', '.join(kinds)})")
+    if container.streams.video[0].codec_context is None:  # a codec FFmpeg does not know, or a damaged header
+        container.close()
+        raise VideoError(f"{path}: the video's codec is unknown or its header is damaged")
     return container
 
 
@@ -124,28 +130,42 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
         start = None
         last_t = -math.inf
         i = 0
+        bad_packets = 0
+        first_error: Exception | None = None
         try:
-            for frame in container.decode(stream):
-                if frame.time is None:
-                    t = 0.0 if i == 0 else last_t + nominal_dt
-                else:
-                    if start is None:
-                        start = frame.time
-                    t = frame.time - start
-                t = max(t, last_t) if i else max(t, 0.0)
-                last_t = t
-                rgb = frame.to_ndarray(format="rgb24")
-                rgb = upright(rgb, frame.rotation)
-                if max_side and max(rgb.shape[:2]) > max_side:
-                    rgb = _downsize(rgb, max_side)
-                yield Frame(i=i, t=round(t, 6), rgb=rgb)
-                i += 1
+            for packet in container.demux(stream):
+                try:
+                    decoded = packet.decode()
+                except av.error.FFmpegError as exc:
+                    # One damaged packet (a flipped bit, a lost chunk): skip it, keep decoding.
+                    bad_packets += 1
+                    first_error = first_error or exc
+                    if bad_packets > MAX_BAD_PACKETS:
+                        break
+                    continue
+                bad_packets = 0
+                for frame in decoded:
+                    if frame.time is None:
+                        t = 0.0 if i == 0 else last_t + nominal_dt
+                    else:
+                        if start is None:
+                            start = frame.time
+                        t = frame.time - start
+                    t = max(t, last_t) if i else max(t, 0.0)
+                    last_t = t
+                    rgb = frame.to_ndarray(format="rgb24")
+                    rgb = upright(rgb, frame.rotation)
+                    if max_side and max(rgb.shape[:2]) > max_side:
+                        rgb = _downsize(rgb, max_side)
+                    yield Frame(i=i, t=round(t, 6), rgb=rgb)
+                    i += 1
         except av.error.FFmpegError as exc:
-            if i == 0:
-                raise VideoError(f"{path}: the video is damaged, no frame could be decoded ({_reason(exc)})") from None
-            # A damaged tail: keep what was decoded, stop cleanly.
-            return
+            # The container itself is damaged from here on: keep what was decoded, stop cleanly.
+            first_error = first_error or exc
         if i == 0:
+            if first_error is not None:
+                raise VideoError(f"{path}: the video is damaged, no frame could be decoded "
+                                 f"({_reason(first_error)})") from None
             raise VideoError(f"{path}: the video has no frames")
     finally:
         container.close()

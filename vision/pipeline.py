@@ -16,7 +16,9 @@ import numpy as np
 
 from .gating import HandIdentityGate
 from .landmarks import HandObservation
-from .motion import MotionParams, MotionState, StrokeAnalyzer
+from .cycles import cycle_stats
+from .geometry import principal_axis
+from .motion import HOLD, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
 from .segments import build_segments, summarize
 from .tracking import HandTracker, TrackerOptions
@@ -173,6 +175,44 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
             else:
                 b = backward[m]
                 out.append(replace(records[m], label=b.label, angle_to_grain_deg=b.angle_to_grain_deg))
+        k = j
+    return strokes_must_repeat(out)
+
+
+MIN_STROKE_HALF_CYCLES = 3
+
+
+def strokes_must_repeat(records: list[FrameRecord]) -> list[FrameRecord]:
+    """Offline only: a stretch of "strokes" between holds that never goes to and fro is a hold.
+
+    Landmark wander during a hold (design.md: skin on skin) can look like a
+    short stroke to a live view; with the whole stretch in hand, a real stroke
+    shows at least ``MIN_STROKE_HALF_CYCLES`` reversals, wander does not.
+    """
+    out = list(records)
+    n = len(out)
+    k = 0
+    while k < n:
+        if out[k].label not in STROKE_LABELS:
+            k += 1
+            continue
+        j = k
+        while j < n and out[j].label in STROKE_LABELS:
+            j += 1
+        before = out[k - 1].label if k > 0 else None
+        after = out[j].label if j < n else None
+        if before in (HOLD, None) and after in (HOLD, None) and (before, after) != (None, None):
+            run = [r for r in out[k:j] if r.thumb_xy is not None]
+            if len(run) >= 4:
+                tips = np.array([r.thumb_xy for r in run], float)
+                direction, _, _ = principal_axis(tips)
+                stats = cycle_stats(np.array([r.t for r in run]), (tips - tips.mean(axis=0)) @ direction)
+                repeated = stats.half_cycles >= MIN_STROKE_HALF_CYCLES
+            else:
+                repeated = False
+            if not repeated:
+                for m in range(k, j):
+                    out[m] = replace(out[m], label=HOLD, angle_to_grain_deg=None)
         k = j
     return out
 

@@ -36,6 +36,7 @@ def sidebar() -> tuple[float, str]:
     options = logic.technique_options()
     name = sb.selectbox("Technique", list(options), format_func=options.get, key="technique")
     sb.markdown(f"**How to:** {TECHNIQUES[name].how_to}")
+    sb.markdown("**Targets**\n" + "\n".join(f"- {line}" for line in logic.technique_targets(name)))
     sb.subheader("Safety")
     sb.markdown("\n".join(f"- {note}" for note in logic.SAFETY_NOTES))
     return float(axis), name
@@ -82,6 +83,14 @@ def show_report(report, technique_name: str, key: str, truth: dict | None = None
             st.table(pd.DataFrame(logic.truth_rows(report, truth)).set_index("truth").style.format(precision=1))
 
     stem = report.source.rsplit(".", 1)[0] or "report"
+    if report.coaching:
+        st.markdown("**Coaching: score and debrief**")
+        c_left, c_right = st.columns([2, 3])
+        c_left.table(pd.DataFrame(logic.coaching_rows(report.coaching), columns=["", "value"]).set_index(""))
+        c_right.markdown(logic.debrief_markdown(report.coaching))
+        with st.expander("Safety", expanded=False):
+            st.markdown("\n".join(f"- {w}" for w in report.coaching.get("warnings", []))
+                        + f"\n\n{report.coaching.get('disclaimer', '')}")
     c1, c2 = st.columns(2)
     c1.download_button("Download report (JSON)", report.to_json(), file_name=f"{stem}.crossgrain.json",
                        mime="application/json", key=f"{key}_json")
@@ -117,12 +126,63 @@ def render_panel(stream: logic.LiveStream, playing: bool) -> None:
     c2.metric("Hold", panel.hold)
     c1.metric("Longest hold", panel.longest_hold)
     c2.metric("Processing", panel.fps)
+    c1.metric("Score", panel.score)
+    if panel.holds_completed is not None:
+        c2.metric("Holds completed", panel.holds_completed)
     st.markdown(f"**Correction:** {panel.correction}")
+    if panel.guide:
+        st.markdown(f"**Guide:** {panel.guide}")
+    if panel.side:
+        st.caption(f"Time under work per side — now on the {panel.side}")
+    if panel.components:
+        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components))
+
+
+def routine_run(technique_name: str) -> logic.RoutineRun:
+    run = st.session_state.get("routine_run")
+    if run is None or run.technique_name != technique_name:
+        run = st.session_state["routine_run"] = logic.RoutineRun(technique_name)
+    return run
+
+
+def render_routine(run: logic.RoutineRun) -> None:
+    view = logic.routine_view(run)
+    box = {"done": st.success, "running": st.info, "paused": st.warning, "ready": st.info}[view.status]
+    box(f"**{view.cue}**")
+    if view.heads_up:
+        st.warning(view.heads_up)
+    c1, c2 = st.columns(2)
+    c1.metric("This step", view.remaining)
+    c2.metric("Whole routine", view.total_remaining)
+    st.progress(view.fraction)
+    marks = {"done": "✓ ~~{}~~", "now": "**▶ {}**", "next": "{}"}
+    st.markdown("\n".join(f"{k}. " + marks[state].format(cue) for k, (cue, state) in enumerate(view.steps, 1)))
+    if view.status == "done":
+        st.markdown(f"**Routine followed:** {view.score}%")
+
+
+def routine_page(technique_name: str) -> None:
+    """A guided timer (no camera): start, pause, reset; cues in order."""
+    tech = TECHNIQUES[technique_name]
+    run = routine_run(technique_name)
+    st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
+    st.caption("Before you start: " + " ".join(logic.SAFETY_NOTES[:2]))
+    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+    # on_click: the clock changes before the page reruns, so the buttons show the new state
+    b1.button("Start", type="primary", key="routine_start", disabled=run.clock.running, on_click=run.clock.start)
+    b2.button("Pause", key="routine_pause", disabled=not run.clock.running, on_click=run.clock.pause)
+    b3.button("Reset", key="routine_reset", on_click=run.clock.reset)
+    if run.clock.speed != 1:
+        st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({logic.routine_speed_env()}).")
+    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run)
 
 
 def live_page(axis: float, technique_name: str) -> None:
     import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
 
+    if not TECHNIQUES[technique_name].camera:
+        routine_page(technique_name)
+        return
     stream = live_stream()
     stream.configure(axis, technique_name)
     ice, ice_problem = logic.ice_servers()
@@ -178,6 +238,10 @@ def run_analysis(job) -> None:
     except (logic.UploadError, VideoError) as exc:
         st.session_state.pop("analysis", None)
         st.session_state["analysis_error"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a bug must not show the user a stack trace
+        st.session_state.pop("analysis", None)
+        st.session_state["analysis_error"] = (f"Internal error while analysing ({type(exc).__name__}: {exc}). "
+                                              "Please report it; nothing left this computer.")
     else:
         st.session_state["analysis"] = analysis
         st.session_state.pop("analysis_error", None)

@@ -363,6 +363,7 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     app.run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Doing now"] == "No hand" and metrics["Processing"].endswith("fps"), metrics
+    assert metrics["Score"] == "0 / 100", metrics
     assert any("No hand in view" in m.value for m in app.markdown)
     stream = app.session_state["live_stream"]
     coach = stream.coach
@@ -374,6 +375,52 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     app.run()
     assert "Your last session" in [h.value for h in app.subheader]
     assert app.dataframe[0].value["label"].iloc[0] == "no_hand"
+    assert any("Coaching: score and debrief" in m.value for m in app.markdown)  # the debrief, from the live scorer
     callback(stub_frame(0))  # START again: a new session
     assert stream.coach is not coach
     stream.close()
+
+
+# --------------------------------------------------------------------------- coaching on the page
+
+def test_live_panel_shows_score_hold_timer_and_guide():
+    snap = snapshot(hold_s=12.0, hold_good_s=7.5, hold_paused="sliding: the hold timer is paused", score=42.4,
+                    components=(("completion", 0.08), ("stillness", 0.6)), holds_completed=1)
+    p = logic.live_panel(snap, playing=True, now=100.5)
+    assert p.hold == "7.5 s of 90 s (paused)" and p.score == "42 / 100" and p.holds_completed == "1"
+    assert p.components == (("Hold completed", "8%"), ("Still holding", "60%"))
+    assert p.guide.startswith("Sliding")
+    p = logic.live_panel(snapshot(technique="calf_work", side="second calf", side_work_s=(300.0, 12.0)), True,
+                         now=100.5)
+    assert p.side == "second calf: 5:00 min, 12.0 s" and p.holds_completed is None
+
+
+def test_coaching_rows_and_debrief_text():
+    from vision.scoring import coaching_for_report
+
+    coaching = coaching_for_report(make_report(), "cross_friction")
+    rows = dict(logic.coaching_rows(coaching))
+    assert rows["Score"].endswith("/ 100") and rows["Right direction"] == "60%" and rows["Rate in range"] == "100%"
+    text = logic.debrief_markdown(coaching)
+    assert "What to do next" in text and "Top corrections" in text and "cannot see" in text
+    assert dict(logic.coaching_rows(coaching_for_report(make_report(), "contrast_bath")))["Score"].startswith("–")
+
+
+def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):
+    from vision.routines import SPEED_ENV
+
+    monkeypatch.setenv(SPEED_ENV, "1440")  # 12 min in half a second
+    app.run()
+    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()
+    assert not app.exception
+    assert any("needs no camera" in m.value for m in app.markdown)
+    assert any(i.value.startswith("**Ready: Round 1 of 3: warm water") for i in app.info)
+    assert "warm water 3 min then cold water 1 min, 3 rounds" in " ".join(m.value for m in app.sidebar.markdown)
+    app.button(key="routine_start").click().run()
+    assert app.button(key="routine_start").disabled and not app.button(key="routine_pause").disabled
+    time.sleep(0.7)
+    app.run()
+    assert any("Done" in s.value for s in app.success)
+    assert any("Routine followed:** 100%" in m.value for m in app.markdown)
+    app.button(key="routine_reset").click().run()
+    assert any(i.value.startswith("**Ready") for i in app.info)

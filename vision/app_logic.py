@@ -21,7 +21,8 @@ from typing import Callable
 
 import numpy as np
 
-from .coach import DEFAULT_TECHNIQUE, TECHNIQUES
+from .coach import DEFAULT_TECHNIQUE, SAFETY, TECHNIQUES
+from .routines import RoutineClock, TimerRoutine, fmt_clock, routine_speed
 from .motion import LABELS, NO_HAND
 from .report import Report
 
@@ -38,14 +39,9 @@ LABEL_TITLES = {"cross_grain": "Cross-grain", "lengthwise": "Lengthwise", "obliq
 LABEL_COLOURS = {"cross_grain": "#2ecc40", "oblique": "#ffb000", "lengthwise": "#e62d2d",
                  "hold": "#3d8bfd", "no_hand": "#969696"}
 
-SAFETY_NOTES = (
-    "Tingling or electric-shock feelings mean you are pressing on a nerve: stop at once.",
-    "Sharp pain on a bone may be a stress fracture: do not massage it, have it checked.",
-    "Bruising the next day means you pressed too hard: go gentler.",
-    "Pain that lasts past three weeks needs a professional (doctor or physiotherapist).",
-    "The camera cannot see pressure or whether the skin moves with your thumb: "
-    "it judges direction, rhythm and stillness only.",
-)
+# From the techniques registry (vision/techniques.toml): the warnings, what the camera cannot see,
+# and that the tool coaches form and does not diagnose.
+SAFETY_NOTES = (*SAFETY.warnings, SAFETY.camera_limits, SAFETY.disclaimer)
 
 CAMERA_HELP = (
     "If the camera does not start: allow camera access when the browser asks (or in the address bar's "
@@ -413,6 +409,7 @@ class LiveStream:
     _coach: object = None
     _clock: StreamClock = field(default_factory=StreamClock)
     _stopped: bool = False
+    _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -433,6 +430,8 @@ class LiveStream:
 
     def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
         with self._lock:
+            if self._closed:
+                return rgb
             if self._stopped or self._coach is None:
                 old = self._coach
                 self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
@@ -465,6 +464,7 @@ class LiveStream:
     def close(self) -> None:
         with self._lock:
             coach, self._coach = self._coach, None
+            self._closed = True
         if coach is not None:
             coach.close()
 
@@ -514,6 +514,11 @@ class LivePanel:
     correction: str
     fps: str
     fps_value: float
+    score: str = "–"
+    components: tuple = ()  # ((title, "80%"), ...)
+    guide: str | None = None
+    holds_completed: str | None = None
+    side: str | None = None
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -541,10 +546,15 @@ def live_panel(snap, playing: bool, now: float | None = None, stall_s: float = S
                                       "or press STOP and START again.")
     else:
         status, message = "live", "Live"
+    # the hold timer counts only while the hold is good (snap.hold_good_s), when the coach keeps one
+    hold_s = snap.hold_good_s if getattr(snap, "hold_good_s", None) is not None else snap.hold_s
     if tech and tech.target_hold_s:
-        hold = f"{fmt_duration(snap.hold_s)} of {tech.target_hold_s:.0f} s"
+        hold = f"{fmt_duration(hold_s)} of {tech.target_hold_s:.0f} s"
     else:
-        hold = fmt_duration(snap.hold_s)
+        hold = fmt_duration(hold_s)
+    paused = getattr(snap, "hold_paused", None)
+    if paused and status == "live":
+        hold += " (paused)"
     correction = snap.correction or ("Good: keep going" if snap.quality == "good" else "–")
     if status != "live":
         correction = "–"
@@ -554,6 +564,13 @@ def live_panel(snap, playing: bool, now: float | None = None, stall_s: float = S
         rate="–" if snap.rate_per_min is None else f"{snap.rate_per_min:.0f} /min",
         hold=hold, longest_hold=fmt_duration(snap.longest_hold_s), correction=correction,
         fps=f"{snap.fps:.1f} fps" if status == "live" else "–", fps_value=float(snap.fps),
+        score="–" if getattr(snap, "score", None) is None or not snap.frames else f"{snap.score:.0f} / 100",
+        components=tuple((COMPONENT_TITLES.get(k, k), f"{100 * v:.0f}%") for k, v in getattr(snap, "components", ())),
+        guide=(paused.capitalize() if paused and status == "live" and not getattr(snap, "guide", None)
+               else getattr(snap, "guide", None)) if status == "live" else None,
+        holds_completed=(f"{snap.holds_completed}" if tech and tech.kind == "hold" and tech.target_hold_s else None),
+        side=(f"{snap.side}: " + ", ".join(fmt_duration(w) for w in snap.side_work_s)
+              if getattr(snap, "side", None) else None),
     )
 
 
@@ -579,3 +596,104 @@ def axis_preview_svg(foot_axis_deg: float, size: int = 88) -> str:
 def technique_options() -> dict[str, str]:
     """name -> title, from the engine's registry (whatever techniques it has)."""
     return {name: t.title for name, t in TECHNIQUES.items()}
+
+
+# --------------------------------------------------------------------------- coaching
+
+COMPONENT_TITLES = {"direction": "Right direction", "rate": "Rate in range", "amplitude": "Stroke size in range",
+                    "time": "Time done", "stillness": "Still holding", "completion": "Hold completed",
+                    "reps": "Repetitions", "followed": "Routine followed"}
+
+
+def technique_targets(technique_name: str) -> list[str]:
+    tech = TECHNIQUES.get(technique_name)
+    return tech.describe_targets() if tech else []
+
+
+def coaching_rows(coaching: dict | None) -> list[tuple[str, str]]:
+    """Score and its components as (what, value) pairs."""
+    if not coaching:
+        return []
+    rows = [("Technique", coaching.get("title", ""))]
+    if coaching.get("score") is None:
+        rows.append(("Score", "– (no camera: a guided timer)"))
+        return rows
+    rows.append(("Score", f"{coaching['score']} / 100"))
+    for k, v in coaching.get("components", {}).items():
+        rows.append((COMPONENT_TITLES.get(k, k), f"{100 * v:.0f}%"))
+    d = coaching.get("debrief", {})
+    rows.append(("Time done right", f"{d.get('good_s', 0):.1f} s of {d.get('time_s', 0):.1f} s"))
+    if "holds_completed" in d:
+        rows.append(("Holds completed", f"{d['holds_completed']} (longest good hold {d['longest_good_hold_s']:.1f} s)"))
+    for side in d.get("sides", []):
+        rows.append((f"Work on the {side['side']}", f"{side['work_s']:.0f} s"))
+    if "reps_done" in d:
+        rows.append(("Repetitions done", str(d["reps_done"])))
+    return rows
+
+
+def debrief_markdown(coaching: dict | None) -> str:
+    """The debrief as markdown: top corrections, what to do next, what the camera cannot see."""
+    if not coaching:
+        return ""
+    d = coaching.get("debrief", {})
+    lines = []
+    if d.get("top_corrections"):
+        lines.append("**Top corrections**")
+        lines += [f"{k}. {c['tip']} ({c['seconds']:.0f} s)" for k, c in enumerate(d["top_corrections"], 1)]
+    if d.get("next"):
+        lines.append("**What to do next**")
+        lines += [f"- {step}" for step in d["next"]]
+    if coaching.get("camera_cannot_see"):
+        lines.append(f"\n_{coaching['camera_cannot_see']}_")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- guided timers (no camera)
+
+@dataclass
+class RoutineRun:
+    """A guided timer in progress (kept in st.session_state); the clock may run faster for demos."""
+
+    technique_name: str
+    clock: RoutineClock = field(default_factory=lambda: RoutineClock(routine_speed()))
+
+    @property
+    def routine(self) -> TimerRoutine:
+        return TimerRoutine.from_technique(TECHNIQUES[self.technique_name])
+
+
+@dataclass(frozen=True)
+class RoutineView:
+    status: str  # 'ready' | 'running' | 'paused' | 'done'
+    cue: str
+    heads_up: str | None
+    remaining: str  # of this step, m:ss
+    total_remaining: str
+    fraction: float
+    steps: tuple  # ((cue, 'done'|'now'|'next'), ...) in order, the end included
+    score: int
+
+
+def routine_view(run: RoutineRun) -> RoutineView:
+    routine = run.routine
+    elapsed = run.clock.elapsed()
+    state = routine.at(elapsed)
+    if state.done:
+        status = "done"
+    elif run.clock.running:
+        status = "running"
+    else:
+        status = "paused" if elapsed > 0 else "ready"
+    steps = []
+    for k, cue in enumerate(routine.cues()):
+        steps.append((cue, "done" if k < state.index else "now" if k == state.index else "next"))
+    cue = state.cue if status != "ready" else f"Ready: {routine.step_cue(routine.steps[0])}"
+    return RoutineView(status, cue, state.heads_up if status == "running" else None,
+                       fmt_clock(state.remaining_s), fmt_clock(routine.total_s - min(elapsed, routine.total_s)),
+                       state.fraction, tuple(steps), round(100 * state.fraction))
+
+
+def routine_speed_env() -> str:
+    from .routines import SPEED_ENV
+    return SPEED_ENV

@@ -11,7 +11,6 @@ other's peak).
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -63,16 +62,18 @@ def make_longer(path: Path, out: Path, times: int) -> None:
             offset += last + 1.0 / info.fps
 
 
-def peak_memory_mb(path: Path) -> float:
-    """Peak resident memory (MB) of a fresh process analysing ``path``."""
+def peak_memory_mb(path: Path) -> tuple[float, int]:
+    """Peak resident memory (MB) of a fresh process analysing ``path``, and the frames it analysed."""
+    # VmHWM, not ru_maxrss: the latter can carry the forking parent's peak across exec.
     code = (
-        "import resource, sys\n"
         "from vision.pipeline import analyze_video\n"
-        f"analyze_video({str(path)!r}, 90.0)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        f"r = analyze_video({str(path)!r}, 90.0)\n"
+        "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "print(int(hwm.split()[1]) / 1024, len(r.frames))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    mb, frames = out.stdout.strip().splitlines()[-1].split()
+    return float(mb), int(frames)
 
 
 def run_bench(video: str | None = None, frames: int = 300, memory: bool = True) -> int:
@@ -92,10 +93,10 @@ def run_bench(video: str | None = None, frames: int = 300, memory: bool = True) 
         with tempfile.TemporaryDirectory() as tmp:
             longer = Path(tmp) / "longer.mp4"
             make_longer(path, longer, 10)
-            short_mb = peak_memory_mb(path)
-            long_mb = peak_memory_mb(longer)
-        print(f"peak memory: {short_mb:.0f} MB ({info.duration_s or 0:.0f} s video), "
-              f"{long_mb:.0f} MB (10x longer)")
+            short_mb, short_frames = peak_memory_mb(path)
+            long_mb, long_frames = peak_memory_mb(longer)
+        print(f"peak memory: {short_mb:.0f} MB ({short_frames} frames), "
+              f"{long_mb:.0f} MB (10x longer, {long_frames} frames)")
         result.update(peak_short_mb=short_mb, peak_long_mb=long_mb)
     print("json: " + json.dumps({k: round(v, 3) for k, v in result.items()}))
     return 0

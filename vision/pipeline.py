@@ -14,11 +14,12 @@ from typing import Callable
 
 import numpy as np
 
+from .framelog import FrameLog
 from .gating import HandIdentityGate
 from .landmarks import HandObservation
 from .cycles import cycle_stats
 from .geometry import principal_axis
-from .motion import HOLD, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
+from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
 from .segments import build_segments, summarize
 from .tracking import HandTracker, TrackerOptions
@@ -54,7 +55,7 @@ class Session:
         self._owns_tracker = tracker is None
         self._analyzer = StrokeAnalyzer(self.foot_axis_deg, params)
         self._gate = HandIdentityGate()
-        self._records: list[FrameRecord] = []
+        self._log = FrameLog()
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
@@ -80,10 +81,9 @@ class Session:
         with self._lock:
             obs = self._gate.accept(obs)
             state = self._analyzer.update(obs, t)
-            i = len(self._records)
-            self._records.append(FrameRecord(
-                i=i, t=t, label=state.label, angle_to_grain_deg=state.angle_to_grain_deg,
-                thumb_xy=state.thumb_xy, palm_px=state.palm_px if obs is not None else None))
+            i = len(self._log)
+            self._log.append(state.t, state.label, state.angle_to_grain_deg, state.thumb_xy,
+                             state.palm_px if obs is not None else None)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
             result = FrameResult(i=i, t=t, observation=obs, state=state)
@@ -98,7 +98,7 @@ class Session:
     @property
     def frame_count(self) -> int:
         with self._lock:
-            return len(self._records)
+            return len(self._log)
 
     def landmarks(self, i: int) -> np.ndarray | None:
         return None if self._landmarks is None else self._landmarks[i]
@@ -106,7 +106,7 @@ class Session:
     def report(self, source: str = "live", fps: float | None = None, causal: bool = True) -> Report:
         """The report of everything processed so far (offline relabelling when not causal)."""
         with self._lock:
-            records = list(self._records)
+            records = self._log.records()
             foot_axis = self.foot_axis_deg
         if not causal:
             records = offline_relabel(records, foot_axis, self.params)
@@ -127,8 +127,12 @@ class Session:
 def build_report(records: list[FrameRecord], source: str, foot_axis_deg: float, fps: float | None) -> Report:
     segments, holds = build_segments(records, foot_axis_deg)
     duration = segments[-1].end_s if segments else 0.0
-    if fps is None:
-        fps = (len(records) - 1) / records[-1].t if len(records) > 1 and records[-1].t > 0 else 0.0
+    span = records[-1].t - records[0].t if records else 0.0
+    measured = (len(records) - 1) / span if len(records) > 1 and span > 0 else None
+    # The container's nominal rate, unless the timestamps say otherwise (MJPEG AVIs claim
+    # 1000 fps, phone videos vary): then the rate the frames really came at.
+    if fps is None or fps <= 0 or (measured and abs(fps - measured) > 0.25 * measured):
+        fps = measured or 0.0
     return Report(source=source, fps=fps, duration_s=duration, foot_axis_deg=foot_axis_deg,
                   frames=records, segments=segments, holds=holds,
                   summary=summarize(records, segments, holds))
@@ -161,11 +165,12 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
         j = k
         while j < n and records[j].label != backward[j].label:
             j += 1
-        # A disagreement at either end of the video belongs to the pass that
-        # is not still warming up there; elsewhere the change goes in the middle.
-        if k == 0:
+        # A disagreement at either end of the video, or of a stretch with a
+        # hand in view, belongs to the pass that is not still warming up there;
+        # elsewhere the change goes in the middle.
+        if k == 0 or records[k - 1].label == NO_HAND:
             middle_t = float("-inf")
-        elif j == n:
+        elif j == n or records[j].label == NO_HAND:
             middle_t = float("inf")
         else:
             middle_t = (records[k].t + records[j - 1].t) / 2.0

@@ -17,14 +17,16 @@ from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS
 from .report import FrameRecord, Hold, Segment
 
 SHORT_GAP_S = 0.3  # a hand lost this briefly does not split a segment
+MAX_FRAME_GAP_S = 1.0  # frames further apart than this (a camera that stalled) end a segment
+MIN_HOLD_S = 1.0  # a pause shorter than this between strokes is not reported as a hold
 HOLD_ENDS_S = 0.5  # drift compares the thumb's place over a hold's first and last half second
 
 
 def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
-    """(label, first index, last index + 1) of each run of equal labels."""
+    """(label, first index, last index + 1) of each run of equal labels, split where time jumps."""
     runs: list[tuple[str, int, int]] = []
     for k, f in enumerate(frames):
-        if runs and runs[-1][0] == f.label:
+        if runs and runs[-1][0] == f.label and f.t - frames[k - 1].t <= MAX_FRAME_GAP_S:
             runs[-1] = (f.label, runs[-1][1], k + 1)
         else:
             runs.append((f.label, k, k + 1))
@@ -43,7 +45,7 @@ def _merge_short_gaps(runs, frames):
             merged.append((prev_label, pa, runs[k + 1][2]))
             k += 2
             continue
-        if merged and merged[-1][0] == label:
+        if merged and merged[-1][0] == label and frames[a].t - frames[merged[-1][2] - 1].t <= MAX_FRAME_GAP_S:
             merged[-1] = (label, merged[-1][1], b)
         else:
             merged.append((label, a, b))
@@ -97,14 +99,16 @@ def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[lis
     holds: list[Hold] = []
     for k, (label, a, b) in enumerate(runs):
         start = frames[a].t
-        end = frames[runs[k + 1][1]].t if k + 1 < len(runs) else frames[b - 1].t + step
+        # A segment ends where the next begins, unless the camera stalled in between.
+        following = frames[runs[k + 1][1]].t if k + 1 < len(runs) else math.inf
+        end = following if following - frames[b - 1].t <= MAX_FRAME_GAP_S else frames[b - 1].t + step
         run = frames[a:b]
         if label in STROKE_LABELS:
             rate, amplitude, grain = stroke_figures(run, foot_axis_deg)
             segments.append(Segment(label, start, end, rate, amplitude, grain))
         else:
             segments.append(Segment(label, start, end))
-        if label == HOLD:
+        if label == HOLD and end - start >= MIN_HOLD_S:
             holds.append(Hold(start, end, end - start, hold_drift(run)))
     return segments, holds
 

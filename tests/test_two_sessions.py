@@ -1,0 +1,122 @@
+"""Two people at once: two browser sessions (separate browser contexts) on one app server,
+both live on the fake camera. Each gets its own tracker and its own figures: the one
+started first has counted more, and stopping it leaves the other running.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from vision import app_logic as logic
+from vision.coach import TECHNIQUES
+
+from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, streamlit_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
+]
+
+SAMPLE = "myofascial_hold"
+CLIP_S = (5.0, 11.0)  # inside the sample's steady hold (4.4-19 s): ~80 MB of raw .y4m
+HEAD_START_S = 4.0  # session A runs this long before session B starts
+
+
+def _seconds(text: str) -> float:
+    m = re.search(r"(\d+(?:\.\d+)?) s", text or "")
+    if m:
+        return float(m.group(1))
+    m = re.search(r"(\d+):(\d\d) min", text or "")
+    return 60.0 * int(m.group(1)) + int(m.group(2)) if m else 0.0
+
+
+def _metrics(page) -> dict[str, str]:
+    out = {}
+    for text in page.locator("[data-testid='stMetric']").all_inner_texts():
+        parts = [p.strip() for p in text.split("\n") if p.strip()]
+        if len(parts) >= 2:
+            out[parts[0]] = parts[-1]
+    return out
+
+
+def _live(m: dict) -> bool:
+    return bool(m) and m.get("Processing", "–") not in ("–", "0.0 fps")
+
+
+def _start(browser, url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_text("Foot axis").first.wait_for(timeout=60_000)
+    tech = TECHNIQUES["myofascial_hold"]
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
+    page.get_by_role("option").filter(has_text=tech.title).first.click()
+    page.get_by_text(tech.how_to[:30]).wait_for(timeout=30_000)
+    component = page.frame_locator("iframe[title*='streamlit_webrtc']")
+    component.get_by_role("button", name="START").click(timeout=60_000)
+    return context, page, component
+
+
+def _wait_live(page, timeout_s: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        m = _metrics(page)
+        if _live(m):
+            return m
+        time.sleep(0.3)
+    pytest.fail(f"the panel never went live: {_metrics(page)}")
+
+
+def test_two_browser_sessions_count_independently(tmp_path):
+    by_name = {s.name: s for s in logic.list_samples()}
+    if SAMPLE not in by_name:
+        pytest.skip(f"sample clip {SAMPLE}.mp4 not found")
+    ARTIFACTS.mkdir(exist_ok=True)
+    y4m = make_y4m(by_name[SAMPLE].path, tmp_path / "camera.y4m", *CLIP_S)
+    t0 = time.monotonic()
+    try:
+        with streamlit_server(log_path=ARTIFACTS / "streamlit_two_sessions.log") as url, chromium(y4m) as browser:
+            ctx_a, page_a, cam_a = _start(browser, url)
+            _wait_live(page_a)
+            time.sleep(HEAD_START_S)
+            ctx_b, page_b, cam_b = _start(browser, url)
+            _wait_live(page_b)
+
+            readings = []
+            deadline = time.monotonic() + 12
+            while time.monotonic() < deadline:
+                a, b = _metrics(page_a), _metrics(page_b)
+                if _live(a) and _live(b):
+                    readings.append((_seconds(a["Done right for"]), _seconds(b["Done right for"]),
+                                     a["Doing now"], b["Doing now"]))
+                    if len(readings) >= 6 and readings[-1][1] >= 2.0 and "Hold" in {r[3] for r in readings}:
+                        break
+                time.sleep(0.5)
+            page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a.png"))
+            page_b.screenshot(path=str(ARTIFACTS / "two_sessions_b.png"))
+            print(f"\ntwo sessions: (good time A, good time B, label A, label B) {readings}")
+            assert len(readings) >= 3, "both panels were never live at the same time"
+            # both sessions see the hold and count it...
+            assert "Hold" in {r[2] for r in readings} and "Hold" in {r[3] for r in readings}
+            assert readings[-1][1] > readings[0][1]  # B's own timer counts up
+            # ...each on its own: A, started earlier, has counted more all along
+            assert all(ga > gb + 1.0 for ga, gb, _, _ in readings), readings
+
+            # A stops: A gets its report, B keeps going
+            cam_a.get_by_role("button", name="STOP").click()
+            page_a.get_by_text("Your last session").wait_for(timeout=30_000)
+            before = _seconds(_metrics(page_b)["Done right for"])
+            time.sleep(2.0)
+            after_m = _metrics(page_b)
+            assert _live(after_m) and _seconds(after_m["Done right for"]) > before, after_m
+            assert page_b.get_by_text("Your last session").count() == 0
+            cam_b.get_by_role("button", name="STOP").click()
+            page_b.get_by_text("Your last session").wait_for(timeout=30_000)
+            ctx_a.close()
+            ctx_b.close()
+    finally:
+        y4m.unlink(missing_ok=True)
+    print(f"two sessions: done in {time.monotonic() - t0:.1f} s")

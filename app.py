@@ -197,7 +197,7 @@ def live_page(axis: float, technique_name: str) -> None:
                 video_frame_callback=logic.make_frame_callback(stream),
                 media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
                 rtc_configuration={"iceServers": ice},
-                async_processing=True,
+                async_processing=False,
             )
         except Exception as exc:  # noqa: BLE001 - a message, never a stack trace
             st.error(f"The live camera could not start here ({type(exc).__name__}: {exc}). "

@@ -181,3 +181,17 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
         assert len(kept.frames) == 40  # the first session's report is untouched
     finally:
         stream.close()
+
+
+def test_live_stream_passes_frames_through_when_it_falls_behind(hand):
+    import time
+
+    from vision.app_logic import MAX_BEHIND_S, LiveStream
+
+    stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech))
+    stream.process(hand, 100.0)  # the stream starts: analysed
+    time.sleep(MAX_BEHIND_S + 0.15)  # the next frame was taken 33 ms later but reaches us much later
+    out = stream.process(hand, 100.033)
+    assert stream.skipped == 1 and out is hand
+    assert stream.snapshot().frames == 1
+    stream.close()

@@ -366,6 +366,9 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
     return value, None
 
 
+MAX_BEHIND_S = 0.25  # live frames later than this (beyond the usual) are passed through to catch up
+
+
 class StreamClock:
     """Seconds since a stream's first frame, from the frames' own times, never going backwards.
 
@@ -376,6 +379,8 @@ class StreamClock:
         self._first_raw: float | None = None
         self._first_wall: float | None = None
         self._last: float | None = None
+        self._least_lag: float | None = None
+        self.behind_s = 0.0  # how much later than usual the latest frame reached us
 
     def __call__(self, raw_t: float | None, wall: float | None = None) -> float:
         wall = time.monotonic() if wall is None else wall
@@ -390,6 +395,9 @@ class StreamClock:
             wall_t = wall - self._first_wall
             t = wall_t if self._last is None or wall_t > self._last else self._last + 1e-3
         self._last = t
+        lag = (wall - self._first_wall) - t
+        self._least_lag = lag if self._least_lag is None else min(self._least_lag, lag)
+        self.behind_s = lag - self._least_lag
         return t
 
 
@@ -411,6 +419,7 @@ class LiveStream:
     _stopped: bool = False
     _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
+    skipped: int = 0  # frames passed through unanalysed to catch up with the camera
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -440,7 +449,14 @@ class LiveStream:
                 if old is not None:
                     old.close()
             coach, clock = self._coach, self._clock
-        return coach.process(rgb, clock(raw_t))
+        t = clock(raw_t)
+        if clock.behind_s > MAX_BEHIND_S:
+            # Frames are processed as they come (no dropping inside streamlit-webrtc), so a
+            # machine too slow for the camera would fall further and further behind: pass
+            # frames through untouched until the stream is live again.
+            self.skipped += 1
+            return rgb
+        return coach.process(rgb, t)
 
     def mark_stopped(self) -> None:
         """The page saw the stream idle: the next frame starts a new session."""

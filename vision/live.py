@@ -104,11 +104,11 @@ class LiveCoach:
             elif self._last_t is not None and t < self._last_t:
                 t = self._last_t
             result = self._session.process(rgb, t)
-            out = self._painter.paint(rgb, result)
-            self._account(result)
-            return out
+            hold_s = self._account(result)
+            return self._painter.paint(rgb, result, hold_s=hold_s)
 
-    def _account(self, result) -> None:
+    def _account(self, result) -> float | None:
+        """Update the running figures; return the hold time the overlay's ring should show."""
         state = result.state
         dt = 0.0 if self._last_t is None else min(max(result.t - self._last_t, 0.0), 0.5)
         self._last_t = result.t
@@ -116,7 +116,6 @@ class LiveCoach:
             self._good_s += dt
         if state.label in STROKE_LABELS:
             self._stroking_s += dt
-        self._longest_hold_s = max(self._longest_hold_s, state.hold_s)
         now = time.monotonic()
         self._wall.append(now)
         while self._wall and now - self._wall[0] > FPS_WINDOW_S:
@@ -125,6 +124,10 @@ class LiveCoach:
         progress = self._scorer.update(state)
         cue = self._cues.update(result.t, list(progress.wanted))
         holding = self._technique.kind == "hold"
+        # For a hold technique, the ring and "longest hold" show the hold timer that
+        # pauses while sliding, the same one as the panel; otherwise the analyzer's.
+        self._longest_hold_s = max(self._longest_hold_s,
+                                   self._scorer.longest_good_hold_s if holding else state.hold_s)
         self._snapshot = LiveSnapshot(
             frames=result.i + 1, t=result.t, label=state.label, quality=quality(state, self._technique),
             technique=self._technique.name, good_s=self._good_s, stroking_s=self._stroking_s,
@@ -140,6 +143,7 @@ class LiveCoach:
             side_work_s=progress.side.work_s if progress.side else (),
             reps_done=progress.reps.reps_done if progress.reps else None,
         )
+        return progress.hold_good_s if holding else None
 
     def snapshot(self) -> LiveSnapshot:
         with self._lock:

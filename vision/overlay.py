@@ -161,7 +161,8 @@ class LivePainter:
         self.technique: Technique = technique(technique_name)
         self._trail: deque = deque()
 
-    def view(self, result) -> OverlayView:
+    def view(self, result, hold_s: float | None = None) -> OverlayView:
+        """``hold_s`` overrides the analyzer's hold time on the ring (a coaching timer that pauses)."""
         state: MotionState = result.state
         if state.thumb_xy is not None:
             self._trail.append((result.t, state.thumb_xy))
@@ -172,12 +173,13 @@ class LivePainter:
             label=state.label, quality=quality(state, self.technique), foot_axis_deg=self.foot_axis_deg,
             landmarks=None if obs is None else obs.xy, trail=tuple(p for _, p in self._trail),
             stroke_angle_deg=state.stroke_angle_deg, rate_per_min=state.rate_per_min,
-            hold_s=state.hold_s, hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S,
+            hold_s=state.hold_s if hold_s is None else hold_s,
+            hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S,
             palm_px=state.palm_px,
         )
 
-    def paint(self, rgb: np.ndarray, result) -> np.ndarray:
-        return annotate(rgb, self.view(result))
+    def paint(self, rgb: np.ndarray, result, hold_s: float | None = None) -> np.ndarray:
+        return annotate(rgb, self.view(result, hold_s))
 
 
 def render_report_video(source: str | Path, report, landmarks_of, out_path: str | Path,

@@ -70,12 +70,7 @@ def streamlit_server(env: dict | None = None, log_path: Path | None = None):
         wait_healthy(url, proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
         if log_path:
             log.close()
 
@@ -122,3 +117,23 @@ def chromium(fake_video: Path | None = None):
             yield browser
         finally:
             browser.close()
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate, then kill if it will not go."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def panel_metrics(page) -> dict[str, str]:
+    """The page's st.metric boxes as {label: value}."""
+    out = {}
+    for text in page.locator("[data-testid='stMetric']").all_inner_texts():
+        parts = [p.strip() for p in text.split("\n") if p.strip()]
+        if len(parts) >= 2:
+            out[parts[0]] = parts[-1]
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import av
 import cv2
 import numpy as np
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from make_clips import SHARED  # noqa: E402  (one place that knows where shared/ is)
+
 HAND_STILL = SHARED / "hands" / "stills" / "CoderEnko007+gesture-recognition__201711051609352.jpg"
 
 

@@ -17,7 +17,7 @@ import pytest
 from vision import app_logic as logic
 from vision.coach import TECHNIQUES
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, streamlit_server
+from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -127,12 +127,7 @@ def _table_rows(table) -> list[list[str]]:
 
 
 def _metrics(page) -> dict[str, str]:
-    out = {}
-    for text in page.locator("[data-testid='stMetric']").all_inner_texts():
-        parts = [p.strip() for p in text.split("\n") if p.strip()]
-        if len(parts) >= 2:
-            out[parts[0]] = parts[-1]
-    return out
+    return panel_metrics(page)
 
 
 def test_live_webcam_hold(server, browser):

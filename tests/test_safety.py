@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import free_port, wait_healthy
+from browser_support import free_port, stop_process, wait_healthy
 from hard_inputs import make_input
 from vision import app_logic as logic
 from vision.video import VideoError
@@ -148,9 +148,4 @@ def test_app_listens_on_localhost_only_by_default():
         assert addrs, "nothing listens on the port"
         assert set(addrs) == {"0100007F"}, addrs  # 127.0.0.1 only: not 0.0.0.0, not ::
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)

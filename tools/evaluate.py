@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from vision.geometry import angle_to_grain_deg, direction_label, principal_axis  # noqa: E402
 from vision.motion import LABELS, MotionParams  # noqa: E402
-from vision.pipeline import Session, build_report, offline_relabel  # noqa: E402
+from vision.pipeline import Session, build_report  # noqa: E402
 from vision.tracking import HandTracker  # noqa: E402
 from vision.video import iter_frames, prefetch  # noqa: E402
 

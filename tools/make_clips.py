@@ -40,11 +40,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
 import functools
 import json
 import math
+import os
 import sys
 import time
 from fractions import Fraction
@@ -56,7 +56,20 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = ROOT / "models" / "hand_landmarker.task"
-SHARED = Path("/work/shared")
+
+
+def find_shared() -> Path:
+    """The workplace's shared/ folder (hands/, feet/): $CROSSGRAIN_SHARED, beside the repo, or /work/shared."""
+    env = os.environ.get("CROSSGRAIN_SHARED")
+    candidates = ([Path(env)] if env else []) + [p / "shared" for p in ROOT.parents] + [Path("/work/shared")]
+    for candidate in candidates:
+        if (candidate / "hands").is_dir() and (candidate / "feet").is_dir():
+            return candidate
+    raise FileNotFoundError("the shared/ folder with hands/ and feet/ was not found beside the repository; "
+                            "set CROSSGRAIN_SHARED to it")
+
+
+SHARED = find_shared()
 HANDS_DIR = SHARED / "hands"
 FEET_DIR = SHARED / "feet"
 STILLS_DIR = HANDS_DIR / "stills"
@@ -101,6 +114,8 @@ _CHAINS = [(0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), 
 
 # --------------------------------------------------------------------------- angles
 
+# The truth's own reading of design.md's conventions, written apart from vision/geometry.py
+# on purpose: truth made with the engine's code could not catch a mistake in it.
 def screen_angle(dx: float, dy: float) -> float:
     """Screen angle (deg CCW from +x, in [0, 180)) of an image motion (dx, dy)."""
     return math.degrees(math.atan2(-dy, dx)) % 180.0
@@ -358,7 +373,6 @@ def make_background(spec: str, width: int, height: int, foot_axis_deg: float, rn
     if photo is None:
         raise FileNotFoundError(fname)
     hx, hy, tx, ty = foot_axis_marks()[fname]
-    src_axis = screen_angle(tx - hx, ty - hy)
     # the heel->toes direction matters for the picture (toes up for 90), not for the angle
     src_dir = math.degrees(math.atan2(-(ty - hy), tx - hx))
     rot = foot_axis_deg - src_dir  # CCW on screen (cv2 convention: positive = CCW as seen)

@@ -194,10 +194,10 @@ def live_page(axis: float, technique_name: str) -> None:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",
                 mode=webrtc.WebRtcMode.SENDRECV,
-                video_frame_callback=logic.make_frame_callback(stream),
+                queued_video_frames_callback=logic.make_queued_frames_callback(stream),
                 media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
                 rtc_configuration={"iceServers": ice},
-                async_processing=False,
+                async_processing=True,
             )
         except Exception as exc:  # noqa: BLE001 - a message, never a stack trace
             st.error(f"The live camera could not start here ({type(exc).__name__}: {exc}). "

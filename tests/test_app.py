@@ -8,6 +8,7 @@ the real component in Chromium.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -351,15 +352,18 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     assert not app.exception
     assert captured["rtc_configuration"] == {"iceServers": []}
     assert captured["media_stream_constraints"] == {"video": {"width": 640, "height": 480}, "audio": False}
-    assert captured["async_processing"] is False  # every frame analysed; LiveStream catches up if behind
+    assert captured["async_processing"] is True  # in the component's worker thread, not the shared event loop
     assert any("Press START" in i.value for i in app.info)
 
     state["playing"] = True
     app.run()
-    callback = captured["video_frame_callback"]
-    for k in range(5):  # black frames at 30 fps: no hand
-        out = callback(stub_frame(k * 3000))
-        assert out.pts == k * 3000
+    queued = captured["queued_video_frames_callback"]
+
+    def callback(frame):
+        return asyncio.run(queued([frame]))[0]
+
+    outs = asyncio.run(queued([stub_frame(k * 3000) for k in range(5)]))  # a burst: black frames, no hand
+    assert [out.pts for out in outs] == [k * 3000 for k in range(5)]  # every frame, in order
     app.run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Doing now"] == "No hand" and metrics["Processing"].endswith("fps"), metrics

@@ -514,6 +514,23 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     return callback
 
 
+def make_queued_frames_callback(stream: "LiveStream") -> Callable:
+    """streamlit-webrtc's queued_video_frames_callback: every frame that arrived, in order.
+
+    Runs in the component's own worker thread (not the WebRTC event loop that all
+    sessions share), and gets all the frames that came while the previous call was
+    busy: WebRTC hands frames over in bursts, and a callback that took only the newest
+    would drop the rest. Each frame gets its own overlay; a stream that falls behind is
+    caught up by LiveStream passing late frames through.
+    """
+    one = make_frame_callback(stream)
+
+    async def callback(frames):
+        return [one(frame) for frame in frames]
+
+    return callback
+
+
 @dataclass(frozen=True)
 class LivePanel:
     """What the panel beside the video shows, as text."""

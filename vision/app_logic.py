@@ -367,6 +367,7 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
 
 
 MAX_BEHIND_S = 0.25  # live frames later than this (beyond the usual) are passed through to catch up
+MAX_CATCH_UP_S = 1.0  # ... for at most this long at a time
 
 
 class StreamClock:
@@ -380,6 +381,7 @@ class StreamClock:
         self._first_wall: float | None = None
         self._last: float | None = None
         self._least_lag: float | None = None
+        self._lag = 0.0
         self.behind_s = 0.0  # how much later than usual the latest frame reached us
 
     def __call__(self, raw_t: float | None, wall: float | None = None) -> float:
@@ -397,8 +399,15 @@ class StreamClock:
         self._last = t
         lag = (wall - self._first_wall) - t
         self._least_lag = lag if self._least_lag is None else min(self._least_lag, lag)
+        self._lag = lag
         self.behind_s = lag - self._least_lag
         return t
+
+    def accept_lag(self) -> None:
+        """Take the present delay as the new normal (it did not go away by catching up)."""
+        if self._least_lag is not None:
+            self._least_lag = self._lag
+            self.behind_s = 0.0
 
 
 @dataclass
@@ -420,6 +429,7 @@ class LiveStream:
     _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
     skipped: int = 0  # frames passed through unanalysed to catch up with the camera
+    _catching_up_since: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -453,9 +463,19 @@ class LiveStream:
         if clock.behind_s > MAX_BEHIND_S:
             # Frames are processed as they come (no dropping inside streamlit-webrtc), so a
             # machine too slow for the camera would fall further and further behind: pass
-            # frames through untouched until the stream is live again.
-            self.skipped += 1
-            return rgb
+            # frames through untouched until the stream is live again. A delay that passing
+            # through does not cure (it is not ours) becomes the new normal.
+            now = time.monotonic()
+            if self._catching_up_since is None:
+                self._catching_up_since = now
+            if now - self._catching_up_since > MAX_CATCH_UP_S:
+                clock.accept_lag()
+                self._catching_up_since = None
+            else:
+                self.skipped += 1
+                return rgb
+        else:
+            self._catching_up_since = None
         return coach.process(rgb, t)
 
     def mark_stopped(self) -> None:

@@ -43,6 +43,7 @@ class MotionParams:
     direction_window_periods: float = 0.75
     min_window_s: float = 0.4
     rate_window_s: float = 3.0  # live stroke rate and amplitude
+    rate_refresh_s: float = 0.2  # ... counted afresh this often
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
     move_snr: float = 3.0  # signal variance over residual noise variance needed to call it motion
@@ -137,6 +138,8 @@ class StrokeAnalyzer:
         self._period_s: float | None = None
         self._moving_since: float | None = None
         self._still_since: float | None = None
+        self._figures_t: float | None = None
+        self._figures: tuple[float | None, float | None] = (None, None)
         self._noise_std = 0.0
         self._smoothing_taps = 1
         self._hold_start_t: float | None = None
@@ -188,6 +191,7 @@ class StrokeAnalyzer:
             self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
             if self._moving:
                 self._moving_since = t - self._window(p.motion_window_s, p.motion_window_periods)
+                self._figures_t = None
         self._noise_std = noise_std * math.sqrt(self._smoothing_taps)  # per-sample landmark noise
 
         stroke_angle = grain = rate = amplitude = None
@@ -226,6 +230,7 @@ class StrokeAnalyzer:
         self._period_s = None
         self._moving_since = None
         self._still_since = None
+        self._figures_t = None
         self._hold_start_t = None
         self._hold_anchor = None
 
@@ -261,13 +266,18 @@ class StrokeAnalyzer:
         _, tips = self._history.window(self._window(p.direction_window_s, p.direction_window_periods))
         direction, _, _ = principal_axis(tips)
         angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
-        # Rate and amplitude from this stroking only, not the hold before it.
+        # Rate and amplitude from this stroking only, not the hold before it; they change
+        # slowly, so they are counted afresh a few times a second, not every frame.
+        now = self._history.t[-1]
+        if self._figures_t is not None and now - self._figures_t < p.rate_refresh_s:
+            return angle, *self._figures
         since = self._moving_since if self._moving_since is not None else -math.inf
-        times, tips_long = self._history.window(min(p.rate_window_s, self._history.t[-1] - since))
+        times, tips_long = self._history.window(min(p.rate_window_s, now - since))
         if len(tips_long) < 6:
             return angle, None, None
         x = (tips_long - tips_long.mean(axis=0)) @ direction / palm_px
         stats = cycle_stats(times, x, noise_std=self._noise_std)
+        self._figures_t, self._figures = now, (stats.rate_per_min, stats.amplitude)
         return angle, stats.rate_per_min, stats.amplitude
 
     def _window(self, longest_s: float, periods: float) -> float:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval bench clips samples model clean browser-deps
+.PHONY: run test test-fast eval bench robustness samples model clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/crossgrain bench
+
+# Hard inputs (inputs tried, reports, clear errors, failures), then a soak through the real
+# page: a fake webcam for SOAK_MINUTES, memory and fps every minute, drift per hour.
+SOAK_MINUTES ?= 30
+robustness: $(STAMP) browser-deps
+	$(BIN)/python tools/robustness.py
+	$(BIN)/python tools/soak_browser.py --minutes $(SOAK_MINUTES)
 
 samples: $(STAMP)
 	$(BIN)/python tools/make_clips.py samples

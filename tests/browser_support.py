@@ -104,11 +104,15 @@ def make_y4m(src: Path, dst: Path, start_s: float = 0.0, end_s: float | None = N
 
 
 @contextlib.contextmanager
-def chromium(fake_video: Path | None = None):
-    """Headless Debian chromium through Playwright (never `playwright install`)."""
+def chromium(fake_video: Path | None = None, without: tuple[str, ...] = ()):
+    """Headless Debian chromium through Playwright (never `playwright install`).
+
+    ``without`` drops flags: without "--use-fake-ui-for-media-stream" the camera is
+    refused, without "--use-fake-device-for-media-stream" there is no camera.
+    """
     from playwright.sync_api import sync_playwright
 
-    args = list(CHROMIUM_ARGS)
+    args = [a for a in CHROMIUM_ARGS if a not in without]
     if fake_video is not None:
         args.append(f"--use-file-for-fake-video-capture={fake_video}")
     with sync_playwright() as p:

@@ -43,9 +43,6 @@ HAND_CONNECTIONS: tuple[tuple[int, int], ...] = (
     (13, 17), (0, 17), (17, 18), (18, 19), (19, 20),
 )
 
-# The thumb's joints that move together with its tip during a stroke.
-THUMB_CHAIN = (HandLandmark.THUMB_MCP, HandLandmark.THUMB_IP, HandLandmark.THUMB_TIP)
-
 
 @dataclass(frozen=True)
 class HandObservation:

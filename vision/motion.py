@@ -78,10 +78,6 @@ class MotionState:
     hold_s: float = 0.0
     hold_drift_palm: float | None = None
 
-    @property
-    def is_stroke(self) -> bool:
-        return self.label in STROKE_LABELS
-
 
 @dataclass
 class _History:

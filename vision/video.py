@@ -29,7 +29,8 @@ class VideoError(ValueError):
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """What the container says about its first video stream (upright sizes)."""
+    """What the container says about its first video stream (sizes as stored, before any
+    rotation metadata is applied; iter_frames gives the frames upright)."""
 
     path: Path
     width: int
@@ -37,7 +38,6 @@ class VideoInfo:
     fps: float
     duration_s: float | None
     frame_count: int | None
-    rotation_deg: int
     codec: str
 
 
@@ -75,15 +75,6 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc).split(":")[0] or type(exc).__name__
 
 
-def _rotation_of(stream) -> int:
-    """Display rotation (degrees counter-clockwise, multiple of 90) from stream side data."""
-    try:
-        matrix = stream.side_data.get("DISPLAYMATRIX") if hasattr(stream, "side_data") else None
-    except Exception:  # noqa: BLE001 - metadata is best effort
-        matrix = None
-    return int(matrix) if isinstance(matrix, (int, float)) else 0
-
-
 def probe(path: str | Path) -> VideoInfo:
     """Read the container's header: sizes, nominal fps, duration. Raises VideoError."""
     path = Path(path)
@@ -101,7 +92,7 @@ def probe(path: str | Path) -> VideoInfo:
         if not width or not height:
             raise VideoError(f"{path}: the video stream has no picture size (damaged header?)")
         return VideoInfo(path=path, width=width, height=height, fps=fps, duration_s=duration,
-                         frame_count=stream.frames or None, rotation_deg=0, codec=ctx.name)
+                         frame_count=stream.frames or None, codec=ctx.name)
     finally:
         container.close()
 

@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.geometry import angle_to_grain_deg, direction_label, principal_axis  # noqa: E402
+from vision.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
 from vision.motion import LABELS, MotionParams  # noqa: E402
 from vision.pipeline import Session, build_report  # noqa: E402
 from vision.tracking import HandTracker  # noqa: E402
@@ -107,7 +107,7 @@ def baseline_labels(tracked: Tracked, hold_std_palm: float = 0.02) -> list[str]:
         if math.sqrt(major) / palm < hold_std_palm:
             out.append("hold")
         else:
-            angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180
+            angle = screen_angle_deg(direction[0], direction[1])
             out.append(direction_label(angle_to_grain_deg(angle, axis)))
     return out
 

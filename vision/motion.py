@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cycles import cycle_stats
-from .geometry import CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis
+from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis,
+                       screen_angle_deg)
 from .landmarks import HandLandmark, HandObservation
 
 STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
@@ -261,7 +262,7 @@ class StrokeAnalyzer:
         p = self.params
         _, tips = self._history.window(self._window(p.direction_window_s, p.direction_window_periods))
         direction, _, _ = principal_axis(tips)
-        angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
+        angle = screen_angle_deg(direction[0], direction[1])
         # Rate and amplitude from this stroking only, not the hold before it; they change
         # slowly, so they are counted afresh a few times a second, not every frame.
         now = self._history.t[-1]

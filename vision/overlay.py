@@ -219,9 +219,9 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
 
 
 def _stroke_angle_near(trail) -> float | None:
-    from .geometry import principal_axis
+    from .geometry import principal_axis, screen_angle_deg
 
     if len(trail) < 4:
         return None
     direction, _, _ = principal_axis(np.array([p for _, p in trail], float))
-    return math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
+    return screen_angle_deg(direction[0], direction[1])

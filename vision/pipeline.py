@@ -17,11 +17,9 @@ import numpy as np
 from .framelog import FrameLog
 from .gating import HandIdentityGate
 from .landmarks import HandObservation
-from .cycles import cycle_stats
-from .geometry import principal_axis
 from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
-from .segments import build_segments, summarize
+from .segments import build_segments, stroke_cycles, summarize
 from .tracking import HandTracker, TrackerOptions
 from .video import iter_frames, prefetch, probe
 
@@ -207,14 +205,8 @@ def strokes_must_repeat(records: list[FrameRecord]) -> list[FrameRecord]:
         before = out[k - 1].label if k > 0 else None
         after = out[j].label if j < n else None
         if before in (HOLD, None) and after in (HOLD, None) and (before, after) != (None, None):
-            run = [r for r in out[k:j] if r.thumb_xy is not None]
-            if len(run) >= 4:
-                tips = np.array([r.thumb_xy for r in run], float)
-                direction, _, _ = principal_axis(tips)
-                stats = cycle_stats(np.array([r.t for r in run]), (tips - tips.mean(axis=0)) @ direction)
-                repeated = stats.half_cycles >= MIN_STROKE_HALF_CYCLES
-            else:
-                repeated = False
+            found = stroke_cycles(out[k:j])
+            repeated = found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
             if not repeated:
                 for m in range(k, j):
                     out[m] = replace(out[m], label=HOLD, angle_to_grain_deg=None)

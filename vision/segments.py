@@ -11,8 +11,8 @@ from collections import Counter
 
 import numpy as np
 
-from .cycles import cycle_stats
-from .geometry import angle_to_grain_deg, principal_axis
+from .cycles import CycleStats, cycle_stats
+from .geometry import angle_to_grain_deg, principal_axis, screen_angle_deg
 from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS
 from .report import FrameRecord, Hold, Segment
 
@@ -68,15 +68,22 @@ def _tips(frames: list[FrameRecord]) -> tuple[np.ndarray, np.ndarray, float]:
     return np.array([f.t for f in seen]), np.array([f.thumb_xy for f in seen], dtype=float), palm
 
 
-def stroke_figures(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[float | None, float | None, float | None]:
-    """(rate per minute, amplitude in palm widths, angle to grain) of a run of stroke frames."""
+def stroke_cycles(frames: list[FrameRecord]) -> tuple[float, CycleStats] | None:
+    """Screen angle of a run's stroke line and its to-and-fro cycles (palm widths); None if too short."""
     times, tips, palm = _tips(frames)
     if len(tips) < 4:
-        return None, None, None
+        return None
     direction, _, _ = principal_axis(tips)
-    angle = math.degrees(math.atan2(-direction[1], direction[0])) % 180.0
     x = (tips - tips.mean(axis=0)) @ direction / palm
-    stats = cycle_stats(times, x)
+    return screen_angle_deg(direction[0], direction[1]), cycle_stats(times, x)
+
+
+def stroke_figures(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[float | None, float | None, float | None]:
+    """(rate per minute, amplitude in palm widths, angle to grain) of a run of stroke frames."""
+    found = stroke_cycles(frames)
+    if found is None:
+        return None, None, None
+    angle, stats = found
     return stats.rate_per_min, stats.amplitude, angle_to_grain_deg(angle, foot_axis_deg)
 
 

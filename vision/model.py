@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import zipfile
@@ -37,8 +38,15 @@ def hand_model_path(path: str | os.PathLike | None = None) -> Path:
     if missing:
         raise ModelError(f"hand model {chosen} lacks {', '.join(missing)}: {rebuild}")
     if chosen.resolve() == DEFAULT_MODEL_PATH.resolve():
-        digest = hashlib.sha256(chosen.read_bytes()).hexdigest()
+        stat = chosen.stat()
+        digest = _sha256(chosen.resolve(), stat.st_size, stat.st_mtime_ns)
         if digest != BUNDLED_MODEL_SHA256:
             raise ModelError(f"hand model {chosen} has sha256 {digest[:12]}..., expected "
                              f"{BUNDLED_MODEL_SHA256[:12]}... (damaged?): {rebuild}")
     return chosen
+
+
+@functools.lru_cache(maxsize=4)
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """Hash once per file version: every new stream (each START on the live page) checks the model."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

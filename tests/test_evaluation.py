@@ -42,6 +42,10 @@ def test_figures_are_within_the_targets(quick_result):
     assert s["median_rate_error_pct"] <= 5.0
     assert s["median_angle_error_deg"] <= 5.0
     assert s["median_amplitude_error_pct"] <= 15.0
-    # Two holds only in this small set, and frame steps of 33 ms: the median sits at the
-    # 0.3 s target here (0.28 s over the full set, README), so allow one frame more.
-    assert s["median_hold_error_s"] <= 0.3 + 0.034
+
+
+@pytest.mark.parametrize("mode", ["causal", "offline"])
+def test_holds_are_timed_from_when_the_thumb_stopped_to_when_it_left(quick_result, mode):
+    # Live labels switch to hold only once the motion window has emptied; the hold's
+    # time must not carry that delay.
+    assert quick_result[mode]["median_hold_error_s"] <= 0.3

@@ -17,8 +17,10 @@ The thumb tip (landmark 4) follows a scripted path of segments:
 
 Between segments the hand glides (smooth-step) to the next segment's start over
 ``glide_s`` (0.4 s); those frames carry the label of the segment they lead
-into and ``"phase": "glide"`` in the truth.  After ``absent`` the hand
-reappears in place without a glide.
+into and ``"phase": "glide"`` in the truth.  A glide that moves the thumb less
+than ``STILL_GLIDE_PALM`` is no motion at all: next to a hold, its frames
+belong to the hold (label and timing), since the thumb is still there.  After
+``absent`` the hand reappears in place without a glide.
 
 Each clip is written as ``NAME.mp4`` (H.264, yuv420p, pts from the true
 per-frame timestamps, time base 1/90000, so variable frame rates work) and
@@ -417,6 +419,9 @@ class _Seg:
     pass
 
 
+STILL_GLIDE_PALM = 0.05  # a glide shorter than this (the smallest stroke amplitude) is no motion
+
+
 def plan_path(segments: list[dict], foot_axis_deg: float, palm_px: float, home_xy, allowed_box,
               glide_s: float, rng: np.random.Generator):
     """Turn segment specs into timed segments with absolute geometry.
@@ -475,7 +480,13 @@ def plan_path(segments: list[dict], foot_axis_deg: float, palm_px: float, home_x
         sg.glide_from = prev_end
         if prev_end is None:
             sg.glide = 0.0
+        sg.still_glide = bool(sg.glide) and float(
+            np.linalg.norm(_seg_pos_nojit_at_motion_start(sg) - prev_end)) < STILL_GLIDE_PALM * palm_px
         prev_end = _seg_pos(sg, sg.end, rng=None)
+    for prev, sg in zip([None, *out[:-1]], out):
+        # A still glide out of a hold is more of that hold: the thumb has not moved yet.
+        sg.glide_holds = sg.kind == "stroke" and getattr(sg, "still_glide", False) and prev is not None \
+            and prev.kind == "hold"
     return out
 
 
@@ -602,6 +613,8 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
             p = _seg_pos(sg, t, rng)
             if t < sg.start + sg.glide:
                 entry["phase"] = "glide"
+                if sg.glide_holds:
+                    entry["label"] = "hold"
             tx, ty = p - lm[THUMB_TIP]
             _composite(img, spr_bgr, spr_a, tx, ty)
             entry["thumb_xy"] = [round(float(p[0]), 3), round(float(p[1]), 3)]
@@ -630,10 +643,15 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
                      rate_per_min=sg.rate, amplitude_palm=sg.amp, amplitude_px=round(sg.amp * palm, 3),
                      waveform=sg.wave)
         elif sg.kind == "hold":
-            hs = sg.start + sg.glide
+            # The hold lasts while the thumb is still: still glides on either side belong to it.
+            hs = sg.start + (0.0 if sg.still_glide else sg.glide)
+            following = segs[segs.index(sg) + 1] if sg is not segs[-1] else None
+            he = sg.end + (following.glide if following is not None and following.glide_holds else 0.0)
             d.update(drift_palm=sg.drift, jitter_px=sg.jitter)
-            holds.append({"start_s": round(hs, 6), "end_s": round(sg.end, 6), "duration_s": round(sg.end - hs, 6),
+            holds.append({"start_s": round(hs, 6), "end_s": round(he, 6), "duration_s": round(he - hs, 6),
                           "drift_palm": sg.drift})
+        if sg.kind != "absent":
+            d["still_glide"] = sg.still_glide
         if sg.kind != "absent":
             d["centre_xy"] = [round(float(v), 3) for v in sg.centre]
         seg_out.append(d)
@@ -653,7 +671,9 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
         "n_frames": len(frames),
         "foot_axis_deg": round(axis, 3),
         "palm_px": palm,
-        "glide_label_rule": "glide frames carry the label of the segment they lead into (phase=glide)",
+        "glide_label_rule": ("glide frames carry the label of the segment they lead into (phase=glide), except "
+                             f"that a glide moving the thumb less than {STILL_GLIDE_PALM} palm widths out of a "
+                             "hold is still part of that hold"),
         "sprite_landmarks_source": sprite.landmarks_source,
         "sprite_landmarks_rel_thumb": [[round(float(v), 3) for v in r] for r in (sprite.landmarks - sprite.landmarks[THUMB_TIP])],
         "thumb_xy_convention": "MediaPipe: normalised landmark x width, y height",
@@ -858,9 +878,12 @@ MediaPipe convention: normalised x width, y height; `null` while no hand) and
 next segment (they carry that segment's label). `segments` list every scripted
 segment with `start_s`/`end_s` (glide included, `glide_s` says how long), and
 for strokes `stroke_angle_deg`, `angle_to_grain_deg`, `rate_per_min`,
-`amplitude_palm`, `waveform`. `holds` start when the thumb stops (after the
-glide). Labels of strokes follow design.md: angle to grain >= 60 deg
-`cross_grain`, <= 30 `lengthwise`, else `oblique`.
+`amplitude_palm`, `waveform`, and `still_glide` (the glide moved the thumb
+less than 0.05 palm widths: no motion). `holds` last while the thumb is
+still: from the end of the glide into them (or its start, if that glide is
+still) to the start of the glide out (or its end, if still); a still glide out
+of a hold is labelled `hold`. Labels of strokes follow design.md: angle to
+grain >= 60 deg `cross_grain`, <= 30 `lengthwise`, else `oblique`.
 
 ## Licences and attribution
 

@@ -24,6 +24,7 @@ import numpy as np
 from .cycles import cycle_stats
 from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis,
                        screen_angle_deg)
+from .holds import ANCHOR_S, SEARCH_S, resting_since
 from .landmarks import HandLandmark, HandObservation
 
 STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
@@ -43,7 +44,7 @@ class MotionParams:
     motion_window_periods: float = 0.75
     direction_window_periods: float = 0.75
     min_window_s: float = 0.4
-    rate_window_s: float = 3.0  # live stroke rate and amplitude
+    rate_window_s: float = 3.0  # live stroke rate and amplitude (also: history kept for hold starts)
     rate_refresh_s: float = 0.2  # ... counted afresh this often
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
@@ -320,6 +321,8 @@ class StrokeAnalyzer:
         _, recent = self._history.window(0.25)
         here = recent.mean(axis=0)
         if self._hold_start_t is None:
-            self._hold_start_t, self._hold_anchor = t, here
+            # The label comes once the motion window has emptied; the hold began when the thumb stopped.
+            times, tips = self._history.window(ANCHOR_S + SEARCH_S)
+            self._hold_start_t, self._hold_anchor = resting_since(times, tips, palm_px), here
         drift = float(np.linalg.norm(here - self._hold_anchor)) / palm_px
         return t - self._hold_start_t, drift

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
 from .cycles import CycleStats, cycle_stats
 from .geometry import angle_to_grain_deg, principal_axis, screen_angle_deg
+from .holds import SEARCH_S, still_span
 from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS
 from .report import FrameRecord, Hold, Segment
 
@@ -96,6 +98,59 @@ def hold_drift(frames: list[FrameRecord]) -> float:
     return float(np.linalg.norm(last - first)) / palm
 
 
+@dataclass
+class _Still:
+    """A hold run's still span; an ``open`` side found no departure up to ``reach``."""
+
+    start: float
+    end: float
+    a: int
+    b: int
+    open_start: float | None = None  # reach of the search back, when the thumb never left
+    open_end: float | None = None
+
+
+def hold_span(frames: list[FrameRecord], a: int, b: int, end: float) -> _Still:
+    """When the thumb of the hold labelled in ``frames[a:b]`` came to rest and moved off (holds.py).
+
+    The search stays among frames with a hand and no camera stall, at most
+    SEARCH_S beyond the labels. If the thumb never left before the hand
+    appeared (or until it vanished, the camera stalled or the video ended),
+    the hold starts (ends) there; if it never left within SEARCH_S, the
+    labels' time is kept, and the side is open for joining with a neighbour.
+    ``end`` is the hold segment's end.
+    """
+    lo, hi = a, b
+    while (lo > 0 and frames[lo - 1].thumb_xy is not None and frames[lo - 1].t >= frames[a].t - SEARCH_S
+           and frames[lo].t - frames[lo - 1].t <= MAX_FRAME_GAP_S):
+        lo -= 1
+    while (hi < len(frames) and frames[hi].thumb_xy is not None and frames[hi].t <= frames[b - 1].t + SEARCH_S
+           and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S):
+        hi += 1
+    still = _Still(frames[a].t, end, a, b)
+    if any(f.thumb_xy is None for f in frames[a:b]) or b - a < 2:
+        return still  # a brief loss of the hand inside: time it by its labels
+    times = np.array([f.t for f in frames[lo:hi]])
+    tips = np.array([f.thumb_xy for f in frames[lo:hi]], dtype=float)
+    palm = float(np.median([f.palm_px for f in frames[lo:hi] if f.palm_px] or [1.0]))
+    start, stop = still_span(times, tips, palm, a - lo, b - 1 - lo)
+    limited_before = lo > 0 and frames[lo - 1].thumb_xy is not None and frames[lo].t - frames[lo - 1].t <= MAX_FRAME_GAP_S
+    limited_after = hi < len(frames) and frames[hi].thumb_xy is not None and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S
+    if start is not None:
+        still.start = start
+    elif limited_before:
+        still.open_start = frames[lo].t
+    else:
+        still.start = frames[lo].t
+    if stop is not None:
+        still.end = stop
+    elif limited_after:
+        still.open_end = frames[hi - 1].t
+    else:
+        still.end = frames[hi].t if hi < len(frames) and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S else end
+    return still
+
+
 def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[list[Segment], list[Hold]]:
     """Segments tile the timeline; each ends where the next begins (the last, one frame on)."""
     if not frames:
@@ -103,7 +158,7 @@ def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[lis
     step = _frame_step(frames)
     runs = _merge_short_gaps(_runs(frames), frames)
     segments: list[Segment] = []
-    holds: list[Hold] = []
+    spans: list[tuple[float, float, int, int]] = []  # hold runs: when the thumb was still, and the run
     for k, (label, a, b) in enumerate(runs):
         start = frames[a].t
         # A segment ends where the next begins, unless the camera stalled in between.
@@ -115,8 +170,29 @@ def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[lis
             segments.append(Segment(label, start, end, rate, amplitude, grain))
         else:
             segments.append(Segment(label, start, end))
-        if label == HOLD and end - start >= MIN_HOLD_S:
-            holds.append(Hold(start, end, end - start, hold_drift(run)))
+        if label == HOLD:
+            spans.append(hold_span(frames, a, b, end))
+    return segments, _holds(spans, frames, step)
+
+
+def _holds(spans: list[_Still], frames: list[FrameRecord], step: float) -> list[Hold]:
+    """Holds from the still spans of the hold runs, joined where the thumb never left in between.
+
+    A brief false stroke (landmarks wandering) splits a hold's labels in two,
+    but not its stillness: the two spans then meet or overlap.
+    """
+    joined: list[_Still] = []
+    for s in spans:
+        if joined:
+            p = joined[-1]
+            reach_p = p.open_end if p.open_end is not None else p.end
+            reach_s = s.open_start if s.open_start is not None else s.start
+            if reach_s <= reach_p + 1.5 * step:
+                p.end, p.open_end, p.b = s.end, s.open_end, s.b
+                continue
+        joined.append(s)
+    return [Hold(s.start, s.end, s.end - s.start, hold_drift(frames[s.a:s.b]))
+            for s in joined if s.end - s.start >= MIN_HOLD_S]
     return segments, holds
 
 

@@ -137,3 +137,36 @@ def test_foot_axis_can_change_mid_stream():
             analyzer.set_foot_axis(0)
         labels.append(analyzer.update_thumb(t, xy, palm).label)
     assert labels[-1] == "lengthwise"
+
+
+def _bent_tip_stroke(seconds=6.0, fps=30.0, palm=100.0, bend_deg=25.0, thumb_only=False):
+    """A cross-grain stroke (screen angle 0, axis 90) whose tip estimate bends by ``bend_deg``.
+
+    The MCP and IP joints follow the true line; the model's tip tilts the way a
+    folded thumb's does (eval clip e06). ``thumb_only``: the hand is anchored and
+    only the thumb moves, the IP half as far as the tip and the MCP hardly.
+    """
+    out = []
+    for k in range(int(seconds * fps)):
+        t = k / fps
+        s = 0.06 * palm * np.sin(2 * np.pi * 2.0 * t)
+        true_move = np.array([s, 0.0])
+        bent = np.radians(bend_deg)
+        tip = np.array([300.0, 200.0]) + s * np.array([np.cos(bent), -np.sin(bent)])
+        ip = np.array([300.0, 230.0]) + true_move * (0.5 if thumb_only else 1.0)
+        mcp = np.array([300.0, 260.0]) + true_move * (0.15 if thumb_only else 1.0)
+        out.append((t, tip, palm, (tip + ip + mcp) / 3.0))
+    return out
+
+
+@pytest.mark.parametrize("thumb_only", [False, True])
+def test_the_stroke_line_follows_the_thumb_joints_not_a_bent_tip_estimate(thumb_only):
+    analyzer, tip_only = StrokeAnalyzer(AXIS), StrokeAnalyzer(AXIS)
+    for t, tip, palm, joints in _bent_tip_stroke(bend_deg=35.0, thumb_only=thumb_only):
+        state = analyzer.update_thumb(t, tip, palm, joints)
+        bent = tip_only.update_thumb(t, tip, palm)
+    assert bent.label == "oblique" and bent.angle_to_grain_deg == pytest.approx(55, abs=2)  # the tip alone
+    assert state.label == "cross_grain"
+    # A rigid hand: the three joints average the tip's error down to a third. Thumb only:
+    # the tip travels furthest and weighs most, and still the line is 14 deg truer.
+    assert state.angle_to_grain_deg == pytest.approx(78 if not thumb_only else 69, abs=3)

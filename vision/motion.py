@@ -63,7 +63,7 @@ class MotionParams:
 class MotionState:
     """The analyzer's verdict for one frame.
 
-    thumb_xy is in pixels; lengths ending in _palm are in palm widths; angles are
+    thumb_xy and joints_xy (the thumb joints' centre) are in pixels; lengths ending in _palm are in palm widths; angles are
     screen angles (stroke_angle_deg) or acute angles to the foot axis.
     """
 
@@ -71,6 +71,7 @@ class MotionState:
     label: str
     thumb_xy: tuple[float, float] | None = None
     palm_px: float | None = None
+    joints_xy: tuple[float, float] | None = None
     stroke_angle_deg: float | None = None
     angle_to_grain_deg: float | None = None
     rate_per_min: float | None = None
@@ -83,25 +84,33 @@ class MotionState:
 
 @dataclass
 class _History:
-    """Bounded trailing history of thumb positions (pixels) and their times."""
+    """Bounded trailing history of thumb positions (pixels) and their times.
+
+    ``tip`` is the thumb tip; ``joints`` the centre of the thumb's joints (see
+    HandObservation.thumb_joints_xy), whose travel gives the stroke's direction.
+    """
 
     max_age_s: float
     t: deque = field(default_factory=deque)
     tip: deque = field(default_factory=deque)
+    joints: deque = field(default_factory=deque)
 
-    def push(self, t: float, tip: np.ndarray) -> None:
+    def push(self, t: float, tip: np.ndarray, joints: np.ndarray) -> None:
         self.t.append(t)
         self.tip.append(tip)
+        self.joints.append(joints)
         while self.t and t - self.t[0] > self.max_age_s:
             self.t.popleft()
             self.tip.popleft()
+            self.joints.popleft()
 
     def clear(self) -> None:
         self.t.clear()
         self.tip.clear()
+        self.joints.clear()
 
-    def window(self, seconds: float, min_samples: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Times and tip positions of the last ``seconds`` (at least ``min_samples`` if there)."""
+    def window(self, seconds: float, min_samples: int = 0, joints: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Times and tip (or ``joints``) positions of the last ``seconds`` (at least ``min_samples`` if there)."""
         if not self.t:
             return np.empty(0), np.empty((0, 2))
         newest = self.t[-1]
@@ -112,8 +121,9 @@ class _History:
             n += 1
         start = len(self.t) - n
         times = np.fromiter((self.t[k] for k in range(start, len(self.t))), float, n)
-        tips = np.array([self.tip[k] for k in range(start, len(self.tip))], dtype=float)
-        return times, tips
+        series = self.joints if joints else self.tip
+        points = np.array([series[k] for k in range(start, len(series))], dtype=float)
+        return times, points
 
 
 class StrokeAnalyzer:
@@ -152,10 +162,13 @@ class StrokeAnalyzer:
         """Advance by one frame taken at time ``t`` seconds; ``obs`` None when no hand."""
         if obs is None:
             return self.update_thumb(t, None, None)
-        return self.update_thumb(t, obs.xy[HandLandmark.THUMB_TIP], obs.palm_width_px)
+        return self.update_thumb(t, obs.xy[HandLandmark.THUMB_TIP], obs.palm_width_px, obs.thumb_joints_xy)
 
-    def update_thumb(self, t: float, thumb_xy, palm_px: float | None) -> MotionState:
-        """Same as ``update`` from just the thumb tip (pixels) and the palm width (pixels)."""
+    def update_thumb(self, t: float, thumb_xy, palm_px: float | None, joints_xy=None) -> MotionState:
+        """Same as ``update`` from the thumb tip, the palm width and the thumb joints' centre (pixels).
+
+        ``joints_xy`` defaults to the tip.
+        """
         p = self.params
         if self._last_t is not None and t < self._last_t:
             t = self._last_t  # time never runs backwards inside the analyzer
@@ -178,7 +191,8 @@ class StrokeAnalyzer:
                 self._palm_px += alpha * (palm - self._palm_px)
         palm_px = self._palm_px or 1.0
         tip = np.asarray(thumb_xy, dtype=float)
-        self._history.push(t, tip)
+        joints = tip if joints_xy is None else np.asarray(joints_xy, dtype=float)
+        self._history.push(t, tip, joints)
 
         signal_std, noise_std = self._motion_measure(palm_px, self._window(p.motion_window_s, p.motion_window_periods))
         if self._moving:
@@ -213,7 +227,8 @@ class StrokeAnalyzer:
             stroke_angle = grain = rate = amplitude = None
         return MotionState(
             t=t, label=label, thumb_xy=(float(tip[0]), float(tip[1])), palm_px=palm_px,
-            stroke_angle_deg=stroke_angle, angle_to_grain_deg=grain, rate_per_min=rate,
+            joints_xy=(float(joints[0]), float(joints[1])), stroke_angle_deg=stroke_angle,
+            angle_to_grain_deg=grain, rate_per_min=rate,
             amplitude_palm=amplitude, motion_std_palm=signal_std, noise_std_palm=noise_std,
             hold_s=hold_s, hold_drift_palm=drift,
         )
@@ -261,8 +276,8 @@ class StrokeAnalyzer:
     def _stroke_figures(self, palm_px: float) -> tuple[float, float | None, float | None]:
         """Screen angle of the stroke line, live rate (per min) and amplitude (palm)."""
         p = self.params
-        _, tips = self._history.window(self._window(p.direction_window_s, p.direction_window_periods))
-        direction, _, _ = principal_axis(tips)
+        _, joints = self._history.window(self._window(p.direction_window_s, p.direction_window_periods), joints=True)
+        direction, _, _ = principal_axis(joints)
         angle = screen_angle_deg(direction[0], direction[1])
         # Rate and amplitude from this stroking only, not the hold before it; they change
         # slowly, so they are counted afresh a few times a second, not every frame.

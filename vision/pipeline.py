@@ -81,7 +81,7 @@ class Session:
             state = self._analyzer.update(obs, t)
             i = len(self._log)
             self._log.append(state.t, state.label, state.angle_to_grain_deg, state.thumb_xy,
-                             state.palm_px if obs is not None else None)
+                             state.palm_px if obs is not None else None, state.joints_xy)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
             result = FrameResult(i=i, t=t, observation=obs, state=state)
@@ -151,7 +151,7 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
     backward: list[MotionState] = [None] * len(records)  # type: ignore[list-item]
     for k in range(len(records) - 1, -1, -1):
         r = records[k]
-        backward[k] = backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px)
+        backward[k] = backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px, r.joints_xy)
     out: list[FrameRecord] = []
     k = 0
     n = len(records)

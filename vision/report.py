@@ -13,7 +13,11 @@ SCHEMA = "crossgrain.report/1"
 
 @dataclass(frozen=True)
 class FrameRecord:
-    """One decoded frame's verdict. thumb_xy in pixels; palm_px the smoothed palm width."""
+    """One decoded frame's verdict.
+
+    thumb_xy (the tip) and joints_xy (the centre of the thumb's joints, whose
+    travel gives the stroke's direction) in pixels; palm_px the smoothed palm width.
+    """
 
     i: int
     t: float
@@ -21,6 +25,7 @@ class FrameRecord:
     angle_to_grain_deg: float | None = None
     thumb_xy: tuple[float, float] | None = None
     palm_px: float | None = None
+    joints_xy: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class Report:
                 d["thumb_xy"] = [round(v, 1) for v in f.thumb_xy]
             if f.palm_px is not None:
                 d["palm_px"] = round(f.palm_px, 1)
+            if f.joints_xy is not None:
+                d["joints_xy"] = [round(v, 1) for v in f.joints_xy]
             frames.append(d)
         return {
             "schema": self.schema,

@@ -71,11 +71,17 @@ def _tips(frames: list[FrameRecord]) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 def stroke_cycles(frames: list[FrameRecord]) -> tuple[float, CycleStats] | None:
-    """Screen angle of a run's stroke line and its to-and-fro cycles (palm widths); None if too short."""
+    """Screen angle of a run's stroke line and its to-and-fro cycles (palm widths); None if too short.
+
+    The line is that of the thumb joints' centre (steadier than the tip); the
+    cycles are the tip's travel along it.
+    """
     times, tips, palm = _tips(frames)
     if len(tips) < 4:
         return None
-    direction, _, _ = principal_axis(tips)
+    joints = np.array([f.joints_xy if f.joints_xy is not None else f.thumb_xy
+                       for f in frames if f.thumb_xy is not None], dtype=float)
+    direction, _, _ = principal_axis(joints)
     x = (tips - tips.mean(axis=0)) @ direction / palm
     return screen_angle_deg(direction[0], direction[1]), cycle_stats(times, x)
 

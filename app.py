@@ -1,7 +1,7 @@
 """CrossGrain web app: live webcam practice and analysis of recorded videos.
 
 UI only: widgets wired to vision/ calls. Page logic (tables, validation, panel text)
-lives in vision/app_logic.py. Run with `streamlit run app.py` (or `make run`).
+lives in vision/ui/ (one module a part of the page). Run with `streamlit run app.py` (or `make run`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,38 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vision import app_logic as logic
 from vision.coach import TECHNIQUES
+from vision.ui.coaching_view import coaching_rows, debrief_markdown, technique_targets
+from vision.ui.labels import label_title
+from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
+from vision.ui.notices import CAMERA_HELP, SAFETY_NOTES
+from vision.ui.panel import axis_preview_svg, live_panel, technique_options
+from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
+from vision.ui.samples import list_samples
+from vision.ui.tables import (
+    hold_rows,
+    label_colour_scale,
+    segment_rows,
+    summary_rows,
+    timeline_rows,
+    truth_frame_agreement,
+    truth_rows,
+    verdict,
+)
+from vision.ui.uploads import (
+    UPLOAD_TYPES,
+    Analysis,
+    UploadError,
+    analyze_bytes,
+    analyze_path,
+    progress_fraction,
+    read_max_upload_mb,
+)
 from vision.video import VideoError
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
 
-MAX_UPLOAD_MB = logic.read_max_upload_mb()
+MAX_UPLOAD_MB = read_max_upload_mb()
 QUALITY_BOX = {"good": st.success, "warn": st.warning, "bad": st.error, "idle": st.info}
 
 
@@ -32,13 +57,13 @@ def sidebar() -> tuple[float, str]:
                      help="The angle of the heel-to-toes line as it appears in the picture: "
                           "90 = foot points up the screen, 0 = foot lies left-right. "
                           "The line is drawn on the video too.")
-    sb.markdown(logic.axis_preview_svg(axis), unsafe_allow_html=True)
-    options = logic.technique_options()
+    sb.markdown(axis_preview_svg(axis), unsafe_allow_html=True)
+    options = technique_options()
     name = sb.selectbox("Technique", list(options), format_func=options.get, key="technique")
     sb.markdown(f"**How to:** {TECHNIQUES[name].how_to}")
-    sb.markdown("**Targets**\n" + "\n".join(f"- {line}" for line in logic.technique_targets(name)))
+    sb.markdown("**Targets**\n" + "\n".join(f"- {line}" for line in technique_targets(name)))
     sb.subheader("Safety")
-    sb.markdown("\n".join(f"- {note}" for note in logic.SAFETY_NOTES))
+    sb.markdown("\n".join(f"- {note}" for note in SAFETY_NOTES))
     return float(axis), name
 
 
@@ -46,15 +71,15 @@ def sidebar() -> tuple[float, str]:
 
 def show_report(report, technique_name: str, key: str, truth: dict | None = None) -> None:
     """Timeline, segments, holds, summary and downloads of one Report."""
-    quality, text = logic.verdict(report, technique_name)
+    quality, text = verdict(report, technique_name)
     QUALITY_BOX[quality](text)
 
-    rows = logic.timeline_rows(report)
+    rows = timeline_rows(report)
     if rows:
-        domain, colours = logic.label_colour_scale()
+        domain, colours = label_colour_scale()
         chart = (alt.Chart(pd.DataFrame(rows)).mark_bar()
                  .encode(x=alt.X("start_s:Q", title="time (s)"), x2="end_s:Q",
-                         y=alt.Y("title:N", title=None, sort=[logic.label_title(d) for d in domain]),
+                         y=alt.Y("title:N", title=None, sort=[label_title(d) for d in domain]),
                          color=alt.Color("label:N", scale=alt.Scale(domain=domain, range=colours),
                                          legend=alt.Legend(title="label", orient="right")),
                          tooltip=["label", "start_s", "end_s", "duration_s"])
@@ -64,30 +89,30 @@ def show_report(report, technique_name: str, key: str, truth: dict | None = None
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Segments**")
-        st.dataframe(pd.DataFrame(logic.segment_rows(report)), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(segment_rows(report)), hide_index=True, width="stretch")
         st.markdown("**Holds**")
-        holds = logic.hold_rows(report)
+        holds = hold_rows(report)
         if holds:
             st.dataframe(pd.DataFrame(holds), hide_index=True, width="stretch")
         else:
             st.caption("No holds.")
     with right:
         st.markdown("**Summary**")
-        st.table(pd.DataFrame(logic.summary_rows(report, technique_name), columns=["", "value"])
+        st.table(pd.DataFrame(summary_rows(report, technique_name), columns=["", "value"])
                  .set_index(""))
     if truth:
         with st.expander("Sample truth vs measured", expanded=False):
-            agreement = logic.truth_frame_agreement(report, truth)
+            agreement = truth_frame_agreement(report, truth)
             if agreement is not None:
                 st.caption(f"Frames (glides left out) with the scripted label: {100 * agreement:.0f}%")
-            st.table(pd.DataFrame(logic.truth_rows(report, truth)).set_index("truth").style.format(precision=1))
+            st.table(pd.DataFrame(truth_rows(report, truth)).set_index("truth").style.format(precision=1))
 
     stem = report.source.rsplit(".", 1)[0] or "report"
     if report.coaching:
         st.markdown("**Coaching: score and debrief**")
         c_left, c_right = st.columns([2, 3])
-        c_left.table(pd.DataFrame(logic.coaching_rows(report.coaching), columns=["", "value"]).set_index(""))
-        c_right.markdown(logic.debrief_markdown(report.coaching))
+        c_left.table(pd.DataFrame(coaching_rows(report.coaching), columns=["", "value"]).set_index(""))
+        c_right.markdown(debrief_markdown(report.coaching))
         with st.expander("Safety", expanded=False):
             st.markdown("\n".join(f"- {w}" for w in report.coaching.get("warnings", []))
                         + f"\n\n{report.coaching.get('disclaimer', '')}")
@@ -100,16 +125,16 @@ def show_report(report, technique_name: str, key: str, truth: dict | None = None
 
 # --------------------------------------------------------------------------- live practice
 
-def live_stream() -> logic.LiveStream:
+def live_stream() -> LiveStream:
     """One holder a browser session (its coach is made per camera stream)."""
     if "live_stream" not in st.session_state:
         from vision.live import LiveCoach
-        st.session_state["live_stream"] = logic.LiveStream(coach_factory=LiveCoach)
+        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach)
     return st.session_state["live_stream"]
 
 
-def render_panel(stream: logic.LiveStream, playing: bool) -> None:
-    panel = logic.live_panel(stream.snapshot(), playing)
+def render_panel(stream: LiveStream, playing: bool) -> None:
+    panel = live_panel(stream.snapshot(), playing)
     if stream.error:
         st.error(f"The analysis failed on a frame: {stream.error}")
     if panel.status == "stalled":
@@ -138,15 +163,15 @@ def render_panel(stream: logic.LiveStream, playing: bool) -> None:
         st.caption(" · ".join(f"{name} {value}" for name, value in panel.components))
 
 
-def routine_run(technique_name: str) -> logic.RoutineRun:
+def routine_run(technique_name: str) -> RoutineRun:
     run = st.session_state.get("routine_run")
     if run is None or run.technique_name != technique_name:
-        run = st.session_state["routine_run"] = logic.RoutineRun(technique_name)
+        run = st.session_state["routine_run"] = RoutineRun(technique_name)
     return run
 
 
-def render_routine(run: logic.RoutineRun) -> None:
-    view = logic.routine_view(run)
+def render_routine(run: RoutineRun) -> None:
+    view = routine_view(run)
     box = {"done": st.success, "running": st.info, "paused": st.warning, "ready": st.info}[view.status]
     box(f"**{view.cue}**")
     if view.heads_up:
@@ -166,14 +191,14 @@ def routine_page(technique_name: str) -> None:
     tech = TECHNIQUES[technique_name]
     run = routine_run(technique_name)
     st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
-    st.caption("Before you start: " + " ".join(logic.SAFETY_NOTES[:2]))
+    st.caption("Before you start: " + " ".join(SAFETY_NOTES[:2]))
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     # on_click: the clock changes before the page reruns, so the buttons show the new state
     b1.button("Start", type="primary", key="routine_start", disabled=run.clock.running, on_click=run.clock.start)
     b2.button("Pause", key="routine_pause", disabled=not run.clock.running, on_click=run.clock.pause)
     b3.button("Reset", key="routine_reset", on_click=run.clock.reset)
     if run.clock.speed != 1:
-        st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({logic.routine_speed_env()}).")
+        st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({routine_speed_env()}).")
     st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run)
 
 
@@ -185,7 +210,7 @@ def live_page(axis: float, technique_name: str) -> None:
         return
     stream = live_stream()
     stream.configure(axis, technique_name)
-    ice, ice_problem = logic.ice_servers()
+    ice, ice_problem = ice_servers()
     if ice_problem:
         st.warning(ice_problem)
     video_col, panel_col = st.columns([3, 2])
@@ -194,7 +219,7 @@ def live_page(axis: float, technique_name: str) -> None:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",
                 mode=webrtc.WebRtcMode.SENDRECV,
-                queued_video_frames_callback=logic.make_queued_frames_callback(stream),
+                queued_video_frames_callback=make_queued_frames_callback(stream),
                 media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
                 rtc_configuration={"iceServers": ice},
                 async_processing=True,
@@ -203,7 +228,7 @@ def live_page(axis: float, technique_name: str) -> None:
             st.error(f"The live camera could not start here ({type(exc).__name__}: {exc}). "
                      "Reload the page; the video analysis below still works.")
             ctx = None
-        st.caption(logic.CAMERA_HELP)
+        st.caption(CAMERA_HELP)
     if ctx is None:
         return
     playing = bool(ctx.state.playing)
@@ -231,11 +256,11 @@ def run_analysis(job) -> None:
             last[0] = now
             text = ("Drawing the overlay on the video…" if finished
                     else f"Analysing… frame {done}" + (f" of {total}" if total else ""))
-            bar.progress(logic.progress_fraction(done, total), text=text)
+            bar.progress(progress_fraction(done, total), text=text)
 
     try:
         analysis = job(progress)
-    except (logic.UploadError, VideoError) as exc:
+    except (UploadError, VideoError) as exc:
         st.session_state.pop("analysis", None)
         st.session_state["analysis_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug must not show the user a stack trace
@@ -250,7 +275,7 @@ def run_analysis(job) -> None:
 
 
 def analyse_page(axis: float, technique_name: str) -> None:
-    samples = logic.list_samples()
+    samples = list_samples()
     st.markdown("Analyse a recorded video: the same analysis as the live page, but it may look ahead, "
                 "so labels change exactly where the technique changes.")
     sample_col, upload_col = st.columns(2)
@@ -267,23 +292,23 @@ def analyse_page(axis: float, technique_name: str) -> None:
                        + ("(from the sample's truth)" if sample.foot_axis_deg is not None else "(sidebar)"))
             if st.button("Analyse sample", type="primary", key="analyse_sample"):
                 truth = sample.truth()
-                run_analysis(lambda progress: logic.analyze_path(sample.path, sample.path.name, sample_axis,
-                                                                 technique_name, progress, truth=truth))
+                run_analysis(lambda progress: analyze_path(sample.path, sample.path.name, sample_axis,
+                                                           technique_name, progress, truth=truth))
         else:
             st.info("No sample clips found in sample_videos/ (make them with `make samples`).")
     with upload_col:
         st.markdown("**Your own video**")
-        uploaded = st.file_uploader(f"Upload a video (up to {MAX_UPLOAD_MB:.0f} MB)", type=list(logic.UPLOAD_TYPES),
+        uploaded = st.file_uploader(f"Upload a video (up to {MAX_UPLOAD_MB:.0f} MB)", type=list(UPLOAD_TYPES),
                                     key="upload")
         st.caption(f"Uses the sidebar's foot axis ({axis:.0f}°): set it to the foot's heel-to-toes line first.")
         if st.button("Analyse upload", disabled=uploaded is None, key="analyse_upload"):
             data, display_name = uploaded.getvalue(), uploaded.name
-            run_analysis(lambda progress: logic.analyze_bytes(data, display_name, axis, technique_name,
-                                                              MAX_UPLOAD_MB, progress))
+            run_analysis(lambda progress: analyze_bytes(data, display_name, axis, technique_name,
+                                                        MAX_UPLOAD_MB, progress))
 
     if error := st.session_state.get("analysis_error"):
         st.error(error)
-    analysis: logic.Analysis | None = st.session_state.get("analysis")
+    analysis: Analysis | None = st.session_state.get("analysis")
     if analysis is not None:
         st.subheader(f"Results: {analysis.display_name}")
         st.caption(f"Analysed in {analysis.elapsed_s:.1f} s with technique "

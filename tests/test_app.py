@@ -1,4 +1,4 @@
-"""The web app: page logic (vision/app_logic.py) on plain data, then the page through Streamlit's AppTest.
+"""The web app: page logic (vision/ui/) on plain data, then the page through Streamlit's AppTest.
 
 The live page is tested with a stand-in for streamlit_webrtc.webrtc_streamer (AppTest has no
 WebRTC runtime): the stand-in captures the real frame callback, the test feeds it stub
@@ -18,10 +18,27 @@ import av
 import numpy as np
 import pytest
 
-from vision import app_logic as logic
 from vision.coach import TECHNIQUES
 from vision.live import LiveSnapshot
 from vision.report import FrameRecord, Hold, Report, Segment
+from vision.ui.coaching_view import coaching_rows, debrief_markdown
+from vision.ui.labels import label_title
+from vision.ui.live_stream import ICE_ENV, LiveStream, StreamClock, ice_servers, make_frame_callback
+from vision.ui.panel import STALL_S, axis_preview_svg, fmt_duration, live_panel
+from vision.ui.samples import list_samples
+from vision.ui.tables import (
+    dominant_label,
+    hold_rows,
+    label_colour_scale,
+    segment_rows,
+    summary_rows,
+    time_by_label,
+    timeline_rows,
+    truth_frame_agreement,
+    truth_rows,
+    verdict,
+)
+from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
 from vision.video import VideoError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +68,7 @@ def snapshot(**kw) -> LiveSnapshot:
 
 
 def samples_with_truth():
-    return [s for s in logic.list_samples() if s.truth_path is not None]
+    return [s for s in list_samples() if s.truth_path is not None]
 
 
 def truth_dominant(truth: dict) -> str:
@@ -62,11 +79,11 @@ def truth_dominant(truth: dict) -> str:
     return max(totals, key=totals.get)
 
 
-# --------------------------------------------------------------------------- app_logic: uploads
+# --------------------------------------------------------------------------- vision.ui: uploads
 
 @pytest.mark.parametrize("name", ["clip.mp4", "CLIP.MOV", "a.b.webm", "x.avi", "y.mkv"])
 def test_check_upload_accepts_video_types(name):
-    assert logic.check_upload(name, 1000, 200) == Path(name).suffix.lower()
+    assert check_upload(name, 1000, 200) == Path(name).suffix.lower()
 
 
 @pytest.mark.parametrize("name,size,words", [
@@ -76,16 +93,16 @@ def test_check_upload_accepts_video_types(name):
     ("clip.mp4", 201 * 1024 * 1024, "limit is 200 MB"),
 ])
 def test_check_upload_refuses_with_a_message(name, size, words):
-    with pytest.raises(logic.UploadError, match=words):
-        logic.check_upload(name, size, 200)
+    with pytest.raises(UploadError, match=words):
+        check_upload(name, size, 200)
 
 
 def test_max_upload_read_from_streamlit_config(tmp_path):
-    assert logic.read_max_upload_mb() == 200
+    assert read_max_upload_mb() == 200
     cfg = tmp_path / "config.toml"
     cfg.write_text("[server]\nmaxUploadSize = 50\n")
-    assert logic.read_max_upload_mb(cfg) == 50
-    assert logic.read_max_upload_mb(tmp_path / "missing.toml") == 200
+    assert read_max_upload_mb(cfg) == 50
+    assert read_max_upload_mb(tmp_path / "missing.toml") == 200
 
 
 def test_upload_stored_privately_under_fixed_name_and_deleted(monkeypatch):
@@ -97,8 +114,8 @@ def test_upload_stored_privately_under_fixed_name_and_deleted(monkeypatch):
         Path(annotated_path).write_bytes(b"mp4")
         return make_report()
 
-    result = logic.analyze_bytes(b"video!", "../../etc/My Clip.MP4", 42.0, "cross_friction", 200,
-                                 analyze=fake_analyze)
+    result = analyze_bytes(b"video!", "../../etc/My Clip.MP4", 42.0, "cross_friction", 200,
+                           analyze=fake_analyze)
     assert seen["path"].name == "upload.mp4" and seen["data"] == b"video!" and seen["axis"] == 42.0
     assert seen["mode"] == 0o700  # mkdtemp: only this user
     assert not seen["path"].parent.exists()  # deleted after analysis
@@ -108,28 +125,28 @@ def test_upload_stored_privately_under_fixed_name_and_deleted(monkeypatch):
 
 def test_not_a_video_gives_a_clear_message_naming_the_file():
     with pytest.raises(VideoError) as err:
-        logic.analyze_bytes(b"this is not a video at all" * 100, "holiday.mp4", 90.0, "cross_friction", 200)
+        analyze_bytes(b"this is not a video at all" * 100, "holiday.mp4", 90.0, "cross_friction", 200)
     msg = str(err.value)
     assert "holiday.mp4" in msg and "cannot be read as a video" in msg
     assert "upload.mp4" not in msg and "/tmp" not in msg
 
 
-# --------------------------------------------------------------------------- app_logic: tables
+# --------------------------------------------------------------------------- vision.ui: tables
 
 def test_tables_from_report():
     report = make_report()
-    rows = logic.segment_rows(report)
+    rows = segment_rows(report)
     assert [r["label"] for r in rows] == ["cross_grain", "hold"]
     assert rows[0]["duration_s"] == 6.0 and rows[0]["rate_per_min"] == 90 and rows[1]["rate_per_min"] is None
-    assert logic.hold_rows(report) == [{"start_s": 6.0, "end_s": 10.0, "duration_s": 4.0, "drift_palm": 0.02}]
-    assert logic.dominant_label(report) == "cross_grain"
-    assert [r["title"] for r in logic.timeline_rows(report)] == ["Cross-grain", "Hold"]
-    summary = dict(logic.summary_rows(report, "cross_friction"))
+    assert hold_rows(report) == [{"start_s": 6.0, "end_s": 10.0, "duration_s": 4.0, "drift_palm": 0.02}]
+    assert dominant_label(report) == "cross_grain"
+    assert [r["title"] for r in timeline_rows(report)] == ["Cross-grain", "Hold"]
+    summary = dict(summary_rows(report, "cross_friction"))
     assert summary["Longest hold"] == "4.0 s" and summary["Strokes across the grain"] == "100%"
     assert summary["Time doing cross-friction right"] == "6.0 s"
-    assert logic.verdict(report, "cross_friction")[0] == "good"
-    assert logic.verdict(report, "myofascial_hold")[0] == "bad"
-    domain, colours = logic.label_colour_scale()
+    assert verdict(report, "cross_friction")[0] == "good"
+    assert verdict(report, "myofascial_hold")[0] == "bad"
+    domain, colours = label_colour_scale()
     assert set(domain) >= {"cross_grain", "lengthwise", "oblique", "hold", "no_hand"}
     assert len(set(colours)) == len(colours)
 
@@ -138,10 +155,10 @@ def test_truth_comparison():
     truth = {"segments": [{"label": "cross_grain", "start_s": 0, "end_s": 6, "glide_s": 0},
                           {"label": "hold", "start_s": 6, "end_s": 10, "glide_s": 0.4}],
              "frames": [{"i": i, "t": i / 10, "label": "cross_grain" if i < 60 else "hold"} for i in range(100)]}
-    rows = logic.truth_rows(make_report(), truth)
+    rows = truth_rows(make_report(), truth)
     assert [r["measured (most frames)"] for r in rows] == ["cross_grain", "hold"]
     assert rows[1]["from_s"] == 6.4 and rows[1]["frames agreeing"] == "100%"
-    assert logic.truth_frame_agreement(make_report(), truth) == 1.0
+    assert truth_frame_agreement(make_report(), truth) == 1.0
 
 
 def test_list_samples_reads_axis_from_truth(tmp_path):
@@ -149,28 +166,28 @@ def test_list_samples_reads_axis_from_truth(tmp_path):
     (tmp_path / "a.mp4").write_bytes(b"x")
     (tmp_path / "a.truth.json").write_text('{"foot_axis_deg": 60, "segments": [{"label": "hold", '
                                            '"start_s": 0, "end_s": 8}]}')
-    samples = logic.list_samples(tmp_path)
+    samples = list_samples(tmp_path)
     assert [s.name for s in samples] == ["a", "b"]
     assert samples[0].foot_axis_deg == 60.0 and samples[0].description == "hold 8 s"
     assert samples[1].truth_path is None and samples[1].foot_axis_deg is None
-    assert logic.list_samples(tmp_path / "nothing") == []
+    assert list_samples(tmp_path / "nothing") == []
 
 
-# --------------------------------------------------------------------------- app_logic: live page
+# --------------------------------------------------------------------------- vision.ui: live page
 
 def test_ice_servers_default_none_and_env():
-    assert logic.ice_servers({}) == ([], None)
+    assert ice_servers({}) == ([], None)
     servers = [{"urls": "turn:example.org:3478", "username": "u", "credential": "c"}]
-    assert logic.ice_servers({logic.ICE_ENV: '[{"urls": "turn:example.org:3478", "username": "u", '
-                                             '"credential": "c"}]'}) == (servers, None)
-    bad, problem = logic.ice_servers({logic.ICE_ENV: "stun:x"})
+    assert ice_servers({ICE_ENV: '[{"urls": "turn:example.org:3478", "username": "u", '
+                                 '"credential": "c"}]'}) == (servers, None)
+    bad, problem = ice_servers({ICE_ENV: "stun:x"})
     assert bad == [] and "not valid JSON" in problem
-    bad, problem = logic.ice_servers({logic.ICE_ENV: '[{"url": "stun:x"}]'})
+    bad, problem = ice_servers({ICE_ENV: '[{"url": "stun:x"}]'})
     assert bad == [] and "must be a JSON list" in problem
 
 
 def test_stream_clock_relative_and_never_backwards():
-    clock = logic.StreamClock()
+    clock = StreamClock()
     assert clock(1000.0, wall=5.0) == 0.0
     assert clock(1000.5, wall=5.5) == pytest.approx(0.5)
     assert clock(999.0, wall=6.0) == pytest.approx(1.0)  # went backwards: wall clock
@@ -179,18 +196,18 @@ def test_stream_clock_relative_and_never_backwards():
 
 
 def test_live_panel_states():
-    p = logic.live_panel(snapshot(), playing=True, now=100.5)
+    p = live_panel(snapshot(), playing=True, now=100.5)
     assert p.status == "live" and p.label == "Hold" and p.technique == TECHNIQUES["myofascial_hold"].title
     assert p.hold == "3.0 s of 90 s" and p.fps == "28.0 fps" and p.correction == "Good: keep going"
-    p = logic.live_panel(snapshot(), playing=True, now=103.0)
+    p = live_panel(snapshot(), playing=True, now=103.0)
     assert p.status == "stalled" and "stopped sending frames" in p.message
-    p = logic.live_panel(snapshot(frames=0, last_frame_wall=None), playing=True, now=0)
+    p = live_panel(snapshot(frames=0, last_frame_wall=None), playing=True, now=0)
     assert p.status == "waiting" and "Connecting" in p.message
-    assert logic.live_panel(snapshot(), playing=False).status == "stopped"
-    p = logic.live_panel(snapshot(technique="cross_friction", label="lengthwise", quality="bad", rate_per_min=80.4,
-                                  correction="Strokes run along the fascia: turn 90 degrees"), True, now=100.1)
+    assert live_panel(snapshot(), playing=False).status == "stopped"
+    p = live_panel(snapshot(technique="cross_friction", label="lengthwise", quality="bad", rate_per_min=80.4,
+                            correction="Strokes run along the fascia: turn 90 degrees"), True, now=100.1)
     assert p.rate == "80 /min" and p.correction.startswith("Strokes run along") and p.hold == "3.0 s"
-    assert logic.fmt_duration(75) == "1:15 min"
+    assert fmt_duration(75) == "1:15 min"
 
 
 class StubCoach:
@@ -223,8 +240,8 @@ def stub_frame(pts: int, time_base=Fraction(1, 90000)) -> av.VideoFrame:
 
 
 def test_frame_callback_keeps_timing_and_a_new_stream_gets_a_new_coach():
-    stream = logic.LiveStream(coach_factory=StubCoach, foot_axis_deg=30.0, technique_name="cross_friction")
-    callback = logic.make_frame_callback(stream)
+    stream = LiveStream(coach_factory=StubCoach, foot_axis_deg=30.0, technique_name="cross_friction")
+    callback = make_frame_callback(stream)
     out = [callback(stub_frame(900_000 + k * 3000)) for k in range(4)]
     assert [f.pts for f in out] == [900_000 + k * 3000 for k in range(4)]
     assert out[0].time_base == Fraction(1, 90000) and out[0].to_ndarray(format="rgb24")[0, 0, 0] == 255
@@ -244,19 +261,19 @@ def test_frame_callback_keeps_engine_errors_for_the_page():
         def process(self, rgb, t):
             raise RuntimeError("model file missing")
 
-    stream = logic.LiveStream(coach_factory=Broken)
+    stream = LiveStream(coach_factory=Broken)
     frame = stub_frame(0)
-    assert logic.make_frame_callback(stream)(frame) is frame
+    assert make_frame_callback(stream)(frame) is frame
     assert "model file missing" in stream.error
 
 
 def test_axis_preview_line_angle():
     import re
-    svg = logic.axis_preview_svg(0)
+    svg = axis_preview_svg(0)
     x1, y1, x2, y2 = map(float, re.search(r'x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg).groups())
     assert y1 == y2 and x2 > x1  # 0 degrees: left-right
     x1, y1, x2, y2 = map(float, re.search(r'x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"',
-                                          logic.axis_preview_svg(90)).groups())
+                                          axis_preview_svg(90)).groups())
     assert x1 == x2 and y2 < y1  # 90 degrees: up the screen
 
 
@@ -281,7 +298,7 @@ def test_page_renders_with_sidebar(app):
         assert words in sidebar_text
     tech.set_value("myofascial_hold").run()
     assert TECHNIQUES["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
-    assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"] or not logic.list_samples()
+    assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"] or not list_samples()
     assert app.button(key="analyse_upload").disabled
 
 
@@ -295,7 +312,7 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
     sample = next(s for s in samples_with_truth() if s.name == name)
     truth = sample.truth()
     app.run()
-    assert app.selectbox(key="sample").value == logic.list_samples()[0].name  # a sample is selected at start
+    assert app.selectbox(key="sample").value == list_samples()[0].name  # a sample is selected at start
     app.selectbox(key="sample").set_value(sample.name).run()
     t0 = time.monotonic()
     app.button(key="analyse_sample").click().run()
@@ -308,12 +325,12 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
     assert len(segments) == len(analysis.report.segments) > 0
     summary = app.table[0].value
     assert "Longest hold" in summary.index and "Frames analysed" in summary.index
-    measured = logic.dominant_label(analysis.report)
-    totals = logic.time_by_label(analysis.report)
+    measured = dominant_label(analysis.report)
+    totals = time_by_label(analysis.report)
     expected = truth_dominant(truth)
     if totals[expected] < totals[measured] - 1.0:  # a near tie in the truth may go either way
         pytest.fail(f"dominant label {measured}, truth {expected}: {totals}")
-    assert any(f"most of the time: {logic.label_title(measured).lower()}" in e.value
+    assert any(f"most of the time: {label_title(measured).lower()}" in e.value
                for e in [*app.success, *app.warning, *app.error, *app.info])
     # truth vs measured table: every scripted segment is measured as itself on most of its frames
     comparison = app.table[1].value
@@ -371,7 +388,7 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     assert any("No hand in view" in m.value for m in app.markdown)
     stream = app.session_state["live_stream"]
     coach = stream.coach
-    time.sleep(logic.STALL_S + 0.2)
+    time.sleep(STALL_S + 0.2)
     app.run()
     assert any("stopped sending frames" in e.value for e in app.error)
 
@@ -390,12 +407,12 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
 def test_live_panel_shows_score_hold_timer_and_guide():
     snap = snapshot(hold_s=12.0, hold_good_s=7.5, hold_paused="sliding: the hold timer is paused", score=42.4,
                     components=(("completion", 0.08), ("stillness", 0.6)), holds_completed=1)
-    p = logic.live_panel(snap, playing=True, now=100.5)
+    p = live_panel(snap, playing=True, now=100.5)
     assert p.hold == "7.5 s of 90 s (paused)" and p.score == "42 / 100" and p.holds_completed == "1"
     assert p.components == (("Hold completed", "8%"), ("Still holding", "60%"))
     assert p.guide.startswith("Sliding")
-    p = logic.live_panel(snapshot(technique="calf_work", side="second calf", side_work_s=(300.0, 12.0)), True,
-                         now=100.5)
+    p = live_panel(snapshot(technique="calf_work", side="second calf", side_work_s=(300.0, 12.0)), True,
+                   now=100.5)
     assert p.side == "second calf: 5:00 min, 12.0 s" and p.holds_completed is None
 
 
@@ -403,11 +420,11 @@ def test_coaching_rows_and_debrief_text():
     from vision.scoring import coaching_for_report
 
     coaching = coaching_for_report(make_report(), "cross_friction")
-    rows = dict(logic.coaching_rows(coaching))
+    rows = dict(coaching_rows(coaching))
     assert rows["Score"].endswith("/ 100") and rows["Right direction"] == "60%" and rows["Rate in range"] == "100%"
-    text = logic.debrief_markdown(coaching)
+    text = debrief_markdown(coaching)
     assert "What to do next" in text and "Top corrections" in text and "cannot see" in text
-    assert dict(logic.coaching_rows(coaching_for_report(make_report(), "contrast_bath")))["Score"].startswith("–")
+    assert dict(coaching_rows(coaching_for_report(make_report(), "contrast_bath")))["Score"].startswith("–")
 
 
 def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from vision import app_logic as logic
 from vision.coach import TECHNIQUES
+from vision.ui.samples import Sample, list_samples, samples_dir
 
 from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server
 
@@ -28,10 +28,10 @@ LIVE_SAMPLE = "myofascial_hold"  # a long, steady hold: the live timer must coun
 LIVE_CLIP_S = (2.0, 14.0)  # 2 s of strokes, then the hold (keeps the .y4m at ~170 MB)
 
 
-def _sample(name: str) -> logic.Sample:
-    by_name = {s.name: s for s in logic.list_samples() if s.truth_path is not None}
+def _sample(name: str) -> Sample:
+    by_name = {s.name: s for s in list_samples() if s.truth_path is not None}
     if name not in by_name:
-        pytest.skip(f"sample clip {name}.mp4 with truth not found in {logic.samples_dir()}")
+        pytest.skip(f"sample clip {name}.mp4 with truth not found in {samples_dir()}")
     return by_name[name]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import chromium, chromium_path, streamlit_server
-from vision.app_logic import CAMERA_HELP
+from vision.ui.notices import CAMERA_HELP
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from hard_inputs import ERROR, EITHER, NAMES, REPORT, build_corpus, run_limited
-from vision import app_logic as logic
 from vision import cli
 from vision.report import Report
+from vision.ui.uploads import UPLOAD_TYPES, UploadError, analyze_bytes
 from vision.video import VideoError, iter_frames
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,10 +72,10 @@ def test_app_upload_gives_a_report_or_a_clear_message(name, corpus):
     display = f"My {name}{item.path.suffix}"
     data = item.path.read_bytes()
     try:
-        analysis = run_limited(lambda: logic.analyze_bytes(data, display, 90.0, "cross_friction", 200.0))
-    except (logic.UploadError, VideoError) as exc:
+        analysis = run_limited(lambda: analyze_bytes(data, display, 90.0, "cross_friction", 200.0))
+    except (UploadError, VideoError) as exc:
         message = str(exc)
-        refused_by_type = isinstance(exc, logic.UploadError) and item.path.suffix.lstrip(".") not in logic.UPLOAD_TYPES
+        refused_by_type = isinstance(exc, UploadError) and item.path.suffix.lstrip(".") not in UPLOAD_TYPES
         assert item.expect in (ERROR, EITHER) or refused_by_type, f"{name}: {message}"
         assert display in message  # the user's own name, not our private temp path
         assert "crossgrain-" not in message and "upload" + item.path.suffix not in message

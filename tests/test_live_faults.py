@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from media import still_frame
-from vision import app_logic as logic
 from vision.live import LiveCoach
 from vision.motion import HOLD, NO_HAND
+from vision.ui.live_stream import LiveStream
 
 FPS = 30.0
 
@@ -157,7 +157,7 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
         made.append(LiveCoach(axis, name))
         return made[-1]
 
-    stream = logic.LiveStream(coach_factory=factory, technique_name="myofascial_hold")
+    stream = LiveStream(coach_factory=factory, technique_name="myofascial_hold")
     try:
         for k in range(40):
             stream.process(hand, 100.0 + k / FPS)  # a camera clock that does not start at 0
@@ -177,7 +177,7 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
 def test_live_stream_passes_frames_through_when_it_falls_behind(hand):
     import time
 
-    from vision.app_logic import MAX_BEHIND_S, LiveStream
+    from vision.ui.live_stream import MAX_BEHIND_S, LiveStream
 
     stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech))
     stream.process(hand, 100.0)  # the stream starts: analysed

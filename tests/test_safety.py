@@ -16,7 +16,8 @@ import pytest
 
 from browser_support import free_port, stop_process, wait_healthy
 from hard_inputs import make_input
-from vision import app_logic as logic
+from vision.ui.live_stream import ice_servers
+from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
 from vision.video import VideoError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,12 +38,12 @@ def test_streamlit_config_listens_on_localhost_without_telemetry():
 
 def test_upload_limit_is_the_configured_one_and_holds():
     limit_mb = config()["server"]["maxUploadSize"]
-    assert logic.read_max_upload_mb() == limit_mb  # what the app shows and checks is what Streamlit enforces
-    assert logic.check_upload("clip.mp4", limit_mb * 1024 * 1024, limit_mb) == ".mp4"
-    with pytest.raises(logic.UploadError, match=f"limit is {limit_mb} MB"):
-        logic.check_upload("clip.mp4", limit_mb * 1024 * 1024 + 1, limit_mb)
-    with pytest.raises(logic.UploadError):  # refused before anything is written
-        logic.analyze_bytes(b"x" * 2048, "clip.mp4", 90.0, "cross_friction", max_mb=1 / 1024)
+    assert read_max_upload_mb() == limit_mb  # what the app shows and checks is what Streamlit enforces
+    assert check_upload("clip.mp4", limit_mb * 1024 * 1024, limit_mb) == ".mp4"
+    with pytest.raises(UploadError, match=f"limit is {limit_mb} MB"):
+        check_upload("clip.mp4", limit_mb * 1024 * 1024 + 1, limit_mb)
+    with pytest.raises(UploadError):  # refused before anything is written
+        analyze_bytes(b"x" * 2048, "clip.mp4", 90.0, "cross_friction", max_mb=1 / 1024)
 
 
 def test_no_network_code_in_the_engine_or_the_page():
@@ -51,7 +52,7 @@ def test_no_network_code_in_the_engine_or_the_page():
                          re.M)
     for path in [ROOT / "app.py", *sorted((ROOT / "vision").glob("*.py"))]:
         assert not pattern.search(path.read_text()), f"{path.name} imports a network module"
-    assert logic.ice_servers({}) == ([], None)  # no STUN/TURN server contacted unless configured
+    assert ice_servers({}) == ([], None)  # no STUN/TURN server contacted unless configured
 
 
 @pytest.fixture
@@ -82,10 +83,10 @@ def test_user_names_never_become_paths(name, temp_dirs, tmp_path, monkeypatch):
         seen["path"], seen["annotated"] = Path(path), Path(annotated_path)
         raise VideoError(f"{path}: cannot be read as a video")
 
-    with pytest.raises((VideoError, logic.UploadError)) as err:
-        logic.analyze_bytes(b"\0" * 100, name, 90.0, "cross_friction", 200, analyze=fake_analyze)
+    with pytest.raises((VideoError, UploadError)) as err:
+        analyze_bytes(b"\0" * 100, name, 90.0, "cross_friction", 200, analyze=fake_analyze)
     assert list(tmp_path.iterdir()) == []
-    if isinstance(err.value, logic.UploadError):  # refused by its name ('.mp4' has no suffix): nothing written
+    if isinstance(err.value, UploadError):  # refused by its name ('.mp4' has no suffix): nothing written
         assert not seen and not temp_dirs and name in str(err.value)
         return
     private = temp_dirs[0][0]
@@ -97,11 +98,11 @@ def test_user_names_never_become_paths(name, temp_dirs, tmp_path, monkeypatch):
 
 def test_real_uploads_stay_private_and_are_removed(temp_dirs, tmp_path):
     good = make_input("baseline", tmp_path)
-    analysis = logic.analyze_bytes(good.path.read_bytes(), "mine.mp4", 90.0, "cross_friction", 200)
+    analysis = analyze_bytes(good.path.read_bytes(), "mine.mp4", 90.0, "cross_friction", 200)
     assert analysis.report.frames and analysis.video_mp4
     bad = make_input("truncated_moov_last", tmp_path)
     with pytest.raises(VideoError, match="mine2.mp4"):
-        logic.analyze_bytes(bad.path.read_bytes(), "mine2.mp4", 90.0, "cross_friction", 200)
+        analyze_bytes(bad.path.read_bytes(), "mine2.mp4", 90.0, "cross_friction", 200)
     assert temp_dirs, "no private folder was made"
     assert all(mode == 0o700 for _, mode in temp_dirs)  # only this user may read the video
     assert all(not p.exists() for p, _ in temp_dirs)  # removed after analysis, good or bad
@@ -113,7 +114,7 @@ def test_upload_folder_removed_even_when_analysis_crashes(temp_dirs):
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        logic.analyze_bytes(b"video", "clip.mp4", 90.0, "cross_friction", 200, analyze=crash)
+        analyze_bytes(b"video", "clip.mp4", 90.0, "cross_friction", 200, analyze=crash)
     assert temp_dirs and all(not p.exists() for p, _ in temp_dirs)
 
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from vision import app_logic as logic
 from vision.coach import TECHNIQUES
+from vision.ui.samples import list_samples
 
 from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server
 
@@ -67,7 +67,7 @@ def _wait_live(page, timeout_s: float = 60.0) -> dict:
 
 
 def test_two_browser_sessions_count_independently(tmp_path):
-    by_name = {s.name: s for s in logic.list_samples()}
+    by_name = {s.name: s for s in list_samples()}
     if SAMPLE not in by_name:
         pytest.skip(f"sample clip {SAMPLE}.mp4 not found")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ renamed .mp4, 4000x3000, 641x479, 1 and 120 fps, variable frame rate, rotations,
 * the CLI, as its own process: `crossgrain analyze FILE --foot-axis 90 --json OUT`;
   a report is exit 0 with the JSON written, a clear error is exit 2 with one line
   `crossgrain: error: ...` (no traceback, no "internal error");
-* the app's upload path (vision.app_logic.analyze_bytes, what the page calls), in this
+* the app's upload path (vision.ui.uploads.analyze_bytes, what the page calls), in this
   process: an Analysis, or UploadError / VideoError with a one-line message.
 
 Anything else is a failure: a crash, a traceback, a hang (over --timeout), another
@@ -64,7 +64,7 @@ def run_cli(path: Path, out_dir: Path, timeout_s: float) -> tuple[str, str, floa
 
 def run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
     """(outcome, detail, seconds) of the upload path on one file's bytes."""
-    from vision import app_logic as logic
+    from vision.ui.uploads import UploadError, analyze_bytes, read_max_upload_mb
     from vision.video import VideoError
 
     box: dict = {}
@@ -72,8 +72,8 @@ def run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
 
     def target():
         try:
-            box["value"] = logic.analyze_bytes(path.read_bytes(), display, 90.0, "cross_friction",
-                                               logic.read_max_upload_mb())
+            box["value"] = analyze_bytes(path.read_bytes(), display, 90.0, "cross_friction",
+                                         read_max_upload_mb())
         except BaseException as exc:  # noqa: BLE001 - classified below
             box["error"] = exc
 
@@ -88,7 +88,7 @@ def run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
     if exc is None:
         analysis = box["value"]
         return REPORT, f"{len(analysis.report.frames)} frames, video {len(analysis.video_mp4 or b'')} B", dt
-    if isinstance(exc, (logic.UploadError, VideoError)) and "\n" not in str(exc):
+    if isinstance(exc, (UploadError, VideoError)) and "\n" not in str(exc):
         return ERROR, str(exc)[:120], dt
     return f"FAIL {type(exc).__name__}", str(exc)[:120], dt
 

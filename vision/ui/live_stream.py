@@ -1,0 +1,225 @@
+"""The webcam stream's plumbing: ICE servers, frame clock, per-session holder, frame callbacks.
+
+streamlit-webrtc calls the frame callback in a worker thread and replaces it on every
+rerun, so the state lives in a LiveStream kept in the page's session state: one coach
+(one tracker with increasing timestamps) per stream, guarded by a lock, and frames
+passed through untouched while a slow machine catches up with the camera.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..coach import DEFAULT_TECHNIQUE
+from ..report import Report
+
+ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
+
+
+def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
+    """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None)."""
+    raw = (env if env is not None else os.environ).get(ICE_ENV, "").strip()
+    if not raw:
+        return [], None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        return [], f"{ICE_ENV} is not valid JSON ({exc.msg}); using no ICE servers."
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(s, dict) and "urls" in s for s in value):
+        return [], f'{ICE_ENV} must be a JSON list like [{{"urls": "stun:host:3478"}}]; using no ICE servers.'
+    return value, None
+
+
+MAX_BEHIND_S = 0.25  # live frames later than this (beyond the usual) are passed through to catch up
+MAX_CATCH_UP_S = 1.0  # ... for at most this long at a time
+
+
+class StreamClock:
+    """Seconds since a stream's first frame, from the frames' own times, never going backwards.
+
+    Frames without a time (or a time that jumps backwards) fall back to the wall clock.
+    """
+
+    def __init__(self):
+        self._first_raw: float | None = None
+        self._first_wall: float | None = None
+        self._last: float | None = None
+        self._least_lag: float | None = None
+        self._lag = 0.0
+        self.behind_s = 0.0  # how much later than usual the latest frame reached us
+
+    def __call__(self, raw_t: float | None, wall: float | None = None) -> float:
+        wall = time.monotonic() if wall is None else wall
+        if self._first_wall is None:
+            self._first_wall = wall
+        t = None
+        if raw_t is not None and math.isfinite(raw_t):
+            if self._first_raw is None:
+                self._first_raw = raw_t
+            t = raw_t - self._first_raw
+        if t is None or (self._last is not None and t <= self._last):
+            wall_t = wall - self._first_wall
+            t = wall_t if self._last is None or wall_t > self._last else self._last + 1e-3
+        self._last = t
+        lag = (wall - self._first_wall) - t
+        self._least_lag = lag if self._least_lag is None else min(self._least_lag, lag)
+        self._lag = lag
+        self.behind_s = lag - self._least_lag
+        return t
+
+    def accept_lag(self) -> None:
+        """Take the present delay as the new normal (it did not go away by catching up)."""
+        if self._least_lag is not None:
+            self._least_lag = self._lag
+            self.behind_s = 0.0
+
+
+@dataclass
+class LiveStream:
+    """The webcam page's per-browser-session holder, kept in st.session_state.
+
+    The frame callback (replaced on every rerun) calls ``process``; the page calls
+    ``mark_stopped`` when it sees the stream idle, and the next frame (a new START)
+    then begins a fresh LiveCoach, so each stream has its own tracker with increasing
+    timestamps and its own report. ``coach_factory(axis, technique)`` makes coaches.
+    """
+
+    coach_factory: Callable
+    foot_axis_deg: float = 90.0
+    technique_name: str = DEFAULT_TECHNIQUE
+    _coach: object = None
+    _clock: StreamClock = field(default_factory=StreamClock)
+    _stopped: bool = False
+    _closed: bool = False  # the browser session ended: late frames pass through untouched
+    error: str | None = None
+    skipped: int = 0  # frames passed through unanalysed to catch up with the camera
+    _catching_up_since: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def coach(self):
+        with self._lock:
+            if self._coach is None:
+                self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
+            return self._coach
+
+    def configure(self, foot_axis_deg: float, technique_name: str) -> None:
+        with self._lock:
+            changed = (foot_axis_deg, technique_name) != (self.foot_axis_deg, self.technique_name)
+            self.foot_axis_deg, self.technique_name = foot_axis_deg, technique_name
+            coach = self._coach
+        if changed and coach is not None:
+            coach.configure(foot_axis_deg, technique_name)
+
+    def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
+        with self._lock:
+            if self._closed:
+                return rgb
+            if self._stopped or self._coach is None:
+                old = self._coach
+                self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
+                self._clock = StreamClock()
+                self._stopped = False
+                if old is not None:
+                    old.close()
+            coach, clock = self._coach, self._clock
+        t = clock(raw_t)
+        if clock.behind_s > MAX_BEHIND_S:
+            # Frames are processed as they come (no dropping inside streamlit-webrtc), so a
+            # machine too slow for the camera would fall further and further behind: pass
+            # frames through untouched until the stream is live again. A delay that passing
+            # through does not cure (it is not ours) becomes the new normal.
+            now = time.monotonic()
+            if self._catching_up_since is None:
+                self._catching_up_since = now
+            if now - self._catching_up_since > MAX_CATCH_UP_S:
+                clock.accept_lag()
+                self._catching_up_since = None
+            else:
+                self.skipped += 1
+                return rgb
+        else:
+            self._catching_up_since = None
+        return coach.process(rgb, t)
+
+    def mark_stopped(self) -> None:
+        """The page saw the stream idle: the next frame starts a new session."""
+        with self._lock:
+            if self._coach is not None:
+                self._stopped = True
+
+    def has_frames(self) -> bool:
+        with self._lock:
+            coach = self._coach
+        return coach is not None and coach.snapshot().frames > 0
+
+    def snapshot(self):
+        return self.coach.snapshot()
+
+    def report(self) -> Report | None:
+        with self._lock:
+            coach = self._coach
+        return coach.report() if coach is not None and coach.snapshot().frames > 0 else None
+
+    def close(self) -> None:
+        with self._lock:
+            coach, self._coach = self._coach, None
+            self._closed = True
+        if coach is not None:
+            coach.close()
+
+    def __del__(self):  # the browser session is gone: free its tracker
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+
+def make_frame_callback(stream: "LiveStream") -> Callable:
+    """The streamlit-webrtc video_frame_callback: av.VideoFrame in, annotated av.VideoFrame out.
+
+    Thin on purpose; it runs in a worker thread and never touches Streamlit. An engine
+    error is kept on the stream (the page shows it) and the frame passes through unchanged.
+    """
+    import av
+
+    def callback(frame):
+        img = frame.to_ndarray(format="rgb24")
+        try:
+            out = stream.process(img, frame.time)
+        except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
+            stream.error = f"{type(exc).__name__}: {exc}"
+            return frame
+        new = av.VideoFrame.from_ndarray(np.ascontiguousarray(out), format="rgb24")
+        new.pts = frame.pts
+        new.time_base = frame.time_base
+        return new
+
+    return callback
+
+
+def make_queued_frames_callback(stream: "LiveStream") -> Callable:
+    """streamlit-webrtc's queued_video_frames_callback: every frame that arrived, in order.
+
+    Runs in the component's own worker thread (not the WebRTC event loop that all
+    sessions share), and gets all the frames that came while the previous call was
+    busy: WebRTC hands frames over in bursts, and a callback that took only the newest
+    would drop the rest. Each frame gets its own overlay; a stream that falls behind is
+    caught up by LiveStream passing late frames through.
+    """
+    one = make_frame_callback(stream)
+
+    async def callback(frames):
+        return [one(frame) for frame in frames]
+
+    return callback

@@ -5,7 +5,7 @@ of a second after the thumb stopped (the motion window must empty first), and
 it keeps saying ``hold`` until the next stroke is sure. Timing a hold by its
 labels therefore starts it late and ends it late. The thumb itself tells the
 truth: a hold starts at the first frame from which the tip stays within a small
-radius of where it rests, and ends at the last frame before it leaves.
+radius of where it rests, and ends at the first frame where it has left.
 
 Both searches only look back from what the analyzer had already seen when it
 changed label, so a live timer and a live report may use them too.

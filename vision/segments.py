@@ -106,13 +106,18 @@ def hold_drift(frames: list[FrameRecord]) -> float:
 
 @dataclass
 class _Still:
-    """A hold run's still span; an ``open`` side found no departure up to ``reach``."""
+    """When the thumb of the hold run ``frames[a:b]`` was still.
+
+    A side where the search found no departure keeps the labels' time and
+    records how far the search reached (``open_start``/``open_end``): a
+    neighbouring hold within that reach is the same hold.
+    """
 
     start: float
     end: float
     a: int
     b: int
-    open_start: float | None = None  # reach of the search back, when the thumb never left
+    open_start: float | None = None
     open_end: float | None = None
 
 
@@ -126,12 +131,15 @@ def hold_span(frames: list[FrameRecord], a: int, b: int, end: float) -> _Still:
     labels' time is kept, and the side is open for joining with a neighbour.
     ``end`` is the hold segment's end.
     """
+    def continues(k: int) -> bool:
+        """Frame k has a hand and follows frame k - 1 without a stall."""
+        return (0 < k < len(frames) and frames[k].thumb_xy is not None
+                and frames[k].t - frames[k - 1].t <= MAX_FRAME_GAP_S)
+
     lo, hi = a, b
-    while (lo > 0 and frames[lo - 1].thumb_xy is not None and frames[lo - 1].t >= frames[a].t - SEARCH_S
-           and frames[lo].t - frames[lo - 1].t <= MAX_FRAME_GAP_S):
+    while continues(lo) and frames[lo - 1].thumb_xy is not None and frames[lo - 1].t >= frames[a].t - SEARCH_S:
         lo -= 1
-    while (hi < len(frames) and frames[hi].thumb_xy is not None and frames[hi].t <= frames[b - 1].t + SEARCH_S
-           and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S):
+    while continues(hi) and frames[hi].t <= frames[b - 1].t + SEARCH_S:
         hi += 1
     still = _Still(frames[a].t, end, a, b)
     if any(f.thumb_xy is None for f in frames[a:b]) or b - a < 2:
@@ -140,20 +148,20 @@ def hold_span(frames: list[FrameRecord], a: int, b: int, end: float) -> _Still:
     tips = np.array([f.thumb_xy for f in frames[lo:hi]], dtype=float)
     palm = float(np.median([f.palm_px for f in frames[lo:hi] if f.palm_px] or [1.0]))
     start, stop = still_span(times, tips, palm, a - lo, b - 1 - lo)
-    limited_before = lo > 0 and frames[lo - 1].thumb_xy is not None and frames[lo].t - frames[lo - 1].t <= MAX_FRAME_GAP_S
-    limited_after = hi < len(frames) and frames[hi].thumb_xy is not None and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S
     if start is not None:
         still.start = start
-    elif limited_before:
+    elif continues(lo) and frames[lo - 1].thumb_xy is not None:  # the search, not the hand, stopped it
         still.open_start = frames[lo].t
     else:
         still.start = frames[lo].t
     if stop is not None:
         still.end = stop
-    elif limited_after:
+    elif continues(hi):
         still.open_end = frames[hi - 1].t
+    elif hi < len(frames) and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S:
+        still.end = frames[hi].t  # the hand vanished
     else:
-        still.end = frames[hi].t if hi < len(frames) and frames[hi].t - frames[hi - 1].t <= MAX_FRAME_GAP_S else end
+        still.end = max(end, frames[hi - 1].t + _frame_step(frames[lo:hi]))  # the video ended, or a stall
     return still
 
 
@@ -164,7 +172,7 @@ def build_segments(frames: list[FrameRecord], foot_axis_deg: float) -> tuple[lis
     step = _frame_step(frames)
     runs = _merge_short_gaps(_runs(frames), frames)
     segments: list[Segment] = []
-    spans: list[tuple[float, float, int, int]] = []  # hold runs: when the thumb was still, and the run
+    spans: list[_Still] = []
     for k, (label, a, b) in enumerate(runs):
         start = frames[a].t
         # A segment ends where the next begins, unless the camera stalled in between.

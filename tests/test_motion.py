@@ -170,3 +170,44 @@ def test_the_stroke_line_follows_the_thumb_joints_not_a_bent_tip_estimate(thumb_
     # A rigid hand: the three joints average the tip's error down to a third. Thumb only:
     # the tip travels furthest and weighs most, and still the line is 14 deg truer.
     assert state.angle_to_grain_deg == pytest.approx(78 if not thumb_only else 69, abs=3)
+
+
+def _wandering_tip_hold(seconds=50.0, fps=30.0, wander_px=1.0, jitter_px=1.0, seed=1):
+    """A still thumb whose tip estimate wanders (slowly, like the model's) and every joint jitters."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * fps)
+    walk = np.cumsum(rng.normal(0, 1, (n, 2)), axis=0)
+    slow = walk - np.stack([np.convolve(walk[:, i], np.ones(60) / 60, "same") for i in (0, 1)], 1)
+    wander = slow / slow[100:-100].std() * wander_px
+    for k in range(100, n - 100):
+        tip = np.array([300.0, 200.0]) + wander[k] + rng.normal(0, jitter_px, 2)
+        ip = np.array([300.0, 230.0]) + rng.normal(0, jitter_px, 2)
+        mcp = np.array([300.0, 260.0]) + rng.normal(0, jitter_px, 2)
+        yield k / fps, tip, (tip + ip + mcp) / 3.0
+
+
+def test_a_wandering_tip_estimate_is_not_a_stroke_when_the_joints_stay():
+    with_joints, tip_only = StrokeAnalyzer(AXIS), StrokeAnalyzer(AXIS)
+    false_with = false_without = 0
+    for t, tip, joints in _wandering_tip_hold():
+        false_with += with_joints.update_thumb(t, tip, 50.0, joints).label != HOLD
+        false_without += tip_only.update_thumb(t, tip, 50.0).label != HOLD
+    assert false_without > 300  # the tip alone takes its wander for strokes...
+    assert false_with < false_without / 2  # ...the joints, which do not move with it, say otherwise
+
+
+@pytest.mark.parametrize("rate", [60, 120])
+def test_small_thumb_only_strokes_still_count(rate):
+    """Hand anchored, only the thumb moves (IP half as far as the tip, MCP hardly): 0.05-palm strokes."""
+    analyzer = StrokeAnalyzer(AXIS)
+    rng = np.random.default_rng(0)
+    labels = []
+    for k in range(30 * 8):
+        t = k / 30
+        s = 0.05 * 50.0 * np.sin(2 * np.pi * rate / 60.0 * t)
+        tip = np.array([300.0 + s, 200.0]) + rng.normal(0, 0.3, 2)
+        ip = np.array([300.0 + 0.5 * s, 230.0]) + rng.normal(0, 0.3, 2)
+        mcp = np.array([300.0 + 0.15 * s, 260.0]) + rng.normal(0, 0.3, 2)
+        labels.append(analyzer.update_thumb(t, tip, 50.0, (tip + ip + mcp) / 3.0).label)
+    steady = labels[30 * 3:]
+    assert steady.count("cross_grain") / len(steady) >= 0.97

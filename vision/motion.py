@@ -49,6 +49,9 @@ class MotionParams:
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
     move_snr: float = 3.0  # signal variance over residual noise variance needed to call it motion
+    # A stroke moves the thumb's joints too, landmark noise does not (design.md): motion starts only
+    # if their centre also moves, by this share of the tip's threshold (thumb-only strokes: about half).
+    joints_move_share: float = 0.3
     smoothing_s: float = 0.1  # positions are averaged over this before measuring motion
     confirm_s: float = 0.12  # a new state must last this long before it is shown
     dwell_fraction: float = 0.15  # stillness shorter than this share of a stroke period is a dwell
@@ -202,6 +205,11 @@ class StrokeAnalyzer:
         else:
             self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
             if self._moving:
+                window = self._window(p.motion_window_s, p.motion_window_periods)
+                joints_std, joints_noise = self._motion_measure(palm_px, window, joints=True)
+                self._moving = (joints_std > p.joints_move_share * p.move_on_std_palm
+                                and joints_std**2 > p.move_snr * joints_noise**2)
+            if self._moving:
                 self._moving_since = t - self._window(p.motion_window_s, p.motion_window_periods)
                 self._figures_t = None
         self._noise_std = noise_std * math.sqrt(self._smoothing_taps)  # per-sample landmark noise
@@ -247,8 +255,9 @@ class StrokeAnalyzer:
         self._hold_start_t = None
         self._hold_anchor = None
 
-    def _motion_measure(self, palm_px: float, window_s: float, min_samples: int = 5) -> tuple[float, float]:
-        """(signal std, residual noise std) of the tip along its principal direction, palm widths.
+    def _motion_measure(self, palm_px: float, window_s: float, min_samples: int = 5,
+                        joints: bool = False) -> tuple[float, float]:
+        """(signal std, residual noise std) of the tip (or ``joints``) along its principal direction, palm widths.
 
         White landmark noise is estimated from second differences (smooth
         motion hardly shows there), the positions are averaged over about
@@ -256,7 +265,7 @@ class StrokeAnalyzer:
         and what noise is left is subtracted from the variance along the stroke.
         """
         p = self.params
-        times, tips = self._history.window(window_s, min_samples)
+        times, tips = self._history.window(window_s, min_samples, joints=joints)
         if len(tips) < 5:
             return 0.0, 0.0
         pts = tips / palm_px

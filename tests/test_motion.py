@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from scripted import Piece, change_times, thumb_path
-from vision.motion import HOLD, NO_HAND, StrokeAnalyzer
-from vision.pipeline import offline_relabel
+from vision.motion import HOLD, NO_HAND, MotionParams, StrokeAnalyzer
+from vision.pipeline import offline_relabel, pauses_are_dwells
 from vision.report import FrameRecord
 
 AXIS = 90.0  # foot points up the screen: cross-grain strokes are left-right
@@ -211,3 +211,35 @@ def test_small_thumb_only_strokes_still_count(rate):
         labels.append(analyzer.update_thumb(t, tip, 50.0, (tip + ip + mcp) / 3.0).label)
     steady = labels[30 * 3:]
     assert steady.count("cross_grain") / len(steady) >= 0.97
+
+
+@pytest.mark.parametrize("amp,rate,dwell", [(0.05, 30, False), (0.05, 30, True), (0.1, 30, True), (0.08, 40, False)])
+def test_small_slow_strokes_keep_their_label_offline(amp, rate, dwell):
+    """Live labels flicker on these (they turn too slowly for a 0.5 s window); offline ones must not."""
+    pieces = [Piece("hold", 4), Piece("cross_grain", 10, 0, amp, rate, dwell), Piece("hold", 6, drift_palm=0.04)]
+    states, truth, records = run(pieces)
+    offline = offline_relabel(records, AXIS, MotionParams())
+    times = [r.t for r in records]
+    assert accuracy([r.label for r in offline], truth, times, change_times(pieces)) >= 0.97
+
+
+def _records(labels_and_tips):
+    return [FrameRecord(i, i / 30, label, 85.0 if label != HOLD else None, tuple(xy), 50.0)
+            for i, (label, xy) in enumerate(labels_and_tips)]
+
+
+def test_a_brief_pause_in_which_the_thumb_moved_is_stroking_but_a_still_one_is_not():
+    def frames(still_pause: bool):
+        out = []
+        for k in range(90):  # 3 s of 0.1-palm strokes at 40 a minute, "paused" from 1.3 s to 1.8 s
+            x = 320 + 5.0 * np.sin(2 * np.pi * 40 / 60 * k / 30)
+            pause = 39 <= k < 54
+            if pause and still_pause:
+                x = 320 + 5.0 * np.sin(2 * np.pi * 40 / 60 * 39 / 30)
+            out.append((HOLD if pause else "cross_grain", (x, 240.0)))
+        return _records(out)
+
+    moved = pauses_are_dwells(frames(still_pause=False))
+    assert all(r.label == "cross_grain" for r in moved)
+    still = pauses_are_dwells(frames(still_pause=True))
+    assert [r.label for r in still[39:54]] == [HOLD] * 15

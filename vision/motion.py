@@ -38,6 +38,7 @@ class MotionParams:
     """Tuning of the analyzer. Lengths are in palm widths, times in seconds."""
 
     motion_window_s: float = 0.5  # is the thumb moving? (short: quick to react)
+    offline_motion_window_s: float = 1.0  # ... when nobody waits (offline passes): slow turns are not stops
     direction_window_s: float = 1.0  # which way does it stroke? (long enough for a half stroke)
     # Once the stroke period is known, both windows shrink to these shares of it
     # (never below min_window_s): a fast stroke is recognised, and its end seen, sooner.

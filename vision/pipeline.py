@@ -15,11 +15,12 @@ from typing import Callable
 import numpy as np
 
 from .framelog import FrameLog
+from .geometry import principal_axis
 from .gating import HandIdentityGate
 from .landmarks import HandObservation
 from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
-from .segments import build_segments, stroke_cycles, summarize
+from .segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
 from .tracking import HandTracker, TrackerOptions
 from .video import iter_frames, prefetch, probe
 
@@ -142,10 +143,16 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
     Each pass is late in its own direction of time, so where the two disagree
     (around a change) the first half of the disagreement keeps the forward
     label and the second half takes the backward one: the change lands
-    between the two late guesses.
+    between the two late guesses. Nobody waits for these labels, so both
+    passes look at motion over ``offline_motion_window_s``: small, slow
+    strokes then keep their label through their slow turns.
     """
     if not records:
         return records
+    params = replace(params, motion_window_s=params.offline_motion_window_s)
+    forward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
+    forward = [forward_analyzer.update_thumb(r.t, r.thumb_xy, r.palm_px, r.joints_xy) for r in records]
+    records = [replace(r, label=f.label, angle_to_grain_deg=f.angle_to_grain_deg) for r, f in zip(records, forward)]
     end = records[-1].t
     backward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
     backward: list[MotionState] = [None] * len(records)  # type: ignore[list-item]
@@ -179,10 +186,59 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
                 b = backward[m]
                 out.append(replace(records[m], label=b.label, angle_to_grain_deg=b.angle_to_grain_deg))
         k = j
-    return strokes_must_repeat(out)
+    return strokes_must_repeat(pauses_are_dwells(out))
 
 
 MIN_STROKE_HALF_CYCLES = 3
+
+
+def pauses_are_dwells(records: list[FrameRecord]) -> list[FrameRecord]:
+    """Offline only: a brief "hold" between strokes of one label, in which the thumb moved, is stroking.
+
+    Small, slow strokes turn slowly enough at each end for the analyzer's
+    trailing window to see no motion there, so their labels flicker between
+    the stroke and hold (and late, so the "pause" covers the thumb's fastest
+    travel). With the whole video in hand, a pause shorter than MIN_HOLD_S (the
+    report never calls it a hold either) during which the thumb travelled a
+    good share of the strokes' range is a part of the stroking, and its frames
+    take the strokes' label. A pause in which the thumb stayed put is left
+    alone: a thumb holding before it strokes, or landmark wander around a hold.
+    """
+    out = list(records)
+    n = len(out)
+    k = 0
+    while k < n:
+        if out[k].label != HOLD or k == 0 or out[k - 1].label not in STROKE_LABELS:
+            k += 1
+            continue
+        j = k
+        while j < n and out[j].label == HOLD:
+            j += 1
+        label = out[k - 1].label
+        if j < n and out[j].label == label and out[j].t - out[k].t < MIN_HOLD_S and _moved_through(out, k, j):
+            for m in range(k, j):
+                out[m] = replace(out[m], label=label, angle_to_grain_deg=out[k - 1].angle_to_grain_deg)
+        k = j
+    return out
+
+
+def _moved_through(records: list[FrameRecord], k: int, j: int, share: float = 0.3) -> bool:
+    """Whether the thumb travelled ``share`` of the range of the strokes around ``records[k:j]`` during it."""
+    label = records[k - 1].label
+    a, b = k, j
+    while a > 0 and records[a - 1].label == label:
+        a -= 1
+    while b < len(records) and records[b].label == label:
+        b += 1
+    around = [r for r in records[a:k] + records[j:b] if r.thumb_xy is not None]
+    pause = [r.thumb_xy for r in records[k:j] if r.thumb_xy is not None]
+    if len(around) < 4 or len(pause) < 2:
+        return False
+    joints = np.array([r.joints_xy or r.thumb_xy for r in around], dtype=float)
+    direction, _, _ = principal_axis(joints)
+    travel = np.array([r.thumb_xy for r in around], dtype=float) @ direction
+    during = np.array(pause, dtype=float) @ direction
+    return float(np.ptp(during)) >= share * float(np.ptp(travel))
 
 
 def strokes_must_repeat(records: list[FrameRecord]) -> list[FrameRecord]:

@@ -1,11 +1,13 @@
 """The analyzer on scripted thumb paths: plain numbers, known truth, every frame checked."""
 
+import math
+
 import numpy as np
 import pytest
 
 from scripted import Piece, change_times, thumb_path
 from vision.motion import HOLD, NO_HAND, MotionParams, StrokeAnalyzer
-from vision.pipeline import offline_relabel, pauses_are_dwells
+from vision.pipeline import offline_relabel, strokes_must_repeat
 from vision.report import FrameRecord
 
 AXIS = 90.0  # foot points up the screen: cross-grain strokes are left-right
@@ -223,23 +225,15 @@ def test_small_slow_strokes_keep_their_label_offline(amp, rate, dwell):
     assert accuracy([r.label for r in offline], truth, times, change_times(pieces)) >= 0.97
 
 
-def _records(labels_and_tips):
-    return [FrameRecord(i, i / 30, label, 85.0 if label != HOLD else None, tuple(xy), 50.0)
-            for i, (label, xy) in enumerate(labels_and_tips)]
-
-
-def test_a_brief_pause_in_which_the_thumb_moved_is_stroking_but_a_still_one_is_not():
-    def frames(still_pause: bool):
-        out = []
-        for k in range(90):  # 3 s of 0.1-palm strokes at 40 a minute, "paused" from 1.3 s to 1.8 s
-            x = 320 + 5.0 * np.sin(2 * np.pi * 40 / 60 * k / 30)
-            pause = 39 <= k < 54
-            if pause and still_pause:
-                x = 320 + 5.0 * np.sin(2 * np.pi * 40 / 60 * 39 / 30)
-            out.append((HOLD if pause else "cross_grain", (x, 240.0)))
-        return _records(out)
-
-    moved = pauses_are_dwells(frames(still_pause=False))
-    assert all(r.label == "cross_grain" for r in moved)
-    still = pauses_are_dwells(frames(still_pause=True))
-    assert [r.label for r in still[39:54]] == [HOLD] * 15
+@pytest.mark.parametrize("amplitude_palm,kept", [(0.015, False), (0.05, True)])
+def test_offline_a_stroke_between_holds_must_be_as_large_as_a_live_stroke_start(amplitude_palm, kept):
+    """Wander that goes to and fro (0.015 palm) is not a stroke; the smallest real stroke (0.05) is."""
+    records = []
+    for k in range(150):  # hold 1 s, "strokes" 3 s at 90 a minute, hold 1 s
+        t = k / 30
+        stroking = 30 <= k < 120
+        x = 320 + (amplitude_palm * 50.0 * np.sin(2 * np.pi * 1.5 * (t - 1.0)) if stroking else 0.0)
+        records.append(FrameRecord(k, t, "cross_grain" if stroking else HOLD, 85.0 if stroking else None,
+                                   (x, 240.0), 50.0))
+    out = strokes_must_repeat(records, min_amplitude_palm=math.sqrt(2) * MotionParams().move_on_std_palm)
+    assert {r.label for r in out[30:120]} == ({"cross_grain"} if kept else {HOLD})

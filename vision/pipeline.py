@@ -7,6 +7,7 @@ a file and returns the Report; offline it relabels the frames looking ahead.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,12 +16,11 @@ from typing import Callable
 import numpy as np
 
 from .framelog import FrameLog
-from .geometry import principal_axis
 from .gating import HandIdentityGate
 from .landmarks import HandObservation
 from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
 from .report import FrameRecord, Report
-from .segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
+from .segments import build_segments, stroke_cycles, summarize
 from .tracking import HandTracker, TrackerOptions
 from .video import iter_frames, prefetch, probe
 
@@ -186,67 +186,20 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
                 b = backward[m]
                 out.append(replace(records[m], label=b.label, angle_to_grain_deg=b.angle_to_grain_deg))
         k = j
-    return strokes_must_repeat(pauses_are_dwells(out))
+    return strokes_must_repeat(out, min_amplitude_palm=math.sqrt(2.0) * params.move_on_std_palm)
 
 
 MIN_STROKE_HALF_CYCLES = 3
 
 
-def pauses_are_dwells(records: list[FrameRecord]) -> list[FrameRecord]:
-    """Offline only: a brief "hold" between strokes of one label, in which the thumb moved, is stroking.
-
-    Small, slow strokes turn slowly enough at each end for the analyzer's
-    trailing window to see no motion there, so their labels flicker between
-    the stroke and hold (and late, so the "pause" covers the thumb's fastest
-    travel). With the whole video in hand, a pause shorter than MIN_HOLD_S (the
-    report never calls it a hold either) during which the thumb travelled a
-    good share of the strokes' range is a part of the stroking, and its frames
-    take the strokes' label. A pause in which the thumb stayed put is left
-    alone: a thumb holding before it strokes, or landmark wander around a hold.
-    """
-    out = list(records)
-    n = len(out)
-    k = 0
-    while k < n:
-        if out[k].label != HOLD or k == 0 or out[k - 1].label not in STROKE_LABELS:
-            k += 1
-            continue
-        j = k
-        while j < n and out[j].label == HOLD:
-            j += 1
-        label = out[k - 1].label
-        if j < n and out[j].label == label and out[j].t - out[k].t < MIN_HOLD_S and _moved_through(out, k, j):
-            for m in range(k, j):
-                out[m] = replace(out[m], label=label, angle_to_grain_deg=out[k - 1].angle_to_grain_deg)
-        k = j
-    return out
-
-
-def _moved_through(records: list[FrameRecord], k: int, j: int, share: float = 0.3) -> bool:
-    """Whether the thumb travelled ``share`` of the range of the strokes around ``records[k:j]`` during it."""
-    label = records[k - 1].label
-    a, b = k, j
-    while a > 0 and records[a - 1].label == label:
-        a -= 1
-    while b < len(records) and records[b].label == label:
-        b += 1
-    around = [r for r in records[a:k] + records[j:b] if r.thumb_xy is not None]
-    pause = [r.thumb_xy for r in records[k:j] if r.thumb_xy is not None]
-    if len(around) < 4 or len(pause) < 2:
-        return False
-    joints = np.array([r.joints_xy or r.thumb_xy for r in around], dtype=float)
-    direction, _, _ = principal_axis(joints)
-    travel = np.array([r.thumb_xy for r in around], dtype=float) @ direction
-    during = np.array(pause, dtype=float) @ direction
-    return float(np.ptp(during)) >= share * float(np.ptp(travel))
-
-
-def strokes_must_repeat(records: list[FrameRecord]) -> list[FrameRecord]:
+def strokes_must_repeat(records: list[FrameRecord], min_amplitude_palm: float = 0.0) -> list[FrameRecord]:
     """Offline only: a stretch of "strokes" between holds that never goes to and fro is a hold.
 
     Landmark wander during a hold (design.md: skin on skin) can look like a
     short stroke to a live view; with the whole stretch in hand, a real stroke
-    shows at least ``MIN_STROKE_HALF_CYCLES`` reversals, wander does not.
+    shows at least ``MIN_STROKE_HALF_CYCLES`` reversals, wander does not, and
+    it is as large as motion must be to start a stroke live
+    (``min_amplitude_palm``: a sine of the analyzer's starting spread).
     """
     out = list(records)
     n = len(out)
@@ -262,7 +215,8 @@ def strokes_must_repeat(records: list[FrameRecord]) -> list[FrameRecord]:
         after = out[j].label if j < n else None
         if before in (HOLD, None) and after in (HOLD, None) and (before, after) != (None, None):
             found = stroke_cycles(out[k:j])
-            repeated = found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
+            repeated = (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
+                        and (found[1].amplitude or 0.0) >= min_amplitude_palm)
             if not repeated:
                 for m in range(k, j):
                     out[m] = replace(out[m], label=HOLD, angle_to_grain_deg=None)

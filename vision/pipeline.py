@@ -151,14 +151,14 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
         return records
     params = replace(params, motion_window_s=params.offline_motion_window_s)
     forward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
-    forward = [forward_analyzer.update_thumb(r.t, r.thumb_xy, r.palm_px, r.joints_xy) for r in records]
-    records = [replace(r, label=f.label, angle_to_grain_deg=f.angle_to_grain_deg) for r, f in zip(records, forward)]
+    records = [_relabelled(r, forward_analyzer.update_thumb(r.t, r.thumb_xy, r.palm_px, r.joints_xy))
+               for r in records]
     end = records[-1].t
     backward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
-    backward: list[MotionState] = [None] * len(records)  # type: ignore[list-item]
+    backward: list[FrameRecord] = [None] * len(records)  # type: ignore[list-item]
     for k in range(len(records) - 1, -1, -1):
         r = records[k]
-        backward[k] = backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px, r.joints_xy)
+        backward[k] = _relabelled(r, backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px, r.joints_xy))
     out: list[FrameRecord] = []
     k = 0
     n = len(records)
@@ -180,13 +180,16 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
         else:
             middle_t = (records[k].t + records[j - 1].t) / 2.0
         for m in range(k, j):
-            if records[m].t <= middle_t:
-                out.append(records[m])
-            else:
-                b = backward[m]
-                out.append(replace(records[m], label=b.label, angle_to_grain_deg=b.angle_to_grain_deg))
+            out.append(records[m] if records[m].t <= middle_t else backward[m])
         k = j
     return strokes_must_repeat(out, min_amplitude_palm=math.sqrt(2.0) * params.move_on_std_palm)
+
+
+def _relabelled(record: FrameRecord, state: MotionState) -> FrameRecord:
+    """The record with another pass's verdict (kept as records: a MotionState is several times larger)."""
+    if record.label == state.label and record.angle_to_grain_deg == state.angle_to_grain_deg:
+        return record
+    return replace(record, label=state.label, angle_to_grain_deg=state.angle_to_grain_deg)
 
 
 MIN_STROKE_HALF_CYCLES = 3

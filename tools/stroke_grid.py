@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     print("below target (amplitude palm, rate /min, fps, palm px, dwell): causal  offline")
     for (amplitude, rate, fps, palm, dwell), c, o in rows:
         if c < TARGET or o < TARGET:
-            print(f"  {amplitude:<5} {rate:>4} {fps:>3} {palm:>3} {'dwell' if dwell else 'sine ':5}   {c:.2f}   {o:.2f}")
+            wave = "dwell" if dwell else "sine"
+            print(f"  {amplitude:<5} {rate:>4} {fps:>3} {palm:>3} {wave:5}   {c:.2f}   {o:.2f}")
     return 0
 
 

@@ -67,8 +67,9 @@ class MotionParams:
 class MotionState:
     """The analyzer's verdict for one frame.
 
-    thumb_xy and joints_xy (the thumb joints' centre) are in pixels; lengths ending in _palm are in palm widths; angles are
-    screen angles (stroke_angle_deg) or acute angles to the foot axis.
+    thumb_xy and joints_xy (the thumb joints' centre) are in pixels; lengths
+    ending in _palm are in palm widths; angles are screen angles
+    (stroke_angle_deg) or acute angles to the foot axis.
     """
 
     t: float
@@ -198,7 +199,8 @@ class StrokeAnalyzer:
         joints = tip if joints_xy is None else np.asarray(joints_xy, dtype=float)
         self._history.push(t, tip, joints)
 
-        signal_std, noise_std = self._motion_measure(palm_px, self._window(p.motion_window_s, p.motion_window_periods))
+        window = self._window(p.motion_window_s, p.motion_window_periods)
+        signal_std, noise_std = self._motion_measure(palm_px, window)
         if self._moving:
             self._moving = signal_std > p.move_off_std_palm and signal_std**2 > 0.5 * p.move_snr * noise_std**2
             if not self._moving:
@@ -206,12 +208,11 @@ class StrokeAnalyzer:
         else:
             self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
             if self._moving:
-                window = self._window(p.motion_window_s, p.motion_window_periods)
                 joints_std, joints_noise = self._motion_measure(palm_px, window, joints=True)
                 self._moving = (joints_std > p.joints_move_share * p.move_on_std_palm
                                 and joints_std**2 > p.move_snr * joints_noise**2)
             if self._moving:
-                self._moving_since = t - self._window(p.motion_window_s, p.motion_window_periods)
+                self._moving_since = t - window
                 self._figures_t = None
         self._noise_std = noise_std * math.sqrt(self._smoothing_taps)  # per-sample landmark noise
 

@@ -232,7 +232,9 @@ def live_page(axis: float, technique_name: str) -> None:
     if ctx is None:
         return
     playing = bool(ctx.state.playing)
-    if not playing and not ctx.state.signalling:
+    if playing:
+        stream.mark_playing()
+    elif not ctx.state.signalling:
         stream.mark_stopped()
     with panel_col:
         st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)

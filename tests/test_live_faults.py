@@ -174,6 +174,25 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
         stream.close()
 
 
+def test_frames_still_queued_after_stop_do_not_take_the_stopped_sessions_report(hand):
+    """Under load the worker thread still holds frames when the page sees STOP: they may start
+    the next session, but the page must go on showing the session the user stopped."""
+    stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech), technique_name="myofascial_hold")
+    try:
+        for k in range(40):
+            stream.process(hand, 100.0 + k / FPS)
+        stream.mark_stopped()
+        for k in range(3):  # stale frames, already queued before STOP
+            stream.process(hand, 100.0 + (40 + k) / FPS)
+        stream.mark_stopped()  # the page reruns while stopped
+        kept = stream.report()
+        assert kept is not None and len(kept.frames) == 40 and kept.holds
+        stream.mark_playing()  # a real START: now the page shows the new session
+        assert len(stream.report().frames) == 3
+    finally:
+        stream.close()
+
+
 def test_live_stream_passes_frames_through_when_it_falls_behind(hand):
     import time
 

@@ -104,7 +104,11 @@ def test_two_browser_sessions_count_independently(tmp_path):
 
             # A stops: A gets its report, B keeps going
             cam_a.get_by_role("button", name="STOP").click()
-            page_a.get_by_text("Your last session").wait_for(timeout=30_000)
+            try:
+                page_a.get_by_text("Your last session").wait_for(timeout=30_000)
+            except Exception:
+                page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a_no_report.png"))
+                raise
             before = _seconds(_metrics(page_b)["Done right for"])
             time.sleep(2.0)
             after_m = _metrics(page_b)

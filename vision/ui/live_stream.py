@@ -100,6 +100,7 @@ class LiveStream:
     _coach: object = None
     _clock: StreamClock = field(default_factory=StreamClock)
     _stopped: bool = False
+    _last_report: Report | None = None  # the stopped session's, kept until the page sees a new START
     _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
     skipped: int = 0  # frames passed through unanalysed to catch up with the camera
@@ -153,10 +154,26 @@ class LiveStream:
         return coach.process(rgb, t)
 
     def mark_stopped(self) -> None:
-        """The page saw the stream idle: the next frame starts a new session."""
+        """The page saw the stream idle: the next frame starts a new session.
+
+        The session's report is taken now. Frames still queued from the stopped
+        stream may yet arrive and start that new session; the page must go on
+        showing the session the user stopped.
+        """
         with self._lock:
-            if self._coach is not None:
-                self._stopped = True
+            coach = self._coach
+            if coach is None or self._last_report is not None:
+                return
+            self._stopped = True
+        if coach.snapshot().frames > 0:
+            report = coach.report()
+            with self._lock:
+                self._last_report = report
+
+    def mark_playing(self) -> None:
+        """The page saw the stream playing (a new START): the last session's report is done with."""
+        with self._lock:
+            self._last_report = None
 
     def has_frames(self) -> bool:
         with self._lock:
@@ -167,8 +184,11 @@ class LiveStream:
         return self.coach.snapshot()
 
     def report(self) -> Report | None:
+        """The stopped session's report, or else the report of the frames analysed so far (None if none)."""
         with self._lock:
-            coach = self._coach
+            coach, kept = self._coach, self._last_report
+        if kept is not None:
+            return kept
         return coach.report() if coach is not None and coach.snapshot().frames > 0 else None
 
     def close(self) -> None:

@@ -22,6 +22,8 @@ SHORT_GAP_S = 0.3  # a hand lost this briefly does not split a segment
 MAX_FRAME_GAP_S = 1.0  # frames further apart than this (a camera that stalled) end a segment
 MIN_HOLD_S = 1.0  # a pause shorter than this between strokes is not reported as a hold
 HOLD_ENDS_S = 0.5  # drift compares the thumb's place over a hold's first and last half second
+LINE_TRIM_S = 0.5  # a stroke run's line leaves out this much at each end (where glides hide), ...
+LINE_TRIM_MIN_S = 3.0  # ... when the run lasts at least this long
 
 
 def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
@@ -74,13 +76,18 @@ def stroke_cycles(frames: list[FrameRecord]) -> tuple[float, CycleStats] | None:
     """Screen angle of a run's stroke line and its to-and-fro cycles (palm widths); None if too short.
 
     The line is that of the thumb joints' centre (steadier than the tip); the
-    cycles are the tip's travel along it.
+    cycles are the tip's travel along it. A run's labels can reach a few
+    tenths of a second into the hand's glide to or from another spot, and one
+    glide can outweigh many small strokes, so a long run's line is fitted
+    without its first and last LINE_TRIM_S.
     """
     times, tips, palm = _tips(frames)
     if len(tips) < 4:
         return None
     joints = np.array([f.joints_xy if f.joints_xy is not None else f.thumb_xy
                        for f in frames if f.thumb_xy is not None], dtype=float)
+    if times[-1] - times[0] >= LINE_TRIM_MIN_S:
+        joints = joints[(times >= times[0] + LINE_TRIM_S) & (times <= times[-1] - LINE_TRIM_S)]
     direction, _, _ = principal_axis(joints)
     x = (tips - tips.mean(axis=0)) @ direction / palm
     return screen_angle_deg(direction[0], direction[1]), cycle_stats(times, x)

@@ -54,3 +54,10 @@ def change_times(pieces: list[Piece]) -> list[float]:
         acc += p.seconds
         out.append(acc)
     return out
+
+
+def accuracy(labels: list[str], truth: list[str], times: list[float], changes: list[float],
+             margin: float = 1.0) -> float:
+    """Share of frames whose label matches the truth, ignoring ``margin`` seconds around each change."""
+    keep = [k for k, t in enumerate(times) if all(abs(t - c) >= margin for c in changes)]
+    return float(np.mean([labels[k] == truth[k] for k in keep]))

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from scripted import Piece, change_times, thumb_path
+from scripted import Piece, accuracy, change_times, thumb_path
 from vision.motion import HOLD, NO_HAND, MotionParams, StrokeAnalyzer
 from vision.pipeline import offline_relabel, strokes_must_repeat
 from vision.report import FrameRecord
@@ -22,11 +22,6 @@ def run(pieces, fps=30.0, palm_px=50.0, noise_px=0.3, axis=AXIS, seed=0):
         truth.append(label)
         records.append(FrameRecord(i, t, s.label, s.angle_to_grain_deg, s.thumb_xy, s.palm_px))
     return states, truth, records
-
-
-def accuracy(labels, truth, times, changes, margin=1.0):
-    keep = [k for k, t in enumerate(times) if all(abs(t - c) >= margin for c in changes)]
-    return np.mean([labels[k] == truth[k] for k in keep])
 
 
 ROUTINE = [

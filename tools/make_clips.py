@@ -635,7 +635,7 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
     container.close()
 
     seg_out, holds = [], []
-    for sg in segs:
+    for k, sg in enumerate(segs):
         d = {"label": sg.label, "kind": sg.kind, "start_s": round(sg.start, 6), "end_s": round(sg.end, 6),
              "glide_s": round(sg.glide, 6)}
         if sg.kind == "stroke":
@@ -645,7 +645,7 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
         elif sg.kind == "hold":
             # The hold lasts while the thumb is still: still glides on either side belong to it.
             hs = sg.start + (0.0 if sg.still_glide else sg.glide)
-            following = segs[segs.index(sg) + 1] if sg is not segs[-1] else None
+            following = segs[k + 1] if k + 1 < len(segs) else None
             he = sg.end + (following.glide if following is not None and following.glide_holds else 0.0)
             d.update(drift_palm=sg.drift, jitter_px=sg.jitter)
             holds.append({"start_s": round(hs, 6), "end_s": round(he, 6), "duration_s": round(he - hs, 6),

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from scripted import Piece, change_times, thumb_path  # noqa: E402
+from scripted import Piece, accuracy, change_times, thumb_path  # noqa: E402
 from vision.motion import MotionParams, StrokeAnalyzer  # noqa: E402
 from vision.pipeline import offline_relabel  # noqa: E402
 from vision.report import FrameRecord  # noqa: E402
@@ -35,11 +35,6 @@ RATES = (30, 60, 120, 240)
 FPS = (15, 30)
 PALMS = (35, 60)
 TARGET = 0.97
-
-
-def accuracy(labels: list[str], truth: list[str], times: list[float], changes: list[float]) -> float:
-    keep = [k for k, t in enumerate(times) if all(abs(t - c) >= 1.0 for c in changes)]
-    return float(np.mean([labels[k] == truth[k] for k in keep]))
 
 
 def run_case(amplitude: float, rate: float, fps: float, palm: float, dwell: bool, noise_px: float):

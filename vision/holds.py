@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 REST_RADIUS_PALM = 0.03  # the smallest radius of "still": well under the smallest stroke (0.05)
 REST_RADIUS_NOISE = 4.0  # ... and this many landmark-noise standard deviations
@@ -35,7 +36,7 @@ def rest_radius_px(tips: np.ndarray, palm_px: float, anchor_n: int) -> float:
     """
     radius = REST_RADIUS_PALM * palm_px
     if len(tips) > anchor_n:
-        rests = np.array([np.median(tips[k - anchor_n:k], axis=0) for k in range(anchor_n, len(tips))])
+        rests = np.median(sliding_window_view(tips[:-1], anchor_n, axis=0), axis=-1)  # of the frames before each
         strays = np.linalg.norm(tips[anchor_n:] - rests, axis=1)
         radius = max(radius, WANDER_MARGIN * float(np.quantile(strays, 0.9)))
     if len(tips) >= 5:

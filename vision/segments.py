@@ -139,12 +139,12 @@ def hold_span(frames: list[FrameRecord], a: int, b: int, end: float) -> _Still:
     ``end`` is the hold segment's end.
     """
     def continues(k: int) -> bool:
-        """Frame k has a hand and follows frame k - 1 without a stall."""
-        return (0 < k < len(frames) and frames[k].thumb_xy is not None
+        """Frames k - 1 and k both have a hand, and k follows without a stall."""
+        return (0 < k < len(frames) and frames[k - 1].thumb_xy is not None and frames[k].thumb_xy is not None
                 and frames[k].t - frames[k - 1].t <= MAX_FRAME_GAP_S)
 
     lo, hi = a, b
-    while continues(lo) and frames[lo - 1].thumb_xy is not None and frames[lo - 1].t >= frames[a].t - SEARCH_S:
+    while continues(lo) and frames[lo - 1].t >= frames[a].t - SEARCH_S:
         lo -= 1
     while continues(hi) and frames[hi].t <= frames[b - 1].t + SEARCH_S:
         hi += 1
@@ -157,7 +157,7 @@ def hold_span(frames: list[FrameRecord], a: int, b: int, end: float) -> _Still:
     start, stop = still_span(times, tips, palm, a - lo, b - 1 - lo)
     if start is not None:
         still.start = start
-    elif continues(lo) and frames[lo - 1].thumb_xy is not None:  # the search, not the hand, stopped it
+    elif continues(lo):  # the search, not the hand, stopped it
         still.open_start = frames[lo].t
     else:
         still.start = frames[lo].t
@@ -214,7 +214,6 @@ def _holds(spans: list[_Still], frames: list[FrameRecord], step: float) -> list[
         joined.append(s)
     return [Hold(s.start, s.end, s.end - s.start, hold_drift(frames[s.a:s.b]))
             for s in joined if s.end - s.start >= MIN_HOLD_S]
-    return segments, holds
 
 
 def summarize(frames: list[FrameRecord], segments: list[Segment], holds: list[Hold]) -> dict:

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vision.coach import TECHNIQUES
+from vision.coach.techniques import TECHNIQUES
 from vision.ui.coaching_view import coaching_rows, debrief_markdown, technique_targets
 from vision.ui.labels import label_title
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
@@ -39,7 +39,7 @@ from vision.ui.uploads import (
     progress_fraction,
     read_max_upload_mb,
 )
-from vision.video import VideoError
+from vision.io.video import VideoError
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
 

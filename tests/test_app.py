@@ -18,9 +18,9 @@ import av
 import numpy as np
 import pytest
 
-from vision.coach import TECHNIQUES
+from vision.coach.techniques import TECHNIQUES
 from vision.live import LiveSnapshot
-from vision.report import FrameRecord, Hold, Report, Segment
+from vision.core.report import FrameRecord, Hold, Report, Segment
 from vision.ui.coaching_view import coaching_rows, debrief_markdown
 from vision.ui.labels import label_title
 from vision.ui.live_stream import ICE_ENV, LiveStream, StreamClock, ice_servers, make_frame_callback
@@ -39,7 +39,7 @@ from vision.ui.tables import (
     verdict,
 )
 from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
-from vision.video import VideoError
+from vision.io.video import VideoError
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -417,7 +417,7 @@ def test_live_panel_shows_score_hold_timer_and_guide():
 
 
 def test_coaching_rows_and_debrief_text():
-    from vision.scoring import coaching_for_report
+    from vision.coach.scoring import coaching_for_report
 
     coaching = coaching_for_report(make_report(), "cross_friction")
     rows = dict(coaching_rows(coaching))
@@ -428,7 +428,7 @@ def test_coaching_rows_and_debrief_text():
 
 
 def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):
-    from vision.routines import SPEED_ENV
+    from vision.coach.routines import SPEED_ENV
 
     monkeypatch.setenv(SPEED_ENV, "1440")  # 12 min in half a second
     app.run()

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from vision.coach import TECHNIQUES
+from vision.coach.techniques import TECHNIQUES
 from vision.ui.samples import Sample, list_samples, samples_dir
 
 from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from vision.coach import TECHNIQUES
-from vision.routines import SPEED_ENV, TimerRoutine
+from vision.coach.techniques import TECHNIQUES
+from vision.coach.routines import SPEED_ENV, TimerRoutine
 
 from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
 

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from vision import coach
-from vision.coach import TECHNIQUES, Cue, TechniqueError, load_registry, parse_technique, technique, wanted_cues
-from vision.cues import CueParams, CueSelector
-from vision.motion import MotionState, StrokeAnalyzer
-from vision.report import FrameRecord, Report, Segment
-from vision.routines import RepGuide, RoutineClock, SideSwitch, TimerRoutine, routine_speed
-from vision.scoring import TechniqueScorer, closeness, coaching_for_report, states_from_report, timer_coaching
+from vision.coach import techniques as coach
+from vision.coach.techniques import TECHNIQUES, Cue, TechniqueError, load_registry, parse_technique, technique, wanted_cues
+from vision.coach.cues import CueParams, CueSelector
+from vision.core.motion import MotionState, StrokeAnalyzer
+from vision.core.report import FrameRecord, Report, Segment
+from vision.coach.routines import RepGuide, RoutineClock, SideSwitch, TimerRoutine, routine_speed
+from vision.coach.scoring import TechniqueScorer, closeness, coaching_for_report, states_from_report, timer_coaching
 
 from scripted import Piece, thumb_path
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vision.cycles import cycle_stats
+from vision.core.cycles import cycle_stats
 
 
 @pytest.mark.parametrize("rate,amp,fps", [(30, 0.3, 30), (60, 0.1, 30), (96, 0.2, 24), (180, 0.05, 30), (240, 0.1, 30)])

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from hard_inputs import _mp4_bytes, run_limited, seed_mp4_bytes
 from media import still_frame, write_video
 from vision.pipeline import analyze_video
-from vision.report import Report
-from vision.video import VideoError
+from vision.core.report import Report
+from vision.io.video import VideoError
 
 EXAMPLES = int(os.environ.get("CROSSGRAIN_FUZZ_EXAMPLES", "40"))
 TIME_BUDGET_S = 50.0  # the whole run; examples past it are passed over (CI stays bounded)

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from vision.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg
+from vision.core.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg
 
 
 @pytest.mark.parametrize("dx,dy,expected", [

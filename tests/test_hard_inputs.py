@@ -16,9 +16,9 @@ import pytest
 
 from hard_inputs import ERROR, EITHER, NAMES, REPORT, build_corpus, run_limited
 from vision import cli
-from vision.report import Report
+from vision.core.report import Report
 from vision.ui.uploads import UPLOAD_TYPES, UploadError, analyze_bytes
-from vision.video import VideoError, iter_frames
+from vision.io.video import VideoError, iter_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 

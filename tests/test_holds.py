@@ -5,10 +5,10 @@ import pytest
 
 from scripted import Piece, thumb_path
 from test_motion import run
-from vision.holds import departure, rest_radius_px, resting_since, still_span
-from vision.motion import MotionParams
+from vision.core.holds import departure, rest_radius_px, resting_since, still_span
+from vision.core.motion import MotionParams
 from vision.pipeline import build_report, offline_relabel
-from vision.report import FrameRecord
+from vision.core.report import FrameRecord
 
 PALM = 50.0
 STROKE = Piece("cross_grain", 4, stroke_angle_deg=0, amplitude_palm=0.12, rate_per_min=90)  # ends mid-swing

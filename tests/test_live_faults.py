@@ -14,7 +14,7 @@ import pytest
 
 from media import still_frame
 from vision.live import LiveCoach
-from vision.motion import HOLD, NO_HAND
+from vision.core.motion import HOLD, NO_HAND
 from vision.ui.live_stream import LiveStream
 
 FPS = 30.0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vision.model import BUNDLED_MODEL_SHA256, DEFAULT_MODEL_PATH, ModelError, hand_model_path
-from vision.tracking import HandTracker
+from vision.io.model import BUNDLED_MODEL_SHA256, DEFAULT_MODEL_PATH, ModelError, hand_model_path
+from vision.io.tracking import HandTracker
 
 ROOT = Path(__file__).resolve().parents[1]
 

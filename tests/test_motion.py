@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from scripted import Piece, accuracy, change_times, thumb_path
-from vision.motion import HOLD, NO_HAND, MotionParams, StrokeAnalyzer
+from vision.core.motion import HOLD, NO_HAND, MotionParams, StrokeAnalyzer
 from vision.pipeline import offline_relabel, strokes_must_repeat
-from vision.report import FrameRecord
+from vision.core.report import FrameRecord
 
 AXIS = 90.0  # foot points up the screen: cross-grain strokes are left-right
 

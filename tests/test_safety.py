@@ -18,7 +18,7 @@ from browser_support import free_port, stop_process, wait_healthy
 from hard_inputs import make_input
 from vision.ui.live_stream import ice_servers
 from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
-from vision.video import VideoError
+from vision.io.video import VideoError
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / ".streamlit" / "config.toml"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vision.pipeline import build_report
-from vision.report import FrameRecord
+from vision.core.report import FrameRecord
 
 PALM = 50.0
 

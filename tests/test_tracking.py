@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from media import still_frame
-from vision.landmarks import HandLandmark, HandObservation
-from vision.tracking import HandTracker
+from vision.core.landmarks import HandLandmark, HandObservation
+from vision.io.tracking import HandTracker
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from vision.coach import TECHNIQUES
+from vision.coach.techniques import TECHNIQUES
 from vision.ui.samples import list_samples
 
 from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server

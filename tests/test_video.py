@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from media import marker_frames, still_frame, write_video
-from vision.video import VideoError, VideoWriter, iter_frames, prefetch, probe
+from vision.io.video import VideoError, VideoWriter, iter_frames, prefetch, probe
 
 
 def test_variable_frame_rate_timestamps_come_from_the_container(tmp_path):

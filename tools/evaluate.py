@@ -30,11 +30,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
-from vision.motion import LABELS, MotionParams  # noqa: E402
+from vision.core.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
+from vision.core.motion import LABELS, MotionParams  # noqa: E402
 from vision.pipeline import Session, build_report  # noqa: E402
-from vision.tracking import HandTracker  # noqa: E402
-from vision.video import iter_frames, prefetch  # noqa: E402
+from vision.io.tracking import HandTracker  # noqa: E402
+from vision.io.video import iter_frames, prefetch  # noqa: E402
 
 IGNORE_AROUND_CHANGE_S = 1.0
 DEFAULT_DIR = ROOT / "eval-clips"

@@ -65,7 +65,7 @@ def run_cli(path: Path, out_dir: Path, timeout_s: float) -> tuple[str, str, floa
 def run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
     """(outcome, detail, seconds) of the upload path on one file's bytes."""
     from vision.ui.uploads import UploadError, analyze_bytes, read_max_upload_mb
-    from vision.video import VideoError
+    from vision.io.video import VideoError
 
     box: dict = {}
     display = f"user {path.name}"

@@ -48,7 +48,7 @@ def rss_mb() -> float:
 
 def looped_frames(clip: Path):
     """640x480 RGB frames of ``clip``, over and over."""
-    from vision.video import iter_frames
+    from vision.io.video import iter_frames
 
     while True:
         for frame in iter_frames(clip):

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from scripted import Piece, accuracy, change_times, thumb_path  # noqa: E402
-from vision.motion import MotionParams, StrokeAnalyzer  # noqa: E402
+from vision.core.motion import MotionParams, StrokeAnalyzer  # noqa: E402
 from vision.pipeline import offline_relabel  # noqa: E402
-from vision.report import FrameRecord  # noqa: E402
+from vision.core.report import FrameRecord  # noqa: E402
 
 AMPLITUDES = (0.05, 0.1, 0.3)
 RATES = (30, 60, 120, 240)

@@ -18,13 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from .video import VideoWriter, iter_frames, probe
+from .io.video import VideoWriter, iter_frames, probe
 
 DEFAULT_VIDEO = Path(__file__).resolve().parents[1] / "sample_videos" / "cross_friction_good.mp4"
 
 
 def _time_mediapipe_alone(path: Path, frames: int) -> tuple[float, int]:
-    from .tracking import HandTracker
+    from .io.tracking import HandTracker
 
     decoded = []
     for f in iter_frames(path):

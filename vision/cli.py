@@ -14,7 +14,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .video import VIDEO_SUFFIXES
+from .io.video import VIDEO_SUFFIXES
 
 EXIT_USAGE = 2
 
@@ -161,7 +161,7 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
                  annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
     """Worker: analyse one video; returns (summary text, error message or None)."""
     from .pipeline import analyze_video
-    from .video import VideoError
+    from .io.video import VideoError
 
     path = Path(video)
     bar = ProgressBar(path.name) if show_progress else None
@@ -192,7 +192,7 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
 
 
 def cmd_analyze(args) -> int:
-    from .coach import TECHNIQUES
+    from .coach.techniques import TECHNIQUES
 
     if args.technique not in TECHNIQUES:
         raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")

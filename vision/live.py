@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .coach import DEFAULT_TECHNIQUE, correction, quality, technique
-from .cues import CueSelector
-from .motion import NO_HAND, STROKE_LABELS
-from .overlay import LivePainter
+from .coach.techniques import DEFAULT_TECHNIQUE, correction, quality, technique
+from .coach.cues import CueSelector
+from .core.motion import NO_HAND, STROKE_LABELS
+from .io.overlay import LivePainter
 from .pipeline import Session
-from .report import Report
-from .scoring import TechniqueScorer, coaching_section
+from .core.report import Report
+from .coach.scoring import TechniqueScorer, coaching_section
 
 FPS_WINDOW_S = 2.0
 

@@ -15,14 +15,14 @@ from typing import Callable
 
 import numpy as np
 
-from .framelog import FrameLog
-from .gating import HandIdentityGate
-from .landmarks import HandObservation
-from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
-from .report import FrameRecord, Report
-from .segments import build_segments, stroke_cycles, summarize
-from .tracking import HandTracker, TrackerOptions
-from .video import iter_frames, prefetch, probe
+from .core.framelog import FrameLog
+from .core.gating import HandIdentityGate
+from .core.landmarks import HandObservation
+from .core.motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
+from .core.report import FrameRecord, Report
+from .core.segments import build_segments, stroke_cycles, summarize
+from .io.tracking import HandTracker, TrackerOptions
+from .io.video import iter_frames, prefetch, probe
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -239,8 +239,8 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
     keep = annotated_path is not None and not causal
     writer = painter = None
     if annotate_live:
-        from .overlay import LivePainter
-        from .video import VideoWriter
+        from .io.overlay import LivePainter
+        from .io.video import VideoWriter
         writer = VideoWriter(annotated_path, fps=info.fps)
         painter = LivePainter(foot_axis_deg, technique_name)
     try:
@@ -252,11 +252,11 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
                 if progress is not None:
                     progress(frame.i + 1, total)
             report = session.report(source=path.name, fps=info.fps, causal=causal)
-            from .scoring import coaching_for_report
+            from .coach.scoring import coaching_for_report
             report.technique = technique_name
             report.coaching = coaching_for_report(report, technique_name)
             if keep:
-                from .overlay import render_report_video
+                from .io.overlay import render_report_video
                 render_report_video(path, report, session.landmarks, annotated_path, technique_name, max_side=max_side)
     finally:
         if writer is not None:

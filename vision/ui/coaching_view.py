@@ -6,7 +6,7 @@ score and the same top corrections and next steps.
 
 from __future__ import annotations
 
-from ..coach import TECHNIQUES
+from ..coach.techniques import TECHNIQUES
 from .labels import COMPONENT_TITLES
 
 

@@ -18,8 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..coach import DEFAULT_TECHNIQUE
-from ..report import Report
+from ..coach.techniques import DEFAULT_TECHNIQUE
+from ..core.report import Report
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 

@@ -5,9 +5,9 @@ Kept apart from the widgets so tests can check that the page carries them.
 
 from __future__ import annotations
 
-from ..coach import SAFETY
+from ..coach.techniques import SAFETY
 
-# From the techniques registry (vision/techniques.toml): the warnings, what the camera cannot see,
+# From the techniques registry (vision/coach/techniques.toml): the warnings, what the camera cannot see,
 # and that the tool coaches form and does not diagnose.
 SAFETY_NOTES = (*SAFETY.warnings, SAFETY.camera_limits, SAFETY.disclaimer)
 

@@ -10,7 +10,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from ..coach import TECHNIQUES
+from ..coach.techniques import TECHNIQUES
 from .labels import COMPONENT_TITLES, label_title
 
 STALL_S = 2.0  # playing, but no frame for this long: the camera has stopped sending

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..coach import TECHNIQUES
-from ..routines import RoutineClock, TimerRoutine, fmt_clock, routine_speed
+from ..coach.techniques import TECHNIQUES
+from ..coach.routines import RoutineClock, TimerRoutine, fmt_clock, routine_speed
 
 
 @dataclass
@@ -56,5 +56,5 @@ def routine_view(run: RoutineRun) -> RoutineView:
 
 
 def routine_speed_env() -> str:
-    from ..routines import SPEED_ENV
+    from ..coach.routines import SPEED_ENV
     return SPEED_ENV

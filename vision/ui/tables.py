@@ -10,9 +10,9 @@ from collections import Counter
 
 import numpy as np
 
-from ..coach import DEFAULT_TECHNIQUE, TECHNIQUES
-from ..motion import LABELS, NO_HAND
-from ..report import Report
+from ..coach.techniques import DEFAULT_TECHNIQUE, TECHNIQUES
+from ..core.motion import LABELS, NO_HAND
+from ..core.report import Report
 from .labels import LABEL_COLOURS, label_title
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..report import Report
+from ..core.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD_TYPES = ("mp4", "mov", "webm", "avi", "mkv")
@@ -85,7 +85,7 @@ def analyze_bytes(data: bytes, display_name: str, foot_axis_deg: float, techniqu
 
     Raises UploadError for a refused upload and vision.video.VideoError for a file that is no video.
     """
-    from ..video import VideoError
+    from ..io.video import VideoError
 
     suffix = check_upload(display_name, len(data), max_mb)
     with PrivateDir() as tmp:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .landmarks import HandObservation
+from ..core.landmarks import HandObservation
 from .model import hand_model_path
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: errors only

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 MODEL_ENV_VAR = "CROSSGRAIN_HAND_MODEL"
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "hand_landmarker.task"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "hand_landmarker.task"
 # sha256 of the bundle tools/build_hand_model.py makes from mediapipe 0.10.21.
 BUNDLED_MODEL_SHA256 = "76839f622b2923ac8ee857300422283621490de0122425c2313ab8f040a7d100"
 REQUIRED_MEMBERS = ("hand_detector.tflite", "hand_landmarks_detector.tflite")

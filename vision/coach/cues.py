@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .coach import Cue
+from .techniques import Cue
 
 
 @dataclass(frozen=True)

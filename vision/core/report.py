@@ -63,7 +63,7 @@ class Report:
     holds: list[Hold] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     schema: str = SCHEMA
-    technique: str | None = None  # the technique coached (vision/techniques.toml)
+    technique: str | None = None  # the technique coached (vision/coach/techniques.toml)
     coaching: dict | None = None  # targets, score, components, debrief, warnings (vision/scoring.py)
 
     def to_dict(self) -> dict:

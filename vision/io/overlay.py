@@ -15,9 +15,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .coach import DEFAULT_TECHNIQUE, Technique, quality, technique
-from .landmarks import HAND_CONNECTIONS, HandLandmark
-from .motion import MotionState
+from ..coach.techniques import DEFAULT_TECHNIQUE, Technique, quality, technique
+from ..core.landmarks import HAND_CONNECTIONS, HandLandmark
+from ..core.motion import MotionState
 
 # RGB colours
 GOOD = (46, 204, 64)
@@ -219,7 +219,7 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
 
 
 def _stroke_angle_near(trail) -> float | None:
-    from .geometry import principal_axis, screen_angle_deg
+    from ..core.geometry import principal_axis, screen_angle_deg
 
     if len(trail) < 4:
         return None

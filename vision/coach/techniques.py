@@ -1,6 +1,6 @@
 """Techniques and their targets, and the verdict on what the hand is doing now.
 
-Techniques are data: the registry is read from ``vision/techniques.toml`` (its
+Techniques are data: the registry is read from ``vision/coach/techniques.toml`` (its
 header documents the format), so a therapist can add or tune a technique there
 without touching the engine. ``CROSSGRAIN_TECHNIQUES`` may name another file.
 ``python -m vision.coach [FILE]`` checks a file and lists what it defines.
@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .motion import HOLD, LABELS, NO_HAND, STROKE_LABELS, MotionState
+from ..core.motion import HOLD, LABELS, NO_HAND, STROKE_LABELS, MotionState
 
 TECHNIQUES_FILE = Path(__file__).with_name("techniques.toml")
 TECHNIQUES_ENV = "CROSSGRAIN_TECHNIQUES"

@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .coach import SAFETY, Cue, Technique, technique, wanted_cues
-from .motion import HOLD, NO_HAND, STROKE_LABELS, MotionState
+from .techniques import SAFETY, Cue, Technique, technique, wanted_cues
+from ..core.motion import HOLD, NO_HAND, STROKE_LABELS, MotionState
 from .routines import RepGuide, RepState, SideState, SideSwitch, TimerRoutine
 
 MAX_STEP_S = 0.5  # a longer gap between frames counts as this much

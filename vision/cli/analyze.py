@@ -1,38 +1,14 @@
-"""The `crossgrain` command: analyse videos, and benchmark the engine.
-
-    crossgrain analyze VIDEO [VIDEO|FOLDER ...] --foot-axis DEG [--causal]
-                       [--json OUT] [--csv OUT] [--annotated OUT] [--technique NAME]
-    crossgrain bench [VIDEO]
-"""
+"""`crossgrain analyze VIDEO [VIDEO|FOLDER ...] --foot-axis DEG ...`: reports of videos, one or many."""
 
 from __future__ import annotations
 
-import argparse
-import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .io.video import VIDEO_SUFFIXES
-
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A one-line message for the user; exit code 2."""
-
-
-def foot_axis(text: str) -> float:
-    """Parse --foot-axis: degrees, any finite number in [-360, 360], taken modulo 180."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"foot axis must be a number of degrees, got {text!r}") from None
-    if not math.isfinite(value) or abs(value) > 360:
-        raise argparse.ArgumentTypeError(f"foot axis must be between -360 and 360 degrees, got {text}")
-    return value % 180.0
-
+from ..io.video import VIDEO_SUFFIXES
+from .common import EXIT_USAGE, CliError, ProgressBar, foot_axis
 
 def expand_inputs(items: list[str]) -> list[Path]:
     """Files as given; folders become their video files (sorted). Missing paths are errors."""
@@ -62,35 +38,6 @@ def output_path(option: str | None, video: Path, many: bool, suffix: str) -> Pat
     if out.is_dir():
         return out / f"{video.stem}{suffix}"
     return out
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal."""
-
-    def __init__(self, label: str, stream=sys.stderr):
-        self.label = label
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self._last = -1
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if not self.enabled:
-            return
-        if total:
-            pct = min(int(100 * done / total), 100)
-            if pct == self._last:
-                return
-            self._last = pct
-            bar = "#" * (pct // 4)
-            self.stream.write(f"\r{self.label} [{bar:<25}] {pct:3d}%")
-        elif done % 30 == 0:
-            self.stream.write(f"\r{self.label} {done} frames")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
-            self.stream.flush()
 
 
 def format_summary(report, causal: bool) -> str:
@@ -160,8 +107,8 @@ def format_coaching(coaching: dict) -> str:
 def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str | None, csv_out: str | None,
                  annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
     """Worker: analyse one video; returns (summary text, error message or None)."""
-    from .pipeline import analyze_video
-    from .io.video import VideoError
+    from ..pipeline import analyze_video
+    from ..io.video import VideoError
 
     path = Path(video)
     bar = ProgressBar(path.name) if show_progress else None
@@ -192,7 +139,7 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
 
 
 def cmd_analyze(args) -> int:
-    from .coach.techniques import TECHNIQUES
+    from ..coach.techniques import TECHNIQUES
 
     if args.technique not in TECHNIQUES:
         raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")
@@ -232,15 +179,7 @@ def cmd_analyze(args) -> int:
     return EXIT_USAGE if failures else 0
 
 
-def cmd_bench(args) -> int:
-    from .bench import run_bench
-
-    return run_bench(args.video, frames=args.frames)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crossgrain", description="Technique feedback for foot self-massage.")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub) -> None:
     a = sub.add_parser("analyze", help="analyse one or more videos (or folders of videos)")
     a.add_argument("videos", nargs="+", metavar="VIDEO", help="video files or folders")
     a.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
@@ -252,25 +191,3 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--technique", default="cross_friction", help="technique to coach (default: cross_friction)")
     a.add_argument("--workers", type=int, default=None, help="worker processes for several videos (default: cores)")
     a.set_defaults(func=cmd_analyze)
-    b = sub.add_parser("bench", help="time MediaPipe alone vs the whole analysis, and peak memory")
-    b.add_argument("video", nargs="?", default=None, help="a video (default: a bundled sample)")
-    b.add_argument("--frames", type=int, default=300, help="frames held in memory for the MediaPipe-alone timing")
-    b.set_defaults(func=cmd_bench)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except CliError as exc:
-        print(f"crossgrain: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("crossgrain: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""What every crossgrain subcommand shares: the one-line error, angle parsing, the progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+def foot_axis(text: str) -> float:
+    """Parse --foot-axis: degrees, any finite number in [-360, 360], taken modulo 180."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"foot axis must be a number of degrees, got {text!r}") from None
+    if not math.isfinite(value) or abs(value) > 360:
+        raise argparse.ArgumentTypeError(f"foot axis must be between -360 and 360 degrees, got {text}")
+    return value % 180.0
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if total:
+            pct = min(int(100 * done / total), 100)
+            if pct == self._last:
+                return
+            self._last = pct
+            bar = "#" * (pct // 4)
+            self.stream.write(f"\r{self.label} [{bar:<25}] {pct:3d}%")
+        elif done % 30 == 0:
+            self.stream.write(f"\r{self.label} {done} frames")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
+            self.stream.flush()

@@ -71,7 +71,7 @@ def sidebar() -> tuple[float, str]:
 
 def show_report(report, technique_name: str, key: str, truth: dict | None = None) -> None:
     """Timeline, segments, holds, summary and downloads of one Report."""
-    quality, text = verdict(report, technique_name)
+    quality, text = verdict(report)
     QUALITY_BOX[quality](text)
 
     rows = timeline_rows(report)
@@ -98,7 +98,7 @@ def show_report(report, technique_name: str, key: str, truth: dict | None = None
             st.caption("No holds.")
     with right:
         st.markdown("**Summary**")
-        st.table(pd.DataFrame(summary_rows(report, technique_name), columns=["", "value"])
+        st.table(pd.DataFrame(summary_rows(report), columns=["", "value"])
                  .set_index(""))
     if truth:
         with st.expander("Sample truth vs measured", expanded=False):
@@ -134,7 +134,7 @@ def live_stream() -> LiveStream:
 
 
 def render_panel(stream: LiveStream, playing: bool) -> None:
-    panel = live_panel(stream.snapshot(), playing)
+    panel = live_panel(stream.snapshot(), playing, stream.technique_name)
     if stream.error:
         st.error(f"The analysis failed on a frame: {stream.error}")
     if panel.status == "stalled":
@@ -152,6 +152,7 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     c1.metric("Longest hold", panel.longest_hold)
     c2.metric("Processing", panel.fps)
     c1.metric("Score", panel.score)
+    c2.metric("Progress", panel.progress)
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
     st.markdown(f"**Correction:** {panel.correction}")

@@ -1,8 +1,9 @@
 """Session: the one path from frames to verdicts, shared by the webcam, uploads and the CLI.
 
-``Session.process(rgb, t)`` tracks the hand, advances the causal analyzer and
-keeps a compact record of every frame. ``analyze_video`` drives a Session over
-a file and returns the Report; offline it relabels the frames looking ahead.
+``Session.process(rgb, t)`` tracks the hand and steps the engine once; the
+verdict is kept in a compact log. ``Session.report()`` builds the Report from
+that log once (offline: the motion stream relabelled looking ahead, then the
+same judging stages run over it). ``analyze_video`` drives a Session over a file.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from typing import Callable
 
 import numpy as np
 
+from .coach.scoring import coaching_section
+from .coach.techniques import DEFAULT_TECHNIQUE, technique
+from .core.axis import FootAxis
 from .core.framelog import FrameLog
-from .core.gating import HandIdentityGate
+from .core.labels import STROKE_LABELS, Label
 from .core.landmarks import HandObservation
-from .core.motion import HOLD, NO_HAND, STROKE_LABELS, MotionParams, MotionState, StrokeAnalyzer
-from .core.report import FrameRecord, Report
-from .core.segments import build_segments, stroke_cycles, summarize
+from .core.motion import MotionParams, MotionState, StrokeAnalyzer
+from .core.report import AxisSpan, Report
+from .core.segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
+from .core.verdict import FrameVerdict
+from .engine import Engine, Judge
 from .io.tracking import HandTracker, TrackerOptions
 from .io.video import iter_frames, prefetch, probe
 
@@ -29,31 +35,42 @@ ProgressFn = Callable[[int, int | None], None]
 
 @dataclass(frozen=True)
 class FrameResult:
-    """What one frame produced: its index and time, the hand (or None) and the verdict."""
+    """What one frame produced: the hand the tracker saw (or None) and the verdict."""
 
-    i: int
-    t: float
     observation: HandObservation | None
-    state: MotionState
+    verdict: FrameVerdict
+
+    @property
+    def i(self) -> int:
+        return self.verdict.i
+
+    @property
+    def t(self) -> float:
+        return self.verdict.t
+
+
+def as_axis(foot_axis: FootAxis | float) -> FootAxis:
+    return foot_axis if isinstance(foot_axis, FootAxis) else FootAxis.typed(foot_axis)
 
 
 class Session:
-    """One stream's tracker, analyzer and record. Not shared between streams.
+    """One stream's tracker, engine and verdict log. Not shared between streams.
 
     ``process`` may run in a worker thread while another thread reads
-    ``latest`` or ``report``: both are guarded by a lock.
+    ``latest`` or ``report``: both are guarded by a lock. The foot axis set
+    with ``set_foot_axis`` applies from the next frame on, never to the past.
     """
 
-    def __init__(self, foot_axis_deg: float, tracker: HandTracker | None = None,
-                 params: MotionParams = MotionParams(), tracker_options: TrackerOptions = TrackerOptions(),
-                 keep_landmarks: bool = False):
-        self.foot_axis_deg = float(foot_axis_deg) % 180.0
+    def __init__(self, foot_axis: FootAxis | float, technique_name: str = DEFAULT_TECHNIQUE,
+                 tracker: HandTracker | None = None, params: MotionParams = MotionParams(),
+                 tracker_options: TrackerOptions = TrackerOptions(), keep_landmarks: bool = False):
         self.params = params
+        self.technique = technique(technique_name)
+        self._axis = as_axis(foot_axis)
         self._tracker = tracker
         self._tracker_options = tracker_options
         self._owns_tracker = tracker is None
-        self._analyzer = StrokeAnalyzer(self.foot_axis_deg, params)
-        self._gate = HandIdentityGate()
+        self._engine = Engine(self.technique, params)
         self._log = FrameLog()
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
@@ -65,10 +82,14 @@ class Session:
             self._tracker = HandTracker(options=self._tracker_options)
         return self._tracker
 
-    def set_foot_axis(self, foot_axis_deg: float) -> None:
+    @property
+    def foot_axis(self) -> FootAxis:
         with self._lock:
-            self.foot_axis_deg = float(foot_axis_deg) % 180.0
-            self._analyzer.set_foot_axis(self.foot_axis_deg)
+            return self._axis
+
+    def set_foot_axis(self, foot_axis: FootAxis | float) -> None:
+        with self._lock:
+            self._axis = as_axis(foot_axis)
 
     def process(self, rgb: np.ndarray, t: float) -> FrameResult:
         """Track and analyse one RGB frame taken at ``t`` seconds."""
@@ -78,16 +99,12 @@ class Session:
     def add_observation(self, obs: HandObservation | None, t: float) -> FrameResult:
         """Advance with an already tracked observation (or None: no hand)."""
         with self._lock:
-            obs = self._gate.accept(obs)
-            state = self._analyzer.update(obs, t)
-            i = len(self._log)
-            self._log.append(state.t, state.label, state.angle_to_grain_deg, state.thumb_xy,
-                             state.palm_px if obs is not None else None, state.joints_xy)
+            verdict = self._engine.step(obs, t, self._axis)
+            self._log.append(verdict)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
-            result = FrameResult(i=i, t=t, observation=obs, state=state)
-            self._latest = result
-            return result
+            self._latest = FrameResult(obs, verdict)
+            return self._latest
 
     @property
     def latest(self) -> FrameResult | None:
@@ -103,13 +120,17 @@ class Session:
         return None if self._landmarks is None else self._landmarks[i]
 
     def report(self, source: str = "live", fps: float | None = None, causal: bool = True) -> Report:
-        """The report of everything processed so far (offline relabelling when not causal)."""
+        """The report of everything processed so far, built once from the verdicts."""
         with self._lock:
-            records = self._log.records()
-            foot_axis = self.foot_axis_deg
+            if not causal:
+                motion = [self._log.motion_verdict(i) for i in range(len(self._log))]
+            else:
+                records = self._log.records()
+                holds = self._engine.judge.holds_so_far()
+                last = self._engine.judge.last
         if not causal:
-            records = offline_relabel(records, foot_axis, self.params)
-        return build_report(records, source=source, foot_axis_deg=foot_axis, fps=fps)
+            return offline_report(motion, self.technique.name, self.params, source, fps)
+        return build_report(records, holds, last, self.technique.name, source, fps)
 
     def close(self) -> None:
         if self._owns_tracker and self._tracker is not None:
@@ -123,21 +144,40 @@ class Session:
         self.close()
 
 
-def build_report(records: list[FrameRecord], source: str, foot_axis_deg: float, fps: float | None) -> Report:
-    segments, holds = build_segments(records, foot_axis_deg)
-    duration = segments[-1].end_s if segments else 0.0
+def build_report(records: list, holds: list, last: FrameVerdict | None, technique_name: str, source: str,
+                 fps: float | None) -> Report:
+    """The Report of a stream: frames, segments, holds, summary and coaching, all from its verdicts."""
+    segments = build_segments(records)
+    holds = [h for h in holds if h.duration_s >= MIN_HOLD_S]
     span = records[-1].t - records[0].t if records else 0.0
     measured = (len(records) - 1) / span if len(records) > 1 and span > 0 else None
     # The container's nominal rate, unless the timestamps say otherwise (MJPEG AVIs claim
     # 1000 fps, phone videos vary): then the rate the frames really came at.
     if fps is None or fps <= 0 or (measured and abs(fps - measured) > 0.25 * measured):
         fps = measured or 0.0
-    return Report(source=source, fps=fps, duration_s=duration, foot_axis_deg=foot_axis_deg,
-                  frames=records, segments=segments, holds=holds,
-                  summary=summarize(records, segments, holds))
+    axes: list[AxisSpan] = []
+    for r in records:
+        if not axes or (r.foot_axis_deg, r.axis_source) != (axes[-1].foot_axis_deg, axes[-1].source):
+            axes.append(AxisSpan(r.t, r.foot_axis_deg, r.axis_source))
+    tech = technique(technique_name)
+    coaching = coaching_section(tech, last.coaching if last is not None else None)
+    return Report(source=source, fps=fps, duration_s=sum(r.credited_s for r in records),
+                  foot_axis_deg=records[0].foot_axis_deg if records else 0.0, frames=records,
+                  segments=segments, holds=holds, summary=summarize(records, segments, holds),
+                  technique=tech.name, coaching=coaching, axes=axes)
 
 
-def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: MotionParams) -> list[FrameRecord]:
+def offline_report(motion: list[FrameVerdict], technique_name: str, params: MotionParams, source: str,
+                   fps: float | None) -> Report:
+    """Relabel the motion stream looking ahead, judge it with fresh stages, and build the report."""
+    judge = Judge(technique_name)
+    log = FrameLog()
+    for v in offline_relabel(motion, params):
+        log.append(judge.judge(v))
+    return build_report(log.records(), judge.holds_so_far(), judge.last, technique_name, source, fps)
+
+
+def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[FrameVerdict]:
     """Labels that may look ahead: the causal analyzer run forwards and backwards.
 
     Each pass is late in its own direction of time, so where the two disagree
@@ -145,57 +185,62 @@ def offline_relabel(records: list[FrameRecord], foot_axis_deg: float, params: Mo
     label and the second half takes the backward one: the change lands
     between the two late guesses. Nobody waits for these labels, so both
     passes look at motion over ``offline_motion_window_s``: small, slow
-    strokes then keep their label through their slow turns.
+    strokes then keep their label through their slow turns. Each frame is
+    judged against its own foot axis.
     """
-    if not records:
-        return records
+    if not frames:
+        return frames
     params = replace(params, motion_window_s=params.offline_motion_window_s)
-    forward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
-    records = [_relabelled(r, forward_analyzer.update_thumb(r.t, r.thumb_xy, r.palm_px, r.joints_xy))
-               for r in records]
-    end = records[-1].t
-    backward_analyzer = StrokeAnalyzer(foot_axis_deg, params)
-    backward: list[FrameRecord] = [None] * len(records)  # type: ignore[list-item]
-    for k in range(len(records) - 1, -1, -1):
-        r = records[k]
-        backward[k] = _relabelled(r, backward_analyzer.update_thumb(end - r.t, r.thumb_xy, r.palm_px, r.joints_xy))
-    out: list[FrameRecord] = []
+
+    def run(order, time_of) -> list[FrameVerdict]:
+        analyzer = StrokeAnalyzer(90.0, params)
+        out: list[FrameVerdict] = [None] * len(frames)  # type: ignore[list-item]
+        for k in order:
+            v = frames[k]
+            analyzer.set_foot_axis(v.axis.deg)
+            out[k] = _relabelled(v, analyzer.update_thumb(time_of(v), v.thumb_xy, v.palm_px, v.joints_xy))
+        return out
+
+    n = len(frames)
+    end = frames[-1].t
+    forward = run(range(n), lambda v: v.t)
+    backward = run(range(n - 1, -1, -1), lambda v: end - v.t)
+    out: list[FrameVerdict] = []
     k = 0
-    n = len(records)
     while k < n:
-        if records[k].label == backward[k].label:
-            out.append(records[k])
+        if forward[k].label == backward[k].label:
+            out.append(forward[k])
             k += 1
             continue
         j = k
-        while j < n and records[j].label != backward[j].label:
+        while j < n and forward[j].label != backward[j].label:
             j += 1
         # A disagreement at either end of the video, or of a stretch with a
         # hand in view, belongs to the pass that is not still warming up there;
         # elsewhere the change goes in the middle.
-        if k == 0 or records[k - 1].label == NO_HAND:
-            middle_t = float("-inf")
-        elif j == n or records[j].label == NO_HAND:
-            middle_t = float("inf")
+        if k == 0 or forward[k - 1].label == Label.NO_HAND:
+            middle_t = -math.inf
+        elif j == n or forward[j].label == Label.NO_HAND:
+            middle_t = math.inf
         else:
-            middle_t = (records[k].t + records[j - 1].t) / 2.0
+            middle_t = (forward[k].t + forward[j - 1].t) / 2.0
         for m in range(k, j):
-            out.append(records[m] if records[m].t <= middle_t else backward[m])
+            out.append(forward[m] if forward[m].t <= middle_t else backward[m])
         k = j
     return strokes_must_repeat(out, min_amplitude_palm=math.sqrt(2.0) * params.move_on_std_palm)
 
 
-def _relabelled(record: FrameRecord, state: MotionState) -> FrameRecord:
-    """The record with another pass's verdict (kept as records: a MotionState is several times larger)."""
-    if record.label == state.label and record.angle_to_grain_deg == state.angle_to_grain_deg:
-        return record
-    return replace(record, label=state.label, angle_to_grain_deg=state.angle_to_grain_deg)
+def _relabelled(v: FrameVerdict, state: MotionState) -> FrameVerdict:
+    """The frame with another pass's motion verdict."""
+    return replace(v, label=Label(state.label), stroke_angle_deg=state.stroke_angle_deg,
+                   angle_to_grain_deg=state.angle_to_grain_deg, rate_per_min=state.rate_per_min,
+                   amplitude_palm=state.amplitude_palm)
 
 
 MIN_STROKE_HALF_CYCLES = 3
 
 
-def strokes_must_repeat(records: list[FrameRecord], min_amplitude_palm: float = 0.0) -> list[FrameRecord]:
+def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 0.0) -> list[FrameVerdict]:
     """Offline only: a stretch of "strokes" between holds that never goes to and fro is a hold.
 
     Landmark wander during a hold (design.md: skin on skin) can look like a
@@ -204,7 +249,7 @@ def strokes_must_repeat(records: list[FrameRecord], min_amplitude_palm: float = 
     it is as large as motion must be to start a stroke live
     (``min_amplitude_palm``: a sine of the analyzer's starting spread).
     """
-    out = list(records)
+    out = list(frames)
     n = len(out)
     k = 0
     while k < n:
@@ -216,21 +261,22 @@ def strokes_must_repeat(records: list[FrameRecord], min_amplitude_palm: float = 
             j += 1
         before = out[k - 1].label if k > 0 else None
         after = out[j].label if j < n else None
-        if before in (HOLD, None) and after in (HOLD, None) and (before, after) != (None, None):
+        if before in (Label.HOLD, None) and after in (Label.HOLD, None) and (before, after) != (None, None):
             found = stroke_cycles(out[k:j])
             repeated = (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
                         and (found[1].amplitude or 0.0) >= min_amplitude_palm)
             if not repeated:
                 for m in range(k, j):
-                    out[m] = replace(out[m], label=HOLD, angle_to_grain_deg=None)
+                    out[m] = replace(out[m], label=Label.HOLD, stroke_angle_deg=None, angle_to_grain_deg=None,
+                                     rate_per_min=None, amplitude_palm=None)
         k = j
     return out
 
 
-def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
+def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
-                  technique_name: str = "cross_friction") -> Report:
+                  technique_name: str = DEFAULT_TECHNIQUE) -> Report:
     """Analyse a video file. Raises video.VideoError for a file that cannot be read."""
     path = Path(path)
     info = probe(path)
@@ -242,9 +288,9 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
         from .io.overlay import LivePainter
         from .io.video import VideoWriter
         writer = VideoWriter(annotated_path, fps=info.fps)
-        painter = LivePainter(foot_axis_deg, technique_name)
+        painter = LivePainter(technique_name)
     try:
-        with Session(foot_axis_deg, params=params, keep_landmarks=keep) as session:
+        with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
             for frame in prefetch(iter_frames(path, max_side=max_side)):
                 result = session.process(frame.rgb, frame.t)
                 if writer is not None:
@@ -252,12 +298,9 @@ def analyze_video(path: str | Path, foot_axis_deg: float, causal: bool = False,
                 if progress is not None:
                     progress(frame.i + 1, total)
             report = session.report(source=path.name, fps=info.fps, causal=causal)
-            from .coach.scoring import coaching_for_report
-            report.technique = technique_name
-            report.coaching = coaching_for_report(report, technique_name)
             if keep:
                 from .io.overlay import render_report_video
-                render_report_video(path, report, session.landmarks, annotated_path, technique_name, max_side=max_side)
+                render_report_video(path, report, session.landmarks, annotated_path, max_side=max_side)
     finally:
         if writer is not None:
             writer.close()

@@ -83,7 +83,7 @@ def format_coaching(coaching: dict) -> str:
     debrief = coaching.get("debrief") or {}
     if coaching.get("score") is not None:
         parts = ", ".join(f"{k} {100 * v:.0f}%" for k, v in coaching.get("components", {}).items())
-        lines.append(f"    score: {coaching['score']}/100 ({parts})")
+        lines.append(f"    score: {coaching['score']}/100 ({parts}); progress {100 * (coaching.get('progress') or 0):.0f}%")
         extra = []
         if "holds_completed" in debrief:
             extra.append(f"holds completed {debrief['holds_completed']} "
@@ -92,7 +92,7 @@ def format_coaching(coaching: dict) -> str:
             extra.append(", ".join(f"{s['side']} {s['work_s']:.0f} s" for s in debrief["sides"]))
         if "reps_done" in debrief:
             extra.append(f"repetitions {debrief['reps_done']}")
-        lines.append(f"    time: {debrief.get('good_s', 0):.0f} s done right of {debrief.get('time_s', 0):.0f} s"
+        lines.append(f"    time: {debrief.get('good_s', 0):.1f} s done right of {debrief.get('work_s', 0):.1f} s of work"
                      + ("; " + "; ".join(extra) if extra else ""))
         for c in debrief.get("top_corrections", []):
             lines.append(f"    correction ({c['seconds']:.0f} s): {c['tip']}")

@@ -18,12 +18,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.motion import HOLD, LABELS, NO_HAND, STROKE_LABELS, MotionState
+from ..core.labels import LABELS, STROKE_LABELS, Label
+from .kinds import KINDS
 
 TECHNIQUES_FILE = Path(__file__).with_name("techniques.toml")
 TECHNIQUES_ENV = "CROSSGRAIN_TECHNIQUES"
-KINDS = ("strokes", "hold", "timer")
-COMPONENTS = ("direction", "rate", "amplitude", "time", "stillness", "completion", "reps", "followed")
+COMPONENTS = ("direction", "rate", "amplitude", "stillness", "followed")  # quality; progress is the kind's (kinds.py)
 CONDITIONS = ("no_hand", "stroking", "off_target", "rate_low", "rate_high", "amplitude_low", "amplitude_high",
               "drift_high")
 
@@ -100,7 +100,7 @@ class Technique:
         lines = []
         if self.good_labels and self.kind == "strokes":
             if set(STROKE_LABELS) <= set(self.good_labels):
-                lines.append("work: strokes in any direction" + (" or holds" if HOLD in self.good_labels else ""))
+                lines.append("work: strokes in any direction" + (" or holds" if Label.HOLD in self.good_labels else ""))
             else:
                 lines.append("direction: " + ", ".join(label.replace("_", " ") for label in self.good_labels))
         if self.rate_range_per_min:
@@ -161,7 +161,7 @@ def parse_technique(name: str, d: dict) -> Technique:
     where = f"technique {name!r}"
     kind = d.get("kind", "strokes")
     if kind not in KINDS:
-        raise TechniqueError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
+        raise TechniqueError(f"{where}: kind must be one of {tuple(KINDS)}, got {kind!r}")
     labels = {}
     for key in ("good_labels", "bad_labels"):
         values = tuple(d.get(key, ()))
@@ -228,30 +228,30 @@ def technique(name: str) -> Technique:
         raise ValueError(f"unknown technique {name!r}; choose from {', '.join(TECHNIQUES)}") from None
 
 
-def quality(state: MotionState, tech: Technique) -> str:
-    """'good', 'warn', 'bad' or 'idle' for the overlay's badge colour."""
-    if state.label == NO_HAND:
+def quality(label: str, right: bool, tech: Technique) -> str:
+    """'good', 'warn', 'bad' or 'idle': the badge colour of a frame's verdict for a technique."""
+    if label == Label.NO_HAND:
         return "idle"
-    if state.label in tech.good_labels:
+    if right:
         return "good"
-    if state.label in tech.bad_labels:
+    if label in tech.bad_labels:
         return "bad"
-    if state.label == "oblique":
-        return "warn"
+    if label in tech.good_labels or label == Label.OBLIQUE:
+        return "warn"  # the right label, not right yet (a drifting hold), or half way round
     return "idle"
 
 
-def condition_holds(when: str, state: MotionState, tech: Technique) -> bool:
+def condition_holds(when: str, state, tech: Technique) -> bool:
     """Whether a cue's `when` applies to this frame (see techniques.toml for the vocabulary)."""
     label = state.label
     if when == "no_hand":
-        return label == NO_HAND
+        return label == Label.NO_HAND
     if when.startswith("label:"):
         return label == when[6:]
     if when == "stroking":
         return label in STROKE_LABELS
     if when == "off_target":
-        return label != NO_HAND and label not in tech.good_labels
+        return label != Label.NO_HAND and label not in tech.good_labels
     stroking_right = label in STROKE_LABELS and label in tech.good_labels
     if when in ("rate_low", "rate_high"):
         if not stroking_right or not state.rate_per_min or not tech.rate_range_per_min:
@@ -264,17 +264,17 @@ def condition_holds(when: str, state: MotionState, tech: Technique) -> bool:
         low, high = tech.amplitude_range_palm
         return state.amplitude_palm < low if when == "amplitude_low" else state.amplitude_palm > high
     if when == "drift_high":
-        return (label == HOLD and tech.max_drift_palm is not None and state.hold_drift_palm is not None
+        return (label == Label.HOLD and tech.max_drift_palm is not None and state.hold_drift_palm is not None
                 and state.hold_drift_palm > tech.max_drift_palm)
     return False
 
 
-def wanted_cues(state: MotionState, tech: Technique) -> list[Cue]:
+def wanted_cues(state, tech: Technique) -> list[Cue]:
     """The corrections that apply to this frame, most important first."""
     return [c for c in tech.cues if condition_holds(c.id, state, tech)]
 
 
-def correction(state: MotionState, tech: Technique) -> str | None:
+def correction(state, tech: Technique) -> str | None:
     """The one correction that matters most right now, or None when all is well."""
     cues = wanted_cues(state, tech)
     return cues[0].say if cues else None

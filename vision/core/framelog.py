@@ -1,8 +1,8 @@
-"""FrameLog: every frame's verdict, kept compactly for the report.
+"""FrameLog: every frame's verdict, kept compactly for the report and for offline relabelling.
 
 A live session runs for half an hour or more and its report needs every
-frame, so the per-frame record is stored in flat arrays (about 33 bytes a
-frame, against some 450 for a list of dataclasses) and turned into
+frame, so the per-frame fields are stored in flat arrays (about 70 bytes a
+frame, against well over a kilobyte for a list of verdicts) and turned into
 FrameRecords only when a report is built.
 """
 
@@ -11,51 +11,74 @@ from __future__ import annotations
 import math
 from array import array
 
-from .motion import LABELS
+from .axis import AxisSource, FootAxis
+from .labels import LABELS, Label
 from .report import FrameRecord
+from .verdict import FrameVerdict
 
 _LABEL_CODE = {label: k for k, label in enumerate(LABELS)}
+_SOURCES = tuple(AxisSource)
+_SOURCE_CODE = {s: k for k, s in enumerate(_SOURCES)}
 _NAN = float("nan")
+_FLOATS = ("credited", "axis", "angle", "stroke", "x", "y", "jx", "jy", "palm", "rate", "amp", "hold")
 
 
 def _opt(v: float) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _f(v: float | None) -> float:
+    return _NAN if v is None else v
+
+
 class FrameLog:
     def __init__(self) -> None:
         self._t = array("d")
         self._label = bytearray()
-        self._angle = array("f")
-        self._x = array("f")
-        self._y = array("f")
-        self._palm = array("f")
-        self._jx = array("f")
-        self._jy = array("f")
+        self._source = bytearray()
+        self._right = bytearray()
+        self._a = {name: array("f") for name in _FLOATS}
 
     def __len__(self) -> int:
         return len(self._t)
 
-    def append(self, t: float, label: str, angle_to_grain_deg: float | None,
-               thumb_xy: tuple[float, float] | None, palm_px: float | None,
-               joints_xy: tuple[float, float] | None = None) -> None:
-        self._t.append(t)
-        self._label.append(_LABEL_CODE[label])
-        self._angle.append(_NAN if angle_to_grain_deg is None else angle_to_grain_deg)
-        x, y = thumb_xy if thumb_xy is not None else (_NAN, _NAN)
-        self._x.append(x)
-        self._y.append(y)
-        self._palm.append(_NAN if palm_px is None else palm_px)
-        jx, jy = joints_xy if joints_xy is not None else (_NAN, _NAN)
-        self._jx.append(jx)
-        self._jy.append(jy)
+    def append(self, v: FrameVerdict) -> None:
+        a = self._a
+        self._t.append(v.t)
+        self._label.append(_LABEL_CODE[v.label])
+        self._source.append(_SOURCE_CODE[v.axis.source])
+        self._right.append(1 if v.coaching is not None and v.coaching.right else 0)
+        x, y = v.thumb_xy if v.thumb_xy is not None else (_NAN, _NAN)
+        jx, jy = v.joints_xy if v.joints_xy is not None else (_NAN, _NAN)
+        for name, value in (("credited", v.credited_s), ("axis", v.axis.deg), ("angle", _f(v.angle_to_grain_deg)),
+                            ("stroke", _f(v.stroke_angle_deg)), ("x", x), ("y", y), ("jx", jx), ("jy", jy),
+                            ("palm", _f(v.palm_px)), ("rate", _f(v.rate_per_min)), ("amp", _f(v.amplitude_palm)),
+                            ("hold", v.hold_s)):
+            a[name].append(value)
+
+    def motion_verdict(self, i: int) -> FrameVerdict:
+        """Frame ``i``'s motion fields as a verdict (holds and coaching empty): offline relabelling's input."""
+        a = self._a
+        x, jx = a["x"][i], a["jx"][i]
+        return FrameVerdict(
+            i=i, t=self._t[i], credited_s=a["credited"][i], label=LABELS[self._label[i]],
+            axis=FootAxis(a["axis"][i], _SOURCES[self._source[i]]),
+            thumb_xy=None if math.isnan(x) else (x, a["y"][i]),
+            joints_xy=None if math.isnan(jx) else (jx, a["jy"][i]), palm_px=_opt(a["palm"][i]),
+            stroke_angle_deg=_opt(a["stroke"][i]), angle_to_grain_deg=_opt(a["angle"][i]),
+            rate_per_min=_opt(a["rate"][i]), amplitude_palm=_opt(a["amp"][i]),
+        )
 
     def record(self, i: int) -> FrameRecord:
-        x, jx = self._x[i], self._jx[i]
+        a = self._a
+        x, jx = a["x"][i], a["jx"][i]
         return FrameRecord(
-            i=i, t=self._t[i], label=LABELS[self._label[i]], angle_to_grain_deg=_opt(self._angle[i]),
-            thumb_xy=None if math.isnan(x) else (x, self._y[i]), palm_px=_opt(self._palm[i]),
-            joints_xy=None if math.isnan(jx) else (jx, self._jy[i]),
+            i=i, t=self._t[i], label=LABELS[self._label[i]], angle_to_grain_deg=_opt(a["angle"][i]),
+            thumb_xy=None if math.isnan(x) else (x, a["y"][i]), palm_px=_opt(a["palm"][i]),
+            joints_xy=None if math.isnan(jx) else (jx, a["jy"][i]), foot_axis_deg=a["axis"][i],
+            axis_source=str(_SOURCES[self._source[i]]), credited_s=a["credited"][i],
+            stroke_angle_deg=_opt(a["stroke"][i]), rate_per_min=_opt(a["rate"][i]),
+            amplitude_palm=_opt(a["amp"][i]), hold_s=a["hold"][i], right=bool(self._right[i]),
         )
 
     def records(self) -> list[FrameRecord]:

@@ -14,6 +14,8 @@ changed label, so a live timer and a live report may use them too.
 from __future__ import annotations
 
 import math
+from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -114,3 +116,148 @@ def still_span(times: np.ndarray, tips: np.ndarray, palm_px: float, first: int,
     if start is not None and end is not None and end < start:
         return None, None  # no stillness to be found: the labels will have to do
     return start, end
+
+
+# --------------------------------------------------------------------------- the hold stage
+
+DRIFT_WINDOW_S = 0.25  # drift compares the mean thumb place over this trailing window
+SETTLE_S = 1.0  # the first second of a hold the thumb settles onto the spot: the anchor follows it
+JOIN_STEPS = 1.5  # a hold starting within this many frame steps of the last one's end continues it
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A hold as the thumb timed it: from when it came to rest to when it left (seconds)."""
+
+    start_s: float
+    end_s: float
+    duration_s: float
+    drift_palm: float  # the farthest the thumb strayed from where it settled, palm widths
+
+
+@dataclass(frozen=True)
+class HoldReading:
+    """The hold stage's figures for one frame.
+
+    ``hold_s`` and ``drift_palm`` describe the hold in progress (0 and None
+    when there is none); ``ended`` is the hold that ended at this frame, once,
+    with its final times (a hold continued by the next one ends again later,
+    with the same start and a later end).
+    """
+
+    hold_s: float = 0.0
+    start_s: float | None = None
+    drift_palm: float | None = None
+    ended: Hold | None = None
+
+
+class HoldStage:
+    """Per frame, when the thumb came to rest, how far it drifted, and when it left.
+
+    Fed every frame's label and thumb; a hold opens at the first frame labelled
+    ``hold`` and is back-dated to when the tip came to rest (``resting_since``);
+    it closes at the first frame with another label, dated to when the tip left
+    (``departure`` over the frames already seen), else to that frame. Causal:
+    the live timer and the report use the same times.
+    """
+
+    def __init__(self) -> None:
+        self._t: deque = deque()
+        self._tip: deque = deque()
+        self._palm: deque = deque()
+        self._start: float | None = None
+        self._first_k = 0  # buffer index of the hold's first labelled frame
+        self._anchor: np.ndarray | None = None
+        self._max_drift = 0.0
+        self._last_end: Hold | None = None
+        self._step = 1 / 30
+
+    def step(self, t: float, is_hold: bool, tip, palm_px: float | None) -> HoldReading:
+        if tip is not None:
+            if self._t:
+                gap = t - self._t[-1]
+                if gap > 0:
+                    self._step += 0.05 * (min(gap, 1.0) - self._step)
+            self._t.append(t)
+            self._tip.append((float(tip[0]), float(tip[1])))
+            self._palm.append(float(palm_px or 1.0))
+        if self._start is None:
+            self._trim(t - ANCHOR_S - SEARCH_S)
+            if not is_hold or tip is None:
+                return HoldReading()
+            return self._open(t)
+        if is_hold and tip is not None:
+            return self._holding(t)
+        return self._close(t, left_at=None, seen_now=tip is not None)
+
+    def flush(self, t: float) -> Hold | None:
+        """End the hold in progress at ``t`` (the stream ended); returns it, or None."""
+        if self._start is None:
+            return None
+        return self._close(t, left_at=t, seen_now=False).ended
+
+    # -- pieces -----------------------------------------------------------------
+
+    def _arrays(self, since_k: int = 0) -> tuple[np.ndarray, np.ndarray, float]:
+        times = np.fromiter((self._t[k] for k in range(since_k, len(self._t))), float)
+        tips = np.array([self._tip[k] for k in range(since_k, len(self._tip))], float).reshape(-1, 2)
+        palm = float(np.median([self._palm[k] for k in range(since_k, len(self._palm))])) if tips.size else 1.0
+        return times, tips, palm
+
+    def _trim(self, before_t: float) -> None:
+        while self._t and self._t[0] < before_t:
+            self._t.popleft()
+            self._tip.popleft()
+            self._palm.popleft()
+
+    def _open(self, t: float) -> HoldReading:
+        times, tips, palm = self._arrays()
+        start = resting_since(times, tips, palm)
+        last = self._last_end
+        if last is not None and start <= last.end_s + JOIN_STEPS * self._step:
+            start = last.start_s  # the thumb never left: the same hold goes on
+            self._max_drift = last.drift_palm
+        else:
+            self._max_drift = 0.0
+        self._start = start
+        self._first_k = len(self._t) - 1
+        self._anchor = None
+        return self._holding(t)
+
+    def _drift(self, t: float) -> float:
+        times, tips, palm = self._arrays(max(len(self._t) - 64, 0))
+        here = tips[times >= t - DRIFT_WINDOW_S].mean(axis=0)
+        if self._anchor is None or t - self._start <= SETTLE_S:
+            self._anchor = here
+        return float(np.linalg.norm(here - self._anchor)) / palm
+
+    def _holding(self, t: float) -> HoldReading:
+        drift = self._drift(t)
+        self._max_drift = max(self._max_drift, drift)
+        return HoldReading(hold_s=t - self._start, start_s=self._start, drift_palm=drift)
+
+    def _close(self, t: float, left_at: float | None, seen_now: bool) -> HoldReading:
+        start = self._start
+        if left_at is None:
+            left_at = t
+            times, tips, palm = self._arrays()
+            first = self._first_k
+            held = len(times) - (1 if seen_now else 0)  # the hold's labelled frames end here
+            if held - first >= 4:
+                # walk on from the hold's middle (at most ANCHOR_S + 0.5 s before its labels ended)
+                last_hold_t = times[held - 1]
+                from_t = max((times[first] + last_hold_t) / 2.0, last_hold_t - 2.0 * ANCHOR_S - 0.5)
+                a = int(np.searchsorted(times, from_t, "left"))
+                anchor_n = max(int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first, 2)
+                anchor_n = min(anchor_n, len(times) - a)
+                if anchor_n >= 2:
+                    radius = rest_radius_px(tips[first:], palm, anchor_n)
+                    k = departure(tips, a, +1, radius, anchor_n)
+                    if k < len(times):
+                        left_at = float(times[k])
+        end = max(left_at, start)
+        ended = Hold(start, end, end - start, self._max_drift)
+        self._last_end = ended
+        self._start = None
+        self._anchor = None
+        return HoldReading(ended=ended)

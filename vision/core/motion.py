@@ -24,13 +24,12 @@ import numpy as np
 from .cycles import cycle_stats
 from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis,
                        screen_angle_deg)
-from .holds import ANCHOR_S, SEARCH_S, resting_since
 from .landmarks import HandLandmark, HandObservation
 
-STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
-HOLD = "hold"
-NO_HAND = "no_hand"
-LABELS = (*STROKE_LABELS, HOLD, NO_HAND)
+from .labels import LABELS, STROKE_LABELS, Label  # noqa: F401 - re-exported for the analyzer's users
+
+HOLD = Label.HOLD
+NO_HAND = Label.NO_HAND
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class MotionParams:
     motion_window_periods: float = 0.75
     direction_window_periods: float = 0.75
     min_window_s: float = 0.4
-    rate_window_s: float = 3.0  # live stroke rate and amplitude (also: history kept for hold starts)
+    rate_window_s: float = 3.0  # live stroke rate and amplitude
     rate_refresh_s: float = 0.2  # ... counted afresh this often
     move_on_std_palm: float = 0.018  # signal std along the stroke to start counting as moving
     move_off_std_palm: float = 0.012  # ... and below which it stops
@@ -83,8 +82,6 @@ class MotionState:
     amplitude_palm: float | None = None
     motion_std_palm: float = 0.0
     noise_std_palm: float = 0.0
-    hold_s: float = 0.0
-    hold_drift_palm: float | None = None
 
 
 @dataclass
@@ -155,9 +152,6 @@ class StrokeAnalyzer:
         self._figures: tuple[float | None, float | None] = (None, None)
         self._noise_std = 0.0
         self._smoothing_taps = 1
-        self._hold_start_t: float | None = None
-        self._hold_anchor: np.ndarray | None = None
-        self._last_t: float | None = None
 
     def set_foot_axis(self, foot_axis_deg: float) -> None:
         """Change the foot axis mid-stream (the user turned the foot or the slider)."""
@@ -175,9 +169,6 @@ class StrokeAnalyzer:
         ``joints_xy`` defaults to the tip.
         """
         p = self.params
-        if self._last_t is not None and t < self._last_t:
-            t = self._last_t  # time never runs backwards inside the analyzer
-        self._last_t = t
         if thumb_xy is None:
             if self._last_seen_t is not None and t - self._last_seen_t > p.gap_reset_s:
                 self._reset()
@@ -232,7 +223,6 @@ class StrokeAnalyzer:
                 grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
 
         label = self._confirm(raw, t)
-        hold_s, drift = self._hold_timing(label, t, palm_px)
         if label not in STROKE_LABELS:
             stroke_angle = grain = rate = amplitude = None
         return MotionState(
@@ -240,7 +230,6 @@ class StrokeAnalyzer:
             joints_xy=(float(joints[0]), float(joints[1])), stroke_angle_deg=stroke_angle,
             angle_to_grain_deg=grain, rate_per_min=rate,
             amplitude_palm=amplitude, motion_std_palm=signal_std, noise_std_palm=noise_std,
-            hold_s=hold_s, hold_drift_palm=drift,
         )
 
     # -- pieces -----------------------------------------------------------------
@@ -254,8 +243,6 @@ class StrokeAnalyzer:
         self._moving_since = None
         self._still_since = None
         self._figures_t = None
-        self._hold_start_t = None
-        self._hold_anchor = None
 
     def _motion_measure(self, palm_px: float, window_s: float, min_samples: int = 5,
                         joints: bool = False) -> tuple[float, float]:
@@ -338,17 +325,3 @@ class StrokeAnalyzer:
         if t - self._candidate_since >= self.params.confirm_s:
             self._shown, self._candidate = raw, None
         return self._shown
-
-    def _hold_timing(self, label: str, t: float, palm_px: float) -> tuple[float, float | None]:
-        if label != HOLD:
-            self._hold_start_t = None
-            self._hold_anchor = None
-            return 0.0, None
-        _, recent = self._history.window(0.25)
-        here = recent.mean(axis=0)
-        if self._hold_start_t is None:
-            # The label comes once the motion window has emptied; the hold began when the thumb stopped.
-            times, tips = self._history.window(ANCHOR_S + SEARCH_S)
-            self._hold_start_t, self._hold_anchor = resting_since(times, tips, palm_px), here
-        drift = float(np.linalg.norm(here - self._hold_anchor)) / palm_px
-        return t - self._hold_start_t, drift

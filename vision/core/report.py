@@ -1,4 +1,8 @@
-"""The analysis report (design.md's `crossgrain.report/1`) and its JSON, CSV and text forms."""
+"""The analysis report (design.md's `crossgrain.report/1`) and its JSON and CSV forms.
+
+A Report is built once from a stream's verdicts (vision/pipeline.py build_report)
+and never changed afterwards: every page, file and summary reads it as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,20 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .holds import Hold
+
 SCHEMA = "crossgrain.report/1"
 
 
 @dataclass(frozen=True)
 class FrameRecord:
-    """One decoded frame's verdict.
+    """One decoded frame's verdict, as the report keeps it.
 
     thumb_xy (the tip) and joints_xy (the centre of the thumb's joints, whose
-    travel gives the stroke's direction) in pixels; palm_px the smoothed palm width.
+    travel gives the stroke's direction) in pixels; palm_px the smoothed palm
+    width; foot_axis_deg the axis the frame was judged against and axis_source
+    where it came from; credited_s the seconds the frame accounts for (the gap
+    since the previous frame, 0 after a stall); right: done right for the technique.
     """
 
     i: int
@@ -26,6 +35,14 @@ class FrameRecord:
     thumb_xy: tuple[float, float] | None = None
     palm_px: float | None = None
     joints_xy: tuple[float, float] | None = None
+    foot_axis_deg: float | None = None
+    axis_source: str | None = None
+    credited_s: float = 0.0
+    stroke_angle_deg: float | None = None
+    rate_per_min: float | None = None
+    amplitude_palm: float | None = None
+    hold_s: float = 0.0
+    right: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,26 +62,28 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Hold:
+class AxisSpan:
+    """From ``start_s`` on (until the next span), frames were judged against this axis."""
+
     start_s: float
-    end_s: float
-    duration_s: float
-    drift_palm: float
+    foot_axis_deg: float
+    source: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     source: str
     fps: float
     duration_s: float
-    foot_axis_deg: float
+    foot_axis_deg: float  # the axis at the start; each frame records its own (``axes``: when it changed)
     frames: list[FrameRecord] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     schema: str = SCHEMA
     technique: str | None = None  # the technique coached (vision/coach/techniques.toml)
-    coaching: dict | None = None  # targets, score, components, debrief, warnings (vision/scoring.py)
+    coaching: dict | None = None  # targets, score, progress, debrief, warnings (vision/coach/scoring.py)
+    axes: list[AxisSpan] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         frames = []
@@ -79,6 +98,13 @@ class Report:
                 d["palm_px"] = round(f.palm_px, 1)
             if f.joints_xy is not None:
                 d["joints_xy"] = [round(v, 1) for v in f.joints_xy]
+            for name in ("foot_axis_deg", "stroke_angle_deg", "rate_per_min"):
+                if d[name] is not None:
+                    d[name] = round(d[name], 1)
+            if f.amplitude_palm is not None:
+                d["amplitude_palm"] = round(f.amplitude_palm, 3)
+            d["credited_s"] = round(f.credited_s, 4)
+            d["hold_s"] = round(f.hold_s, 3)
             frames.append(d)
         return {
             "schema": self.schema,
@@ -89,6 +115,7 @@ class Report:
             "frames": frames,
             "segments": [_rounded(asdict(s)) for s in self.segments],
             "holds": [_rounded(asdict(h)) for h in self.holds],
+            "axes": [_rounded(asdict(a)) for a in self.axes],
             "summary": self.summary,
             **({"technique": self.technique} if self.technique else {}),
             **({"coaching": self.coaching} if self.coaching is not None else {}),
@@ -100,16 +127,21 @@ class Report:
     def write_json(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json())
 
+    @property
+    def longest_hold_s(self) -> float:
+        return max((h.duration_s for h in self.holds), default=0.0)
+
     def to_csv(self) -> str:
-        """One row a frame: i, t, label, angle_to_grain_deg, thumb_x, thumb_y."""
+        """One row a frame: i, t, label, angle_to_grain_deg, thumb_x, thumb_y, foot_axis_deg, right."""
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(["i", "t", "label", "angle_to_grain_deg", "thumb_x", "thumb_y"])
+        writer.writerow(["i", "t", "label", "angle_to_grain_deg", "thumb_x", "thumb_y", "foot_axis_deg", "right"])
         for f in self.frames:
             x, y = f.thumb_xy if f.thumb_xy is not None else ("", "")
             writer.writerow([f.i, f"{f.t:.4f}", f.label,
                              "" if f.angle_to_grain_deg is None else f"{f.angle_to_grain_deg:.1f}",
-                             x if x == "" else f"{x:.1f}", y if y == "" else f"{y:.1f}"])
+                             x if x == "" else f"{x:.1f}", y if y == "" else f"{y:.1f}",
+                             "" if f.foot_axis_deg is None else f"{f.foot_axis_deg:.1f}", int(f.right)])
         return buf.getvalue()
 
     def write_csv(self, path: str | Path) -> None:

@@ -17,7 +17,6 @@ import numpy as np
 
 from ..coach.techniques import DEFAULT_TECHNIQUE, Technique, quality, technique
 from ..core.landmarks import HAND_CONNECTIONS, HandLandmark
-from ..core.motion import MotionState
 
 # RGB colours
 GOOD = (46, 204, 64)
@@ -154,74 +153,58 @@ def annotate(rgb: np.ndarray, view: OverlayView) -> np.ndarray:
 
 
 class LivePainter:
-    """Builds overlay views from live FrameResults, keeping the thumb's fading trail."""
+    """Builds overlay views from a stream's FrameResults, keeping the thumb's fading trail.
 
-    def __init__(self, foot_axis_deg: float, technique_name: str = DEFAULT_TECHNIQUE):
-        self.foot_axis_deg = foot_axis_deg
+    Draws only what the verdict says: its label, badge colour, axis, stroke
+    direction, rate and hold time (for a hold technique, the coaching's hold
+    timer, which pauses while the thumb slides).
+    """
+
+    def __init__(self, technique_name: str = DEFAULT_TECHNIQUE):
         self.technique: Technique = technique(technique_name)
         self._trail: deque = deque()
 
-    def view(self, result, hold_s: float | None = None) -> OverlayView:
-        """``hold_s`` overrides the analyzer's hold time on the ring (a coaching timer that pauses)."""
-        state: MotionState = result.state
-        if state.thumb_xy is not None:
-            self._trail.append((result.t, state.thumb_xy))
-        while self._trail and result.t - self._trail[0][0] > TRAIL_S:
+    def view(self, result) -> OverlayView:
+        v = result.verdict
+        if v.thumb_xy is not None:
+            self._trail.append((v.t, v.thumb_xy))
+        while self._trail and v.t - self._trail[0][0] > TRAIL_S:
             self._trail.popleft()
         obs = result.observation
+        c = v.coaching
+        hold_s = c.hold_good_s if c is not None and self.technique.kind == "hold" else v.hold_s
         return OverlayView(
-            label=state.label, quality=quality(state, self.technique), foot_axis_deg=self.foot_axis_deg,
+            label=v.label, quality=c.quality if c is not None else "idle", foot_axis_deg=v.axis.deg,
             landmarks=None if obs is None else obs.xy, trail=tuple(p for _, p in self._trail),
-            stroke_angle_deg=state.stroke_angle_deg, rate_per_min=state.rate_per_min,
-            hold_s=state.hold_s if hold_s is None else hold_s,
-            hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S,
-            palm_px=state.palm_px,
+            stroke_angle_deg=v.stroke_angle_deg, rate_per_min=v.rate_per_min, hold_s=hold_s,
+            hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S, palm_px=v.palm_px,
         )
 
-    def paint(self, rgb: np.ndarray, result, hold_s: float | None = None) -> np.ndarray:
-        return annotate(rgb, self.view(result, hold_s))
+    def paint(self, rgb: np.ndarray, result) -> np.ndarray:
+        return annotate(rgb, self.view(result))
 
 
 def render_report_video(source: str | Path, report, landmarks_of, out_path: str | Path,
-                        technique_name: str = DEFAULT_TECHNIQUE, max_side: int | None = None) -> None:
-    """Draw a finished report's labels and segment figures over its video (second decode)."""
+                        max_side: int | None = None) -> None:
+    """Draw a finished report's frames (their verdicts) over its video (second decode)."""
     from .video import VideoWriter, iter_frames
 
-    tech = technique(technique_name)
-    segments = report.segments
-    seg_k = 0
+    tech = technique(report.technique or DEFAULT_TECHNIQUE)
     trail: deque = deque()
     with VideoWriter(out_path, fps=report.fps or 30.0) as writer:
         for frame in iter_frames(source, max_side=max_side):
             if frame.i >= len(report.frames):
                 break
             rec = report.frames[frame.i]
-            while seg_k + 1 < len(segments) and rec.t >= segments[seg_k + 1].start_s:
-                seg_k += 1
-            seg = segments[seg_k] if segments else None
             if rec.thumb_xy is not None:
                 trail.append((rec.t, rec.thumb_xy))
             while trail and rec.t - trail[0][0] > TRAIL_S:
                 trail.popleft()
-            state = MotionState(t=rec.t, label=rec.label, thumb_xy=rec.thumb_xy)
-            stroke_angle = None
-            if rec.angle_to_grain_deg is not None and rec.label in ("cross_grain", "lengthwise", "oblique"):
-                stroke_angle = _stroke_angle_near(trail)
             view = OverlayView(
-                label=rec.label, quality=quality(state, tech), foot_axis_deg=report.foot_axis_deg,
+                label=rec.label, quality=quality(rec.label, rec.right, tech),
+                foot_axis_deg=rec.foot_axis_deg if rec.foot_axis_deg is not None else report.foot_axis_deg,
                 landmarks=landmarks_of(frame.i), trail=tuple(p for _, p in trail),
-                stroke_angle_deg=stroke_angle,
-                rate_per_min=seg.rate_per_min if seg is not None and seg.label == rec.label else None,
-                hold_s=(rec.t - seg.start_s) if seg is not None and rec.label == "hold" else 0.0,
+                stroke_angle_deg=rec.stroke_angle_deg, rate_per_min=rec.rate_per_min, hold_s=rec.hold_s,
                 hold_target_s=tech.target_hold_s or HOLD_TARGET_S, palm_px=rec.palm_px,
             )
             writer.write(annotate(frame.rgb, view), frame.t)
-
-
-def _stroke_angle_near(trail) -> float | None:
-    from ..core.geometry import principal_axis, screen_angle_deg
-
-    if len(trail) < 4:
-        return None
-    direction, _, _ = principal_axis(np.array([p for _, p in trail], float))
-    return screen_angle_deg(direction[0], direction[1])

@@ -23,11 +23,14 @@ def coaching_rows(coaching: dict | None) -> list[tuple[str, str]]:
     if coaching.get("score") is None:
         rows.append(("Score", "– (no camera: a guided timer)"))
         return rows
-    rows.append(("Score", f"{coaching['score']} / 100"))
+    d = coaching.get("debrief", {})
+    rows.append(("Score (how well the work matched the technique)",
+                 "–" if coaching.get("score") is None else f"{coaching['score']} / 100"))
+    if coaching.get("progress") is not None:
+        rows.append(("Progress towards the target", f"{100 * coaching['progress']:.0f}%"))
     for k, v in coaching.get("components", {}).items():
         rows.append((COMPONENT_TITLES.get(k, k), f"{100 * v:.0f}%"))
-    d = coaching.get("debrief", {})
-    rows.append(("Time done right", f"{d.get('good_s', 0):.1f} s of {d.get('time_s', 0):.1f} s"))
+    rows.append(("Time done right", f"{d.get('good_s', 0):.1f} s of {d.get('work_s', 0):.1f} s of work"))
     if "holds_completed" in d:
         rows.append(("Holds completed", f"{d['holds_completed']} (longest good hold {d['longest_good_hold_s']:.1f} s)"))
     for side in d.get("sides", []):

@@ -115,12 +115,17 @@ class LiveStream:
             return self._coach
 
     def configure(self, foot_axis_deg: float, technique_name: str) -> None:
+        """Follow the sidebar: a new axis applies from the next frame; a new technique starts a new session."""
         with self._lock:
-            changed = (foot_axis_deg, technique_name) != (self.foot_axis_deg, self.technique_name)
+            axis_changed = foot_axis_deg != self.foot_axis_deg
+            technique_changed = technique_name != self.technique_name
             self.foot_axis_deg, self.technique_name = foot_axis_deg, technique_name
             coach = self._coach
-        if changed and coach is not None:
-            coach.configure(foot_axis_deg, technique_name)
+            if technique_changed and coach is not None:
+                self._stopped = True  # the next frame begins a session coached for the new technique
+                self._last_report = None
+        if axis_changed and coach is not None and not technique_changed:
+            coach.set_foot_axis(foot_axis_deg)
 
     def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
         with self._lock:

@@ -33,6 +33,7 @@ class LivePanel:
     fps: str
     fps_value: float
     score: str = "–"
+    progress: str = "–"
     components: tuple = ()  # ((title, "80%"), ...)
     guide: str | None = None
     holds_completed: str | None = None
@@ -48,15 +49,22 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d} min"
 
 
-def live_panel(snap, playing: bool, now: float | None = None, stall_s: float = STALL_S) -> LivePanel:
-    """Turn a LiveSnapshot into the panel's text; says so when frames stop arriving."""
+def live_panel(snap, playing: bool, technique_name: str | None = None, now: float | None = None,
+               stall_s: float = STALL_S) -> LivePanel:
+    """Turn a LiveSnapshot (its latest verdict) into the panel's text; says so when frames stop arriving.
+
+    ``technique_name`` is the sidebar's choice: the panel names it even before
+    the first frame of a session coached for it arrives.
+    """
     now = time.monotonic() if now is None else now
-    tech = TECHNIQUES.get(snap.technique)
-    title = tech.title if tech else snap.technique
+    name = technique_name or snap.technique
+    tech = TECHNIQUES.get(name)
+    title = tech.title if tech else name
+    v = snap.verdict if snap.technique == name else None
     if not playing:
-        status, message = ("stopped", "Camera stopped. The session's report is below.") if snap.frames else \
+        status, message = ("stopped", "Camera stopped. The session's report is below.") if v is not None else \
             ("waiting", "Press START to turn on the camera.")
-    elif snap.last_frame_wall is None:
+    elif snap.last_frame_wall is None or v is None:
         status, message = "waiting", "Connecting to the camera… (allow camera access if the browser asks)"
     elif now - snap.last_frame_wall > stall_s:
         status, message = "stalled", (f"The camera stopped sending frames {now - snap.last_frame_wall:.0f} s ago: "
@@ -64,31 +72,37 @@ def live_panel(snap, playing: bool, now: float | None = None, stall_s: float = S
                                       "or press STOP and START again.")
     else:
         status, message = "live", "Live"
-    # the hold timer counts only while the hold is good (snap.hold_good_s), when the coach keeps one
-    hold_s = snap.hold_good_s if getattr(snap, "hold_good_s", None) is not None else snap.hold_s
+    live = status == "live"
+    c = v.coaching if v is not None else None
+    holding = tech is not None and tech.kind == "hold"
+    hold_s = (c.hold_good_s if holding else v.hold_s) if c is not None else None
+    hold = fmt_duration(hold_s)
     if tech and tech.target_hold_s:
-        hold = f"{fmt_duration(hold_s)} of {tech.target_hold_s:.0f} s"
-    else:
-        hold = fmt_duration(hold_s)
-    paused = getattr(snap, "hold_paused", None)
-    if paused and status == "live":
+        hold = f"{hold} of {tech.target_hold_s:.0f} s"
+    if c is not None and c.hold_paused and live:
         hold += " (paused)"
-    correction = snap.correction or ("Good: keep going" if snap.quality == "good" else "–")
-    if status != "live":
-        correction = "–"
+    correction = "–"
+    if live and c is not None:
+        correction = c.correction or ("Good: keep going" if c.quality == "good" else "–")
+    guide = None
+    if live and c is not None:
+        guide = c.guide or (c.hold_paused.capitalize() if c.hold_paused else None)
     return LivePanel(
-        status=status, message=message, technique=title, label=label_title(snap.label), quality=snap.quality,
-        good_time=fmt_duration(snap.good_s),
-        rate="–" if snap.rate_per_min is None else f"{snap.rate_per_min:.0f} /min",
-        hold=hold, longest_hold=fmt_duration(snap.longest_hold_s), correction=correction,
-        fps=f"{snap.fps:.1f} fps" if status == "live" else "–", fps_value=float(snap.fps),
-        score="–" if getattr(snap, "score", None) is None or not snap.frames else f"{snap.score:.0f} / 100",
-        components=tuple((COMPONENT_TITLES.get(k, k), f"{100 * v:.0f}%") for k, v in getattr(snap, "components", ())),
-        guide=(paused.capitalize() if paused and status == "live" and not getattr(snap, "guide", None)
-               else getattr(snap, "guide", None)) if status == "live" else None,
-        holds_completed=(f"{snap.holds_completed}" if tech and tech.kind == "hold" and tech.target_hold_s else None),
-        side=(f"{snap.side}: " + ", ".join(fmt_duration(w) for w in snap.side_work_s)
-              if getattr(snap, "side", None) else None),
+        status=status, message=message, technique=title,
+        label=label_title(v.label) if live and v is not None else "–",
+        quality=c.quality if live and c is not None else "idle",
+        good_time=fmt_duration(c.right_s if c is not None else None),
+        rate="–" if not live or v is None or v.rate_per_min is None else f"{v.rate_per_min:.0f} strokes a minute",
+        hold=hold, longest_hold=fmt_duration((c.longest_good_hold_s if holding else c.longest_hold_s)
+                                            if c is not None else None),
+        correction=correction, fps=f"{snap.fps:.0f} frames a second" if live else "–", fps_value=float(snap.fps),
+        score="–" if c is None or c.score is None else f"{c.score:.0f} / 100",
+        progress="–" if c is None else f"{100 * c.progress:.0f}%",
+        components=tuple((COMPONENT_TITLES.get(k, k), f"{100 * val:.0f}%") for k, val in (c.components if c else ())),
+        guide=guide,
+        holds_completed=(f"{c.holds_completed}" if c is not None and holding and tech.target_hold_s else None),
+        side=(f"{c.side}: " + ", ".join(fmt_duration(w) for w in c.side_work_s)
+              if c is not None and c.side else None),
     )
 
 

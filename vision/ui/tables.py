@@ -10,8 +10,9 @@ from collections import Counter
 
 import numpy as np
 
-from ..coach.techniques import DEFAULT_TECHNIQUE, TECHNIQUES
-from ..core.motion import LABELS, NO_HAND
+from ..core.labels import LABELS, Label
+
+NO_HAND = Label.NO_HAND
 from ..core.report import Report
 from .labels import LABEL_COLOURS, label_title
 
@@ -39,10 +40,10 @@ def hold_rows(report: Report) -> list[dict]:
 
 
 def time_by_label(report: Report) -> dict[str, float]:
-    totals = Counter({label: 0.0 for label in LABELS})
-    for s in report.segments:
-        totals[s.label] += s.duration_s
-    return dict(totals)
+    """Seconds by label, as the report's summary counted them."""
+    totals = {str(label): 0.0 for label in LABELS}
+    totals.update((report.summary or {}).get("time_by_label_s") or {})
+    return totals
 
 
 def dominant_label(report: Report, include_no_hand: bool = False) -> str | None:
@@ -63,49 +64,42 @@ def label_colour_scale(labels: list[str] | None = None) -> tuple[list[str], list
     return domain, [LABEL_COLOURS.get(label, "#7f7f7f") for label in domain]
 
 
-def summary_rows(report: Report, technique_name: str | None = None) -> list[tuple[str, str]]:
-    """The summary as (what, value) pairs a person reads."""
+def summary_rows(report: Report) -> list[tuple[str, str]]:
+    """The summary as (what, value) pairs a person reads: every number is the report's own."""
     s = report.summary or {}
-    rows = [("Video length", f"{report.duration_s:.1f} s"),
-            ("Frames analysed", f"{s.get('frames', len(report.frames))}"),
-            ("Hand found in", f"{100 * s.get('hand_found_fraction', 0.0):.0f}% of frames")]
+    rows = [("Length", f"{report.duration_s:.1f} s"),
+            ("Hand in view", f"{100 * s.get('hand_found_fraction', 0.0):.0f}% of the time")]
     for label, secs in (s.get("time_by_label_s") or {}).items():
-        if secs:
+        if secs and label != NO_HAND:
             rows.append((f"Time {label_title(label).lower()}", f"{secs:.1f} s"))
-    if s.get("stroking_s"):
-        rows.append(("Stroking in total", f"{s['stroking_s']:.1f} s"))
     if s.get("cross_grain_share") is not None:
-        rows.append(("Strokes across the grain", f"{100 * s['cross_grain_share']:.0f}%"))
-    rows.append(("Holds", f"{s.get('holds', len(report.holds))}"))
-    if s.get("longest_hold_s"):
-        rows.append(("Longest hold", f"{s['longest_hold_s']:.1f} s"))
-    if technique_name in TECHNIQUES:
-        tech = TECHNIQUES[technique_name]
-        good = sum(time_by_label(report)[lab] for lab in tech.good_labels)
-        rows.append((f"Time doing {tech.title.lower()} right", f"{good:.1f} s"))
-        if tech.target_hold_s and s.get("longest_hold_s") is not None:
-            rows.append(("Hold target", f"{tech.target_hold_s:.0f} s"))
+        rows.append(("Strokes across the foot", f"{100 * s['cross_grain_share']:.0f}% of the stroking"))
+    rows.append(("Holds", f"{len(report.holds)}"))
+    if report.holds:
+        rows.append(("Longest hold", f"{report.longest_hold_s:.1f} s"))
+    debrief = (report.coaching or {}).get("debrief") or {}
+    if "good_s" in debrief:
+        rows.append(("Time done right", f"{debrief['good_s']:.1f} s of {debrief.get('work_s', 0):.1f} s of work"))
     if s.get("note"):
         rows.append(("Note", str(s["note"])))
     return rows
 
 
-def verdict(report: Report, technique_name: str) -> tuple[str, str]:
-    """('good'|'warn'|'bad'|'idle', one sentence) on the whole video for the chosen technique."""
-    tech = TECHNIQUES.get(technique_name) or TECHNIQUES[DEFAULT_TECHNIQUE]
-    totals = time_by_label(report)
-    seen = sum(v for k, v in totals.items() if k != NO_HAND)
-    if seen <= 0:
+def verdict(report: Report) -> tuple[str, str]:
+    """('good'|'warn'|'bad'|'idle', one sentence) on the whole session, from its coaching result."""
+    coaching = report.coaching or {}
+    debrief = coaching.get("debrief") or {}
+    title = coaching.get("title", "")
+    if not report.summary.get("frames") or report.summary.get("hand_found_fraction", 0) <= 0:
         return "idle", "No hand was found in this video: film the hand and the foot together, in good light."
-    good = sum(totals[lab] for lab in tech.good_labels)
-    bad = sum(totals[lab] for lab in tech.bad_labels)
-    share = good / seen
-    top = dominant_label(report)
-    text = (f"{tech.title}: {good:.1f} s of {seen:.1f} s with the hand in view done right ({100 * share:.0f}%); "
-            f"most of the time: {label_title(top).lower()}.")
-    if share >= 0.6:
+    score = coaching.get("score")
+    if score is None:
+        return "idle", f"{title}: no work for this technique was seen."
+    text = (f"{title}: score {score} / 100. {debrief.get('good_s', 0):.1f} s done right "
+            f"of {debrief.get('work_s', 0):.1f} s of work.")
+    if score >= 70:
         return "good", text
-    if bad > good:
+    if score < 40:
         return "bad", text
     return "warn", text
 

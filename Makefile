@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval stroke-grid bench robustness samples model clean browser-deps
+.PHONY: run test test-fast eval sample-scores stroke-grid bench robustness samples model clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test-fast: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python tools/evaluate.py
+
+# The bundled samples' scores against what their truth implies (issue 10's targets).
+sample-scores: $(STAMP)
+	$(BIN)/python tools/sample_scores.py
 
 # The analyzer over every stroke kind of issue 3 (amplitude x rate x fps x palm x waveform), on numbers.
 stroke-grid: $(STAMP)

@@ -47,7 +47,7 @@ def test_summary_and_csv_are_written(analysed):
     assert "holds: 1, longest" in run.stdout
     assert "segments" in run.stdout
     lines = (out / "r.csv").read_text().splitlines()
-    assert lines[0] == "i,t,label,angle_to_grain_deg,thumb_x,thumb_y"
+    assert lines[0] == "i,t,label,angle_to_grain_deg,thumb_x,thumb_y,foot_axis_deg,right"  # old columns first
     assert len(lines) == 1 + 690
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,7 @@ from vision.pipeline import analyze_video
 from vision.core.report import Report
 from vision.io.video import VideoError
 
-EXAMPLES = int(os.environ.get("CROSSGRAIN_FUZZ_EXAMPLES", "40"))
-TIME_BUDGET_S = 50.0  # the whole run; examples past it are passed over (CI stays bounded)
+EXAMPLES = int(os.environ.get("CROSSGRAIN_FUZZ_EXAMPLES", "25"))  # every one is checked; more with the variable
 
 
 def _seeds() -> dict[str, bytes]:
@@ -82,17 +80,10 @@ def mutate(data: bytes, ops: list[tuple[str, str, float, int]]) -> bytes:
     return bytes(out)
 
 
-_started = [0.0]
-
-
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(seed=st.sampled_from(sorted(SEEDS)), ops=st.lists(mutation, min_size=1, max_size=4), annotate=st.booleans())
 def test_mutated_files_give_a_report_or_a_video_error(seed, ops, annotate):
-    if not _started[0]:
-        _started[0] = time.monotonic()
-    if time.monotonic() - _started[0] > TIME_BUDGET_S:
-        return  # over budget: pass the rest over
     data = mutate(SEEDS[seed], ops)
     with tempfile.TemporaryDirectory(prefix="crossgrain-fuzz-") as tmp:
         path = Path(tmp) / f"fuzz{SUFFIX[seed]}"

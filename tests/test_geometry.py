@@ -39,3 +39,4 @@ def test_principal_axis_finds_line_angle(angle):
     found = math.degrees(math.atan2(-direction[1], direction[0])) % 180
     assert angle_to_grain_deg(found, angle) < 1.0
     assert major > 50 * minor
+

@@ -7,8 +7,23 @@ from scripted import Piece, thumb_path
 from test_motion import run
 from vision.core.holds import departure, rest_radius_px, resting_since, still_span
 from vision.core.motion import MotionParams
-from vision.pipeline import build_report, offline_relabel
-from vision.core.report import FrameRecord
+from vision.core.axis import FootAxis
+from vision.core.framelog import FrameLog
+from vision.core.holds import HoldStage
+from vision.core.labels import Label
+from vision.core.verdict import FrameVerdict
+from vision.engine import Judge
+from vision.pipeline import build_report, offline_report
+
+
+def report_of(frames, causal=True):
+    """The report of motion verdicts, judged as a live stream (causal) or relabelled looking ahead."""
+    if not causal:
+        return offline_report(frames, "cross_friction", MotionParams(), "scripted", 30.0)
+    judge, log = Judge("cross_friction"), FrameLog()
+    for v in frames:
+        log.append(judge.judge(v))
+    return build_report(log.records(), judge.holds_so_far(), judge.last, "cross_friction", "scripted", 30.0)
 
 PALM = 50.0
 STROKE = Piece("cross_grain", 4, stroke_angle_deg=0, amplitude_palm=0.12, rate_per_min=90)  # ends mid-swing
@@ -64,17 +79,17 @@ def test_resting_since_dates_a_live_hold_back_to_when_the_thumb_stopped():
 
 def test_the_live_hold_timer_counts_from_when_the_thumb_stopped():
     states, truth, _ = run(ROUTINE)
-    first_hold = next(s for s in states if s.label == "hold" and s.t > 3.0)
+    stage = HoldStage()
+    readings = [(s, stage.step(s.t, s.label == "hold", s.thumb_xy, s.palm_px)) for s in states]
+    first_hold, reading = next((s, r) for s, r in readings if s.label == "hold" and s.t > 3.0)
     assert first_hold.t > 4.2  # the label needs its motion window to empty...
-    assert first_hold.t - first_hold.hold_s == pytest.approx(4.0, abs=0.1)  # ...the timer does not wait for it
+    assert first_hold.t - reading.hold_s == pytest.approx(4.0, abs=0.1)  # ...the timer does not wait for it
 
 
 @pytest.mark.parametrize("causal", [True, False])
 def test_report_holds_last_while_the_thumb_is_still(causal):
     _, _, records = run(ROUTINE)
-    if not causal:
-        records = offline_relabel(records, 90.0, MotionParams())
-    report = build_report(records, "scripted", 90.0, 30.0)
+    report = report_of(records, causal)
     (hold,) = report.holds
     assert hold.start_s == pytest.approx(4.0, abs=0.1) and hold.end_s == pytest.approx(10.0, abs=0.1)
     assert hold.duration_s == pytest.approx(6.0, abs=0.15)
@@ -84,8 +99,9 @@ def test_a_hold_split_by_a_false_stroke_is_one_hold_when_the_thumb_never_left():
     times, tips = arrays([STROKE, Piece("hold", 8, drift_palm=0.02)], 0.3)
     # Labels: stroke, hold, a 0.4 s false "stroke" (landmarks wandering), hold again.
     labels = ["cross_grain" if t < 4.5 else "hold" if not 8.0 <= t < 8.4 else "cross_grain" for t in times]
-    records = [FrameRecord(i, float(t), lab, None, (float(x), float(y)), PALM)
+    records = [FrameVerdict(i, float(t), 1 / 30 if i else 0.0, Label(lab), FootAxis.typed(90.0),
+                            thumb_xy=(float(x), float(y)), palm_px=PALM)
                for i, (t, lab, (x, y)) in enumerate(zip(times, labels, tips))]
-    report = build_report(records, "scripted", 90.0, 30.0)
+    report = report_of(records)
     (hold,) = report.holds
-    assert hold.start_s == pytest.approx(4.0, abs=0.1) and hold.end_s == pytest.approx(times[-1] + 1 / 30, abs=0.01)
+    assert hold.start_s == pytest.approx(4.0, abs=0.1) and hold.end_s == pytest.approx(times[-1], abs=0.01)

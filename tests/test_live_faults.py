@@ -58,7 +58,7 @@ def test_late_repeated_and_out_of_order_frames(hand):
         feed(coach, hand, t + 0.2, 1.0)
         snap = coach.snapshot()
         assert snap.frames == 30 + len(jumbled) + 30
-        assert snap.label == HOLD and math.isfinite(snap.t)
+        assert snap.verdict.label == HOLD and math.isfinite(snap.verdict.t)
         report = coach.report()
         check_report(report, snap.frames)
         assert report.frames[-1].t == pytest.approx(t + 0.2 + 29 / FPS)
@@ -71,13 +71,13 @@ def test_hand_leaves_and_comes_back(hand, empty):
     coach = LiveCoach(90.0, "myofascial_hold")
     try:
         t = feed(coach, hand, 0.0, 2.0)
-        assert coach.snapshot().label == HOLD and coach.snapshot().hold_s > 1.0
+        assert coach.snapshot().verdict.label == HOLD and coach.snapshot().verdict.hold_s > 1.0
         t = feed(coach, empty, t, 1.0)
-        gone = coach.snapshot()
+        gone = coach.snapshot().verdict
         assert gone.label == NO_HAND and gone.hold_s == 0.0
-        assert gone.longest_hold_s > 1.0  # what was measured stays
+        assert gone.coaching.longest_hold_s > 1.0  # what was measured stays
         t = feed(coach, hand, t, 2.0)
-        back = coach.snapshot()
+        back = coach.snapshot().verdict
         assert back.label == HOLD and back.hold_s > 1.0
         report = coach.report()
         check_report(report, 150)
@@ -94,10 +94,11 @@ def test_long_gap_in_frames_goes_on(hand):
         feed(coach, hand, 0.0, 1.0)
         feed(coach, hand, 61.0, 1.0)
         snap = coach.snapshot()
-        assert snap.frames == 60 and snap.t == pytest.approx(61 + 29 / FPS)
-        assert snap.label == HOLD
-        assert snap.hold_s < 2.0  # the live timer did not count the minute nobody saw
-        assert snap.good_s < 3.0
+        v = snap.verdict
+        assert snap.frames == 60 and v.t == pytest.approx(61 + 29 / FPS)
+        assert v.label == HOLD
+        assert v.hold_s < 2.0  # the live timer did not count the minute nobody saw
+        assert v.coaching.right_s < 3.0
         report = coach.report()
         check_report(report, 60)
         assert report.summary["longest_hold_s"] < 5.0  # nor did the report

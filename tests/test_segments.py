@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vision.pipeline import build_report
+from vision.core.segments import build_segments
 from vision.core.report import FrameRecord
 
 PALM = 50.0
@@ -20,9 +20,10 @@ def test_a_glide_at_the_end_of_a_stroke_run_does_not_tilt_its_line():
         else:  # glide 0.6 palm up and to the right, the labels still say cross_grain
             w = (t - 4.0) / 0.4
             xy = (320 + 0.4 * PALM * w, 240 - 0.45 * PALM * w)
-        records.append(FrameRecord(k, t, "cross_grain", 85.0, xy, PALM, xy))
+        records.append(FrameRecord(k, t, "cross_grain", 85.0, xy, PALM, xy, foot_axis_deg=90.0,
+                                   credited_s=1 / 30 if k else 0.0))
     records += [FrameRecord(len(records) + k, 4.4 + k / 30, "hold", None, records[-1].thumb_xy, PALM,
-                            records[-1].joints_xy) for k in range(60)]
-    (stroke, _) = build_report(records, "scripted", 90.0, 30.0).segments
+                            records[-1].joints_xy, foot_axis_deg=90.0, credited_s=1 / 30) for k in range(60)]
+    (stroke, _) = build_segments(records)
     assert stroke.angle_to_grain_deg == pytest.approx(85.0, abs=3.0)
     assert stroke.amplitude_palm == pytest.approx(0.15, rel=0.15)

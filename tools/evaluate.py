@@ -32,7 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from vision.core.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
 from vision.core.motion import LABELS, MotionParams  # noqa: E402
-from vision.pipeline import Session, build_report  # noqa: E402
+from vision.core.axis import FootAxis  # noqa: E402
+from vision.core.labels import Label  # noqa: E402
+from vision.core.verdict import FrameVerdict  # noqa: E402
+from vision.pipeline import Session, judged_report  # noqa: E402
 from vision.io.tracking import HandTracker  # noqa: E402
 from vision.io.video import iter_frames, prefetch  # noqa: E402
 
@@ -214,10 +217,12 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
         for mode in modes:
             if mode == "baseline":
                 labels = baseline_labels(tracked)
-                report = build_report(
-                    [r.__class__(r.i, r.t, lab, r.angle_to_grain_deg, r.thumb_xy, r.palm_px)
+                axis = FootAxis.typed(tracked.truth["foot_axis_deg"])
+                report = judged_report(
+                    [FrameVerdict(r.i, r.t, r.credited_s, Label(lab), axis, thumb_xy=r.thumb_xy,
+                                  joints_xy=r.joints_xy, palm_px=r.palm_px, angle_to_grain_deg=r.angle_to_grain_deg)
                      for r, lab in zip(label_runs(tracked, causal=True).frames, labels)],
-                    tracked.name, tracked.truth["foot_axis_deg"], None)
+                    "cross_friction", tracked.name, None)
             else:
                 report = label_runs(tracked, causal=(mode == "causal"))
                 labels = [f.label for f in report.frames]

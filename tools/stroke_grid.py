@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from scripted import Piece, accuracy, change_times, thumb_path  # noqa: E402
 from vision.core.motion import MotionParams, StrokeAnalyzer  # noqa: E402
 from vision.pipeline import offline_relabel  # noqa: E402
-from vision.core.report import FrameRecord  # noqa: E402
+from vision.core.axis import FootAxis  # noqa: E402
+from vision.core.labels import Label  # noqa: E402
+from vision.core.verdict import FrameVerdict  # noqa: E402
 
 AMPLITUDES = (0.05, 0.1, 0.3)
 RATES = (30, 60, 120, 240)
@@ -45,11 +47,13 @@ def run_case(amplitude: float, rate: float, fps: float, palm: float, dwell: bool
     for i, (t, xy, palm_px, label) in enumerate(thumb_path(pieces, fps, palm, noise_px)):
         s = analyzer.update_thumb(t, xy, palm_px)
         truth.append(label)
-        records.append(FrameRecord(i, t, s.label, s.angle_to_grain_deg, s.thumb_xy, s.palm_px, s.joints_xy))
+        records.append(FrameVerdict(i, t, 0.0, Label(s.label), FootAxis.typed(90.0), thumb_xy=s.thumb_xy,
+                                    joints_xy=s.joints_xy, palm_px=s.palm_px if s.thumb_xy else None,
+                                    angle_to_grain_deg=s.angle_to_grain_deg))
     times = [r.t for r in records]
     changes = change_times(pieces)
     causal = accuracy([r.label for r in records], truth, times, changes)
-    offline = accuracy([r.label for r in offline_relabel(records, 90.0, MotionParams())], truth, times, changes)
+    offline = accuracy([r.label for r in offline_relabel(records, MotionParams())], truth, times, changes)
     return causal, offline
 
 

@@ -99,8 +99,13 @@ class Engine:
         self.judge = Judge(technique_name)
         self._i = 0
 
-    def step(self, obs: HandObservation | None, t: float | None, foot_axis: FootAxis) -> FrameVerdict:
-        tick = self._clock(t)
+    def tick(self, t: float | None) -> Tick:
+        """The frame's time, made monotonic: the one rule, applied where frames enter."""
+        return self._clock(t)
+
+    def step(self, obs: HandObservation | None, t: float | Tick | None, foot_axis: FootAxis) -> FrameVerdict:
+        """One frame; ``t`` its own time in seconds (or the Tick ``tick`` already made of it)."""
+        tick = t if isinstance(t, Tick) else self._clock(t)
         obs = self._gate.accept(obs)
         self._motion.set_foot_axis(foot_axis.deg)
         state = self._motion.update(obs, tick.t)

@@ -24,6 +24,7 @@ from .core.labels import STROKE_LABELS, Label
 from .core.landmarks import HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
 from .core.report import AxisSpan, Report
+from .core.timebase import Tick
 from .core.segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
 from .core.verdict import FrameVerdict
 from .engine import Engine, Judge
@@ -92,11 +93,13 @@ class Session:
             self._axis = as_axis(foot_axis)
 
     def process(self, rgb: np.ndarray, t: float) -> FrameResult:
-        """Track and analyse one RGB frame taken at ``t`` seconds."""
-        obs = self.tracker.process(rgb, t)
-        return self.add_observation(obs, t)
+        """Track and analyse one RGB frame taken at ``t`` seconds (its own time; made monotonic here)."""
+        with self._lock:
+            tick = self._engine.tick(t)
+        obs = self.tracker.process(rgb, tick.t)
+        return self.add_observation(obs, tick)
 
-    def add_observation(self, obs: HandObservation | None, t: float) -> FrameResult:
+    def add_observation(self, obs: HandObservation | None, t: float | Tick) -> FrameResult:
         """Advance with an already tracked observation (or None: no hand)."""
         with self._lock:
             verdict = self._engine.step(obs, t, self._axis)
@@ -167,14 +170,19 @@ def build_report(records: list, holds: list, last: FrameVerdict | None, techniqu
                   technique=tech.name, coaching=coaching, axes=axes)
 
 
-def offline_report(motion: list[FrameVerdict], technique_name: str, params: MotionParams, source: str,
-                   fps: float | None) -> Report:
-    """Relabel the motion stream looking ahead, judge it with fresh stages, and build the report."""
+def judged_report(motion: list[FrameVerdict], technique_name: str, source: str, fps: float | None) -> Report:
+    """The report of a stream of motion verdicts, judged (holds, coaching) by fresh stages."""
     judge = Judge(technique_name)
     log = FrameLog()
-    for v in offline_relabel(motion, params):
+    for v in motion:
         log.append(judge.judge(v))
     return build_report(log.records(), judge.holds_so_far(), judge.last, technique_name, source, fps)
+
+
+def offline_report(motion: list[FrameVerdict], technique_name: str, params: MotionParams, source: str,
+                   fps: float | None) -> Report:
+    """Relabel the motion stream looking ahead, then judge it as a live stream would be."""
+    return judged_report(offline_relabel(motion, params), technique_name, source, fps)
 
 
 def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[FrameVerdict]:
@@ -276,8 +284,12 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
 def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
-                  technique_name: str = DEFAULT_TECHNIQUE) -> Report:
-    """Analyse a video file. Raises video.VideoError for a file that cannot be read."""
+                  technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None) -> Report:
+    """Analyse a video file. Raises video.VideoError for a file that cannot be read.
+
+    ``source`` names the video in the report (default: the file's name; an
+    upload's is the name the user gave it, never its temporary path).
+    """
     path = Path(path)
     info = probe(path)
     total = info.frame_count
@@ -297,7 +309,7 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = 
                     writer.write(painter.paint(frame.rgb, result), frame.t)
                 if progress is not None:
                     progress(frame.i + 1, total)
-            report = session.report(source=path.name, fps=info.fps, causal=causal)
+            report = session.report(source=source or path.name, fps=info.fps, causal=causal)
             if keep:
                 from .io.overlay import render_report_video
                 render_report_video(path, report, session.landmarks, annotated_path, max_side=max_side)

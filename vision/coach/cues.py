@@ -21,16 +21,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..core.params import Checked
 from .techniques import Cue
 
 
 @dataclass(frozen=True)
-class CueParams:
+class CueParams(Checked):
     confirm_s: float = 0.5
     min_show_s: float = 2.0
     cooldown_s: float = 4.0
     fade_tau_s: float = 20.0
     fade_gain: float = 3.0
+
+    def __post_init__(self) -> None:
+        self.check(positive=("fade_tau_s",), non_negative=("confirm_s", "min_show_s", "cooldown_s", "fade_gain"))
 
 
 @dataclass(frozen=True)

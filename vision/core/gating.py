@@ -25,10 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .landmarks import HandLandmark, HandObservation
+from .params import Checked
 
 
 @dataclass(frozen=True)
-class GateParams:
+class GateParams(Checked):
     max_palm_ratio: float = 1.35  # vs the followed hand: a palm this many times larger (or smaller) is another object
     max_step_palm_ratio: float = 1.25  # between consecutive frames
     max_step_shape_change: float = 0.3  # mean landmark move relative to the wrist, palm widths, frame to frame
@@ -36,6 +37,10 @@ class GateParams:
     confirm_frames: int = 3  # consecutive consistent detections before a new hand is believed
     forget_s: float = 8.0  # after this long without the followed hand, any size is accepted
     palm_smoothing_s: float = 2.0  # time constant of the remembered palm width
+
+    def __post_init__(self) -> None:
+        self.check(positive=("max_step_shape_change", "max_step_move_palm", "forget_s", "palm_smoothing_s"),
+                   at_least_one=("max_palm_ratio", "max_step_palm_ratio", "confirm_frames"))
 
 
 def _consistent(a: HandObservation, b: HandObservation, p: GateParams) -> bool:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .timebase import STALL_S
+
 REST_RADIUS_PALM = 0.03  # the smallest radius of "still": well under the smallest stroke (0.05)
 REST_RADIUS_NOISE = 4.0  # ... and this many landmark-noise standard deviations
 ANCHOR_S = 0.5  # where the thumb rests: the median tip over this long
@@ -123,6 +125,8 @@ def still_span(times: np.ndarray, tips: np.ndarray, palm_px: float, first: int,
 DRIFT_WINDOW_S = 0.25  # drift compares the mean thumb place over this trailing window
 SETTLE_S = 1.0  # the first second of a hold the thumb settles onto the spot: the anchor follows it
 JOIN_STEPS = 1.5  # a hold starting within this many frame steps of the last one's end continues it
+BRIEF_LOSS_S = 0.3  # ... and one back this soon after a brief loss of the hand, at the same spot
+SAME_SPOT_PALM = 0.1  # ... within this of where the thumb rested
 
 
 @dataclass(frozen=True)
@@ -170,31 +174,57 @@ class HoldStage:
         self._anchor: np.ndarray | None = None
         self._max_drift = 0.0
         self._last_end: Hold | None = None
+        self._leaving_t: float | None = None  # the labels left the hold here; the thumb may not have yet
+        self._last_rest: np.ndarray | None = None  # where the thumb rested in the last hold
+        self._held_n = 0  # buffered frames up to the hold's last labelled one
+        self._refined = False
         self._step = 1 / 30
 
     def step(self, t: float, is_hold: bool, tip, palm_px: float | None) -> HoldReading:
-        if tip is not None:
-            if self._t:
-                gap = t - self._t[-1]
-                if gap > 0:
-                    self._step += 0.05 * (min(gap, 1.0) - self._step)
-            self._t.append(t)
-            self._tip.append((float(tip[0]), float(tip[1])))
-            self._palm.append(float(palm_px or 1.0))
+        if self._t and t - self._t[-1] > STALL_S:
+            # nobody saw the stall: a hold ends by the last frame before it, and a new one may begin
+            ended = self._end(self._leaving_t or self._t[-1]) if self._start is not None else None
+            self._clear()
+            reading = self.step(t, is_hold, tip, palm_px)
+            return reading if ended is None else HoldReading(reading.hold_s, reading.start_s, reading.drift_palm,
+                                                             ended)
+        if tip is None:  # the hand vanished: a hold never reaches back across a missing hand
+            ended = None
+            if self._start is not None:
+                if self._leaving_t is None:
+                    self._leaving_t, self._held_n = t, len(self._t)
+                ended = self._end(self._departure() or self._leaving_t)
+            self._clear()
+            return HoldReading(ended=ended)
+        if self._t:
+            gap = t - self._t[-1]
+            if gap > 0:
+                self._step += 0.05 * (min(gap, 1.0) - self._step)
+        self._t.append(t)
+        self._tip.append((float(tip[0]), float(tip[1])))
+        self._palm.append(float(palm_px or 1.0))
         if self._start is None:
             self._trim(t - ANCHOR_S - SEARCH_S)
-            if not is_hold or tip is None:
-                return HoldReading()
-            return self._open(t)
-        if is_hold and tip is not None:
+            return self._open(t) if is_hold else HoldReading()
+        if is_hold:
+            self._leaving_t = None  # the labels left the hold and came back before the thumb left: it goes on
             return self._holding(t)
-        return self._close(t, left_at=None, seen_now=tip is not None)
+        if self._leaving_t is None:
+            self._leaving_t, self._held_n = t, len(self._t) - 1
+        left = self._departure()
+        if left is not None:
+            return HoldReading(ended=self._end(left))
+        if t - self._leaving_t > SEARCH_S:
+            return HoldReading(ended=self._end(self._leaving_t))  # the labels' time, as far as the search reaches
+        return HoldReading()  # leaving: no hold in progress, its end not known yet
 
     def flush(self, t: float) -> Hold | None:
         """End the hold in progress at ``t`` (the stream ended); returns it, or None."""
         if self._start is None:
             return None
-        return self._close(t, left_at=t, seen_now=False).ended
+        if self._leaving_t is None:
+            return self._end(t)
+        return self._end(self._departure() or self._leaving_t)
 
     # -- pieces -----------------------------------------------------------------
 
@@ -204,6 +234,12 @@ class HoldStage:
         palm = float(np.median([self._palm[k] for k in range(since_k, len(self._palm))])) if tips.size else 1.0
         return times, tips, palm
 
+    def _clear(self) -> None:
+        self._t.clear()
+        self._tip.clear()
+        self._palm.clear()
+        self._first_k = 0
+
     def _trim(self, before_t: float) -> None:
         while self._t and self._t[0] < before_t:
             self._t.popleft()
@@ -212,17 +248,46 @@ class HoldStage:
 
     def _open(self, t: float) -> HoldReading:
         times, tips, palm = self._arrays()
-        start = resting_since(times, tips, palm)
-        last = self._last_end
-        if last is not None and start <= last.end_s + JOIN_STEPS * self._step:
-            start = last.start_s  # the thumb never left: the same hold goes on
-            self._max_drift = last.drift_palm
-        else:
-            self._max_drift = 0.0
-        self._start = start
         self._first_k = len(self._t) - 1
         self._anchor = None
+        self._refined = False
+        self._max_drift = 0.0
+        self._set_start(resting_since(times, tips, palm))
         return self._holding(t)
+
+    def _set_start(self, start: float) -> None:
+        """Date the hold's start; if the thumb never left since the last hold ended, it is that hold again.
+
+        That is: the rest reaches back to the last hold's end, or the hand was
+        lost only briefly and the thumb is back on the same spot.
+        """
+        last = self._last_end
+        back_soon = (last is not None and self._last_rest is not None and start <= last.end_s + BRIEF_LOSS_S
+                     and float(np.linalg.norm(np.asarray(self._tip[-1]) - self._last_rest))
+                     <= SAME_SPOT_PALM * self._palm[-1])
+        if last is not None and (start <= last.end_s + JOIN_STEPS * self._step or back_soon):
+            start = last.start_s
+            self._max_drift = max(self._max_drift, last.drift_palm)
+            self._refined = True  # a continued hold keeps its start
+        self._start = start
+
+    def _refine_start(self) -> None:
+        """Once the hold has lasted ANCHOR_S, date its start again from where the thumb rests in it.
+
+        At the first frame labelled hold, the trailing frames may still hold the
+        end of the stroke (labels that look ahead come early); the rest is then
+        taken from the hold's own first ANCHOR_S, as the report of a finished
+        hold would, and the walk back from it finds when the thumb stopped.
+        """
+        self._refined = True
+        times, tips, palm = self._arrays()
+        first = self._first_k
+        anchor_n = int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first
+        if anchor_n < 2:
+            return
+        radius = rest_radius_px(tips[first:first + anchor_n], palm, anchor_n)
+        k = departure(tips, first + anchor_n, -1, radius, anchor_n)
+        self._set_start(float(times[k + 1]) if k >= 0 else float(times[0]))
 
     def _drift(self, t: float) -> float:
         times, tips, palm = self._arrays(max(len(self._t) - 64, 0))
@@ -232,32 +297,43 @@ class HoldStage:
         return float(np.linalg.norm(here - self._anchor)) / palm
 
     def _holding(self, t: float) -> HoldReading:
+        if not self._refined and t - self._t[self._first_k] >= ANCHOR_S:
+            self._refine_start()
         drift = self._drift(t)
         self._max_drift = max(self._max_drift, drift)
         return HoldReading(hold_s=t - self._start, start_s=self._start, drift_palm=drift)
 
-    def _close(self, t: float, left_at: float | None, seen_now: bool) -> HoldReading:
+    def _departure(self) -> float | None:
+        """When the tip left the hold's rest, searching on from the hold's middle; None if not seen yet.
+
+        The rest is taken over the hold's labelled frames; the walk starts at
+        most 1.5 s before its labels ended, so the first moments of the stroke
+        that ended it, which the labels may still count, are not taken for the
+        place the thumb rests; it may reach past the labels' end (labels that
+        look ahead end early).
+        """
+        times, tips, palm = self._arrays()
+        first, held = self._first_k, self._held_n
+        if held - first < 4:
+            return None
+        last_hold_t = times[held - 1]
+        from_t = max((times[first] + last_hold_t) / 2.0, last_hold_t - 2.0 * ANCHOR_S - 0.5)
+        a = int(np.searchsorted(times, from_t, "left"))
+        anchor_n = max(int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first, 2)
+        anchor_n = min(anchor_n, held - a)
+        if anchor_n < 2:
+            return None
+        radius = rest_radius_px(tips[first:held], palm, anchor_n)
+        k = departure(tips, a, +1, radius, anchor_n)
+        return float(times[k]) if k < len(times) else None
+
+    def _end(self, left_at: float) -> Hold:
         start = self._start
-        if left_at is None:
-            left_at = t
-            times, tips, palm = self._arrays()
-            first = self._first_k
-            held = len(times) - (1 if seen_now else 0)  # the hold's labelled frames end here
-            if held - first >= 4:
-                # walk on from the hold's middle (at most ANCHOR_S + 0.5 s before its labels ended)
-                last_hold_t = times[held - 1]
-                from_t = max((times[first] + last_hold_t) / 2.0, last_hold_t - 2.0 * ANCHOR_S - 0.5)
-                a = int(np.searchsorted(times, from_t, "left"))
-                anchor_n = max(int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first, 2)
-                anchor_n = min(anchor_n, len(times) - a)
-                if anchor_n >= 2:
-                    radius = rest_radius_px(tips[first:], palm, anchor_n)
-                    k = departure(tips, a, +1, radius, anchor_n)
-                    if k < len(times):
-                        left_at = float(times[k])
         end = max(left_at, start)
         ended = Hold(start, end, end - start, self._max_drift)
         self._last_end = ended
+        self._last_rest = self._anchor
         self._start = None
+        self._leaving_t = None
         self._anchor = None
-        return HoldReading(ended=ended)
+        return ended

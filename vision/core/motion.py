@@ -26,6 +26,7 @@ from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_d
                        screen_angle_deg)
 from .landmarks import HandLandmark, HandObservation
 
+from .params import Checked
 from .labels import LABELS, STROKE_LABELS, Label  # noqa: F401 - re-exported for the analyzer's users
 
 HOLD = Label.HOLD
@@ -33,7 +34,7 @@ NO_HAND = Label.NO_HAND
 
 
 @dataclass(frozen=True)
-class MotionParams:
+class MotionParams(Checked):
     """Tuning of the analyzer. Lengths are in palm widths, times in seconds."""
 
     motion_window_s: float = 0.5  # is the thumb moving? (short: quick to react)
@@ -60,6 +61,16 @@ class MotionParams:
     angle_hysteresis_deg: float = 4.0  # margin around the 30/60 deg class borders
     gap_reset_s: float = 0.5  # a hand missing longer than this starts a fresh history
     palm_smoothing_s: float = 1.0  # time constant of the palm-width average
+
+    def __post_init__(self) -> None:
+        self.check(positive=("motion_window_s", "offline_motion_window_s", "direction_window_s",
+                             "motion_window_periods", "direction_window_periods", "min_window_s", "rate_window_s",
+                             "rate_refresh_s", "move_on_std_palm", "move_off_std_palm", "move_snr", "smoothing_s",
+                             "gap_reset_s", "palm_smoothing_s"),
+                   non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg"),
+                   between_0_1=("joints_move_share", "dwell_fraction"))
+        if self.move_off_std_palm > self.move_on_std_palm:
+            raise ValueError("MotionParams.move_off_std_palm must not exceed move_on_std_palm (hysteresis)")
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,7 @@ def analyze_path(path: str | Path, display_name: str, foot_axis_deg: float, tech
     with PrivateDir() as own_tmp:
         out = (tmp or own_tmp) / "annotated.mp4"
         report = analyze(path, foot_axis_deg, causal=False, progress=progress, annotated_path=out,
-                         technique_name=technique_name)
-        report.source = display_name
+                         technique_name=technique_name, source=display_name)
         video = out.read_bytes() if out.is_file() and out.stat().st_size > 0 else None
     return Analysis(display_name, report, video, technique_name, truth, time.monotonic() - t0)
 

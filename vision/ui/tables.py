@@ -52,10 +52,25 @@ def dominant_label(report: Report, include_no_hand: bool = False) -> str | None:
     return max(totals, key=totals.get) if totals else None
 
 
+def _is_a_hold(segment, holds) -> bool:
+    """Whether a hold segment is one of the report's holds (the thumb timed it), not a pause between strokes."""
+    return any(h.start_s < segment.end_s and segment.start_s < h.end_s for h in holds)
+
+
 def timeline_rows(report: Report) -> list[dict]:
-    """Bars for the timeline chart: one a segment, with start/end seconds and the label's title."""
-    return [{"label": s.label, "title": label_title(s.label), "start_s": round(s.start_s, 3),
-             "end_s": round(s.end_s, 3), "duration_s": round(s.duration_s, 2)} for s in report.segments]
+    """Bars for the timeline chart: one a segment, with start/end seconds and the label's title.
+
+    A still stretch too short to be one of the report's holds is drawn as a
+    pause, so the chart shows the holds the holds table lists, no more.
+    """
+    rows = []
+    for s in report.segments:
+        title = label_title(s.label)
+        if s.label == Label.HOLD and not _is_a_hold(s, report.holds):
+            title = "Pause"
+        rows.append({"label": s.label, "title": title, "start_s": round(s.start_s, 3),
+                     "end_s": round(s.end_s, 3), "duration_s": round(s.duration_s, 2)})
+    return rows
 
 
 def label_colour_scale(labels: list[str] | None = None) -> tuple[list[str], list[str]]:

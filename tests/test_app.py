@@ -27,7 +27,6 @@ from vision.core.verdict import FrameVerdict
 from vision.live import LiveSnapshot
 from vision.core.report import FrameRecord, Hold, Report, Segment
 from vision.ui.coaching_view import coaching_rows, debrief_markdown
-from vision.ui.labels import label_title
 from vision.ui.live_stream import ICE_ENV, LiveStream, StreamClock, ice_servers, make_frame_callback
 from vision.ui.panel import STALL_S, axis_preview_svg, fmt_duration, live_panel
 from vision.ui.samples import list_samples

@@ -12,7 +12,7 @@ import math
 from array import array
 
 from .axis import AxisSource, FootAxis
-from .labels import LABELS, Label
+from .labels import LABELS
 from .report import FrameRecord
 from .verdict import FrameVerdict
 

@@ -278,6 +278,11 @@ def run_analysis(job) -> None:
 
 
 def analyse_page(axis: float, technique_name: str) -> None:
+    tech = TECHNIQUES[technique_name]
+    if not tech.camera:
+        st.info(f"{tech.title} is a guided timer: there is nothing in a video to analyse. "
+                "Run it on the live page, or choose a technique done on camera in the sidebar.")
+        return
     samples = list_samples()
     st.markdown("Analyse a recorded video: the same analysis as the live page, but it may look ahead, "
                 "so labels change exactly where the technique changes.")

@@ -2,6 +2,7 @@
 
     crossgrain analyze VIDEO [VIDEO|FOLDER ...] --foot-axis DEG ...   (analyze.py)
     crossgrain bench [VIDEO]                                           (bench.py)
+    crossgrain axis IMAGE_OR_VIDEO [--json OUT]                        (axis.py)
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import analyze, bench
+from . import analyze, axis, bench
 from .analyze import format_coaching, format_summary
 from .common import EXIT_USAGE, CliError
 
-SUBCOMMANDS = (analyze, bench)
+SUBCOMMANDS = (analyze, bench, axis)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "format_coaching", "format_summary", "main"]
 

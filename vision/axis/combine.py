@@ -36,3 +36,35 @@ def consensus(estimates: list[AxisEstimate], min_agree: int = 1) -> AxisEstimate
     best = max(agree, key=lambda e: e.confidence)
     return replace(best, deg=mid.deg, confidence=confidence,
                    reason=f"{len(agree)} of {len(estimates)} estimates agree")
+
+
+LOOK_S = 5.0  # a video's axis is judged on its first seconds, where the foot is set up
+EVERY_S = 0.5
+
+
+def first_seconds(frames, track=None, look_s: float = LOOK_S, every_s: float = EVERY_S):
+    """Judge a stream's axis on its first ``look_s`` seconds: an estimate every ``every_s``,
+    the hand masked by ``track(rgb, t) -> landmarks | None`` (called on every frame, as a
+    tracker wants). Returns (consensus, the frame of the estimate it rests on, estimates made).
+
+    ``frames``: anything with .rgb and .t (vision.io.video.Frame).
+    """
+    from .estimate import estimate_axis
+
+    judged, next_t = [], 0.0
+    for frame in frames:
+        if frame.t > look_s:
+            break
+        hand = track(frame.rgb, frame.t) if track else None
+        if frame.t + 1e-6 < next_t:
+            continue
+        next_t = frame.t + every_s
+        judged.append((frame, estimate_axis(frame.rgb, hand)))
+    if not judged:
+        return unsure("no frames"), None, 0
+    result = consensus([e for _, e in judged], min_agree=2 if len(judged) >= 3 else 1)
+    still = judged[0][0]
+    if not result.unsure:
+        agree = [(f, e) for f, e in judged if not e.unsure and angle_to_grain_deg(e.deg, result.deg) <= AGREE_DEG]
+        still = max(agree, key=lambda fe: fe[1].confidence)[0]
+    return result, still, len(judged)

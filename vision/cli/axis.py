@@ -15,8 +15,6 @@ import numpy as np
 from .common import CliError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
-VIDEO_LOOK_S = 5.0  # a video is judged on its first seconds, where the foot is set up
-VIDEO_EVERY_S = 0.5
 
 
 def register(sub) -> None:
@@ -76,29 +74,23 @@ def find_hands(rgb: np.ndarray) -> list[np.ndarray]:
 
 def video_axis(path: Path) -> dict:
     """The consensus of estimates every half second over the video's first seconds (hand masked)."""
-    from ..axis.combine import consensus
-    from ..axis.estimate import estimate_axis
+    from ..axis.combine import first_seconds
     from ..io.tracking import HandTracker
     from ..io.video import VideoError, iter_frames
 
-    estimates, size, next_t = [], None, 0.0
     try:
         with HandTracker() as tracker:
-            for frame in iter_frames(path, max_side=960):
-                if frame.t > VIDEO_LOOK_S:
-                    break
-                obs = tracker.process(frame.rgb, frame.t)  # every frame: the tracker follows the hand
-                if frame.t + 1e-6 < next_t:
-                    continue
-                next_t = frame.t + VIDEO_EVERY_S
-                size = frame.rgb.shape
-                estimates.append((frame, estimate_axis(frame.rgb, [obs.xy] if obs else None)))
+            def track(rgb, t):
+                obs = tracker.process(rgb, t)
+                return None if obs is None else obs.xy
+
+            result, still, n = first_seconds(iter_frames(path, max_side=960), track)
     except VideoError as exc:
         raise CliError(str(exc)) from None
-    result = consensus([e for _, e in estimates], min_agree=2 if len(estimates) >= 3 else 1).to_json()
-    result.update(source=path.name, kind="video", width=size[1], height=size[0], frames_judged=len(estimates),
-                  seconds_judged=round(estimates[-1][0].t, 2))
-    return result
+    out = result.to_json()
+    out.update(source=path.name, kind="video", width=still.rgb.shape[1], height=still.rgb.shape[0],
+               frames_judged=n, still_t=still.t)
+    return out
 
 
 def format_result(r: dict) -> str:
@@ -116,7 +108,7 @@ def format_result(r: dict) -> str:
     elif not r["unsure"]:
         line += "\n  which end is the heel: not sure"
     if r["kind"] == "video":
-        line += f"\n  judged on {r['frames_judged']} frames over the first {r['seconds_judged']:.1f} s"
+        line += f"\n  judged on {r['frames_judged']} frames of the first seconds (clearest at {r['still_t']:.1f} s)"
     return line
 
 

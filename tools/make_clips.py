@@ -37,6 +37,7 @@ Usage::
     python tools/make_clips.py eval-set OUTDIR [--quick]
     python tools/make_clips.py samples [--out sample_videos]
     python tools/make_clips.py check CLIP.mp4 [...]      # MediaPipe vs truth table
+    python tools/make_clips.py turning-foot OUTDIR       # a foot that turns 30 deg halfway (issue 13)
 """
 
 from __future__ import annotations
@@ -910,6 +911,85 @@ def write_samples_readme(out_dir: Path, truths: list[dict]) -> None:
     (out_dir / "README.md").write_text(SAMPLES_README.format(clips="\n".join(clips), attrib=attrib))
 
 
+# --------------------------------------------------------------------------- a foot that turns (issue 13)
+
+def make_turning_foot_clip(out_dir: Path, name: str = "foot_turns_30", turn_deg: float = 30.0,
+                           background: str = "ar_3", still: str = "thumb_up_jpg", axis_deg: float = 90.0,
+                           rel_deg: float = -78.0, duration: float = 16.0, turn_s: float = 1.0,
+                           palm_px: float = 60.0, fps: float = 30.0, seed: int = 301) -> dict:
+    """A clip whose foot turns by ``turn_deg`` halfway (smoothly, over ``turn_s``), the thumb stroking
+    at ``rel_deg`` to the foot's axis throughout (the hand turns its strokes with the foot).
+
+    With the axis followed (``--foot-axis auto``) every stroke frame is cross_grain; with the axis
+    of the start kept, the strokes after the turn sit ``rel_deg + turn_deg`` from it (-48 deg:
+    oblique). The truth's frames carry the true ``foot_axis_deg`` of each frame."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    W, H = 640, 480
+    sprite = calibrated_sprite(still, palm_px, W, H)
+    bg, axis0, centre, bg_desc = make_background(background, W, H, axis_deg, rng, foot_fill=0.8)
+    centre = np.asarray(centre, float)
+    rel = sprite.landmarks - sprite.landmarks[THUMB_TIP]
+    amp, rate = 0.2, 90.0
+    t_mid = duration / 2
+
+    def turned_by(t):
+        return turn_deg * _smoothstep((t - (t_mid - turn_s / 2)) / turn_s)
+
+    home = centre + np.array([0.0, 0.0])
+    label = label_for_angle(angle_to_grain(axis0 + rel_deg, axis0))
+    mp4 = out_dir / f"{name}.mp4"
+    frames = []
+    with av.open(str(mp4), "w") as container:
+        stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1000))
+        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
+        stream.time_base = TIME_BASE
+        stream.codec_context.time_base = TIME_BASE
+        stream.options = {"crf": "20", "preset": "veryfast", "threads": "1"}
+        for i, pts in enumerate(frame_times(duration, fps, 0.0, 0.0, rng)):
+            t = float(pts * TIME_BASE)
+            phi = turned_by(t)
+            m = cv2.getRotationMatrix2D((centre[0] - 0.5, centre[1] - 0.5), phi, 1.0)  # CCW on screen
+            img = cv2.warpAffine(bg, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            img = img.astype(np.float32)
+            axis = (axis0 + phi) % 180.0
+            stroke = (axis + rel_deg) % 180.0
+            p = home + _unit(stroke) * amp * palm_px * math.sin(2 * math.pi * rate / 60.0 * t)
+            tx, ty = p - sprite.landmarks[THUMB_TIP]
+            _composite(img, sprite.bgr, sprite.alpha, tx, ty)
+            img = np.clip(img + rng.normal(0, 1.0, (H, W, 1)), 0, 255).astype(np.uint8)
+            vf = av.VideoFrame.from_ndarray(img, format="bgr24")
+            vf.pts, vf.time_base = pts, TIME_BASE
+            for packet in stream.encode(vf):
+                container.mux(packet)
+            frames.append({"i": i, "t": round(t, 6), "label": label, "foot_axis_deg": round(axis, 3),
+                           "stroke_angle_deg": round(stroke, 3),
+                           "thumb_xy": [round(float(p[0]), 3), round(float(p[1]), 3)]})
+        for packet in stream.encode():
+            container.mux(packet)
+    truth = {
+        "schema": SCHEMA, "name": name, "video": mp4.name, "source_still": sprite.still, "background": bg_desc,
+        "attribution": [attribution(sprite.still), attribution(bg_desc)],
+        "width": W, "height": H, "fps_nominal": fps, "vfr": False, "duration_s": round(duration, 6),
+        "n_frames": len(frames), "foot_axis_deg": round(axis0, 3),
+        "foot_axis_end_deg": round((axis0 + turn_deg) % 180.0, 3),
+        "turn": {"start_s": t_mid - turn_s / 2, "end_s": t_mid + turn_s / 2, "deg": turn_deg},
+        "palm_px": palm_px, "sprite_landmarks_source": sprite.landmarks_source,
+        "thumb_xy_convention": "MediaPipe: normalised landmark x width, y height",
+        "generator": {"tool": "tools/make_clips.py turning-foot", "seed": seed},
+        "frames": frames,
+        "segments": [{"label": label, "kind": "stroke", "start_s": 0.0, "end_s": round(duration, 6),
+                      "angle_to_grain_deg": rel_deg, "rate_per_min": rate, "amplitude_palm": amp,
+                      "waveform": "sine", "note": "stroke angle turns with the foot"}],
+        "holds": [],
+    }
+    with open(out_dir / f"{name}.truth.json", "w") as f:
+        json.dump(truth, f, indent=1)
+    verify_timestamps(mp4, truth)
+    return truth
+
+
 # --------------------------------------------------------------------------- CLI
 
 def main(argv=None) -> int:
@@ -925,7 +1005,14 @@ def main(argv=None) -> int:
     s.add_argument("--check", action="store_true")
     c = sub.add_parser("check", help="MediaPipe detection / thumb error vs truth")
     c.add_argument("clips", nargs="+")
+    tf = sub.add_parser("turning-foot", help="a clip whose foot turns 30 deg halfway (for --foot-axis auto)")
+    tf.add_argument("outdir")
     a = ap.parse_args(argv)
+
+    if a.cmd == "turning-foot":
+        tr = make_turning_foot_clip(Path(a.outdir))
+        print(f"{tr['video']}: {tr['n_frames']} frames, axis {tr['foot_axis_deg']:.1f} -> {tr['foot_axis_end_deg']:.1f} deg")
+        return 0
 
     if a.cmd == "check":
         rows = [check_clip(p) for p in a.clips]

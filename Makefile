@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval sample-scores stroke-grid bench robustness samples model clean browser-deps
+.PHONY: run test test-fast eval eval-axis sample-scores stroke-grid bench robustness samples model clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ eval: $(STAMP)
 # The bundled samples' scores against what their truth implies (issue 10's targets).
 sample-scores: $(STAMP)
 	$(BIN)/python tools/sample_scores.py
+
+# The foot-axis estimator on marked foot photos: originals, turned, with real hands pasted on.
+eval-axis: $(STAMP)
+	$(BIN)/python tools/evaluate_axis.py
 
 # The analyzer over every stroke kind of issue 3 (amplitude x rate x fps x palm x waveform), on numbers.
 stroke-grid: $(STAMP)

@@ -24,8 +24,8 @@ def test_a_rotating_foot_is_followed_and_one_bad_frame_does_not_move_it():
     photo = load_marked(REPO_FEET, max_side=480)[2]
     follower = FootAxisFollower()
     calls = []
-    real = follower._estimate
-    follower._estimate = lambda *a: calls.append(a[2]) or real(*a)
+    real = follower._locate
+    follower._locate = lambda *a: calls.append(a[2]) or real(*a)
     grey = np.full_like(photo.rgb, 128)
     seen = []
     for k in range(80):  # 8 s at 10 fps; the foot turns 30 deg between 4.0 and 4.5 s
@@ -82,3 +82,25 @@ def test_a_user_axis_wins_until_follow_the_foot():
     assert AxisChoice().in_force(found) is found and AxisChoice().in_force(None) is None
     with pytest.raises(ValueError):
         choice.set_user(found)
+
+
+def test_the_foot_texture_gives_the_turn_between_frames():
+    import cv2
+
+    from vision.axis.estimate import locate_foot
+    from vision.axis.flow import FootTurn
+
+    photo = load_marked(REPO_FEET, max_side=480)[3]
+    finding = locate_foot(photo.rgb, None, 160)
+    assert finding.foot is not None
+
+    def grey(p):
+        small = cv2.resize(p.rgb, finding.foot.shape[::-1], interpolation=cv2.INTER_AREA)
+        return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+
+    turn = FootTurn()
+    turn.anchor(grey(photo), finding.foot)
+    steps = [turn.step(grey(rotated(photo, a))) for a in (1.5, 3.0, 4.5, 3.0)]
+    assert steps[0] == pytest.approx(1.5, abs=0.4) and steps[1] == pytest.approx(1.5, abs=0.4)
+    assert steps[3] == pytest.approx(-1.5, abs=0.4)  # and back, clockwise
+    assert FootTurn().step(grey(photo)) is None  # nothing anchored: no answer

@@ -56,3 +56,8 @@ def test_the_follower_turns_with_the_foot(clip):
         assert angle_to_grain_deg(deg, want) <= 10.0
     turned = np.median([d for d, _ in after]) - np.median([d for d, _ in before])
     assert turned == pytest.approx(30.0, abs=5.0)
+    # between estimates the foot's texture carries the axis: no lag of half a second through the turn
+    during = [(a.deg, want) for t, want, a in seen if turn["start_s"] <= t < turn["end_s"] + 0.5]
+    offset = np.median([d - w for d, w in before])  # the estimator's own bias on this photo
+    for deg, want in during:
+        assert abs((deg - want - offset + 90) % 180 - 90) <= 4.0

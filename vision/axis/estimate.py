@@ -72,6 +72,20 @@ def check_picture(rgb) -> np.ndarray:
 
 def estimate_axis(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> AxisEstimate:
     """Estimate the axis in an RGB picture; ``hands``: None, a (21, 2) landmark array in pixels, or a list."""
+    return locate_foot(rgb, hands, work_side).estimate
+
+
+@dataclass(frozen=True)
+class FootFinding:
+    """The estimate, and the foot's pixels it rests on (uint8 mask of the picture shrunk by ``scale``)."""
+
+    estimate: AxisEstimate
+    foot: np.ndarray | None
+    scale: float
+
+
+def locate_foot(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> FootFinding:
+    """estimate_axis, keeping the foot's mask (the follower tracks the foot's own texture with it)."""
     rgb = check_picture(rgb)
     lms = as_landmarks(hands)
     h, w = rgb.shape[:2]
@@ -85,7 +99,7 @@ def estimate_axis(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> Ax
     palm = palm_pixels_mask(shape, lms, scale) if lms else None
     mask, _ = foot_mask(bgr, hand, palm)
     if mask.sum() < 40:
-        return unsure("no skin-coloured foot found")
+        return FootFinding(unsure("no skin-coloured foot found"), None, scale)
     blob = choose_blob(mask, hand)
     reach = None
     if lms:
@@ -93,14 +107,15 @@ def estimate_axis(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> Ax
         reach = reach_of_thumb(shape, held[4] * scale, palm_width(held) * scale)
     sil = silhouette_axis(blob, reach)
     if sil is None:
-        return unsure("the foot's outline is too small or broken")
+        return FootFinding(unsure("the foot's outline is too small or broken"), None, scale)
     confidence, reason = judge(sil)
     if confidence < SURE_AT:
-        return unsure(reason, confidence)
+        return FootFinding(unsure(reason, confidence), None, scale)
     deg = math.degrees(math.atan2(-sil.toes_dir[1], sil.toes_dir[0])) % 180.0
     heel = tuple(float(v) / scale for v in sil.heel_xy) if sil.end_sure >= 0.3 else None
     toes = tuple(float(v) / scale for v in sil.toes_xy) if sil.end_sure >= 0.3 else None
-    return AxisEstimate(deg, confidence, heel, toes, reason)
+    foot = blob if hand is None else blob & (1 - hand)
+    return FootFinding(AxisEstimate(deg, confidence, heel, toes, reason), foot, scale)
 
 
 def is_the_foot(bgr: np.ndarray, hand: np.ndarray) -> bool:

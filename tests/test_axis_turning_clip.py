@@ -1,7 +1,6 @@
 """A clip whose foot turns 30 degrees halfway (tools/make_clips.py turning-foot): the follower,
 fed real decoded frames and the real hand tracker, turns with it."""
 
-import json
 import sys
 from pathlib import Path
 

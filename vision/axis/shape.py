@@ -86,11 +86,6 @@ def _slices(pts, origin, along, step):
     return np.array(out)
 
 
-def _angle_between(u: np.ndarray, v: np.ndarray) -> float:
-    c = abs(float(u @ v)) / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-12)
-    return math.degrees(math.acos(min(1.0, c)))
-
-
 def toes_end(pts: np.ndarray, centre: np.ndarray, u: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, float]:
     """Orient ``u`` toward the toes; return it and how sure (0-1)."""
     h, w = shape

@@ -331,16 +331,6 @@ def analyse_page(axis: float, technique_name: str) -> None:
         show_report(analysis.report, analysis.technique_name, key="upload", truth=analysis.truth)
 
 
-# --------------------------------------------------------------------------- page
-
-axis_deg, technique_key = sidebar()
-live_tab, analyse_tab = st.tabs(["Live practice", "Analyse a video"])
-with live_tab:
-    live_page(axis_deg, technique_key)
-with analyse_tab:
-    analyse_page(axis_deg, technique_key)
-
-
 # --------------------------------------------------------------------------- foot axis: two clicks (issue 13)
 # Not placed in a page yet (the lead places it): the upload page shows the video's clearest
 # early frame with the found axis, and the live page a still of the stream.
@@ -374,3 +364,13 @@ def axis_picker(rgb, found=None, key: str = "axis_picker"):
     if clicks.axis is not None:
         return clicks.axis
     return found if st.session_state.get(f"{key}_accepted") else None
+
+
+# --------------------------------------------------------------------------- page
+
+axis_deg, technique_key = sidebar()
+live_tab, analyse_tab = st.tabs(["Live practice", "Analyse a video"])
+with live_tab:
+    live_page(axis_deg, technique_key)
+with analyse_tab:
+    analyse_page(axis_deg, technique_key)

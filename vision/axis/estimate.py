@@ -120,7 +120,7 @@ def locate_foot(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> Foot
 
 def is_the_foot(bgr: np.ndarray, hand: np.ndarray) -> bool:
     """A "hand" that covers most of the skin is the foot itself: the hand model takes toes for
-    fingers (it does on 8 of the 20 marked foot photos). A real hand covers part of the foot."""
+    fingers (it does on 10 of the 20 marked foot photos). A real hand covers part of the foot."""
     score = skin_score(grey_world(bgr))
     skin = score > 0.5 * max(float(np.percentile(score, 99)), 0.05)
     return bool(skin.sum()) and float((skin & (hand > 0)).sum()) / float(skin.sum()) > HAND_IS_FOOT_SHARE

@@ -1,9 +1,9 @@
 """Follow the foot's axis through a stream, and choose which axis is in force.
 
 FootAxisFollower re-estimates every ``every_s`` seconds on a shrunk frame
-(the estimator costs ~0.1-0.3 s; frames come every 33 ms), and between
-estimates turns the axis with the foot's own texture (flow.FootTurn: sparse
-optical flow on the foot's pixels, ~1-2 ms a frame). It never jumps on one bad estimate: a small change
+(the estimator is far slower than a frame interval), and between estimates
+turns the axis with the foot's own texture (flow.FootTurn: sparse optical
+flow on the foot's pixels). It never jumps on one bad estimate: a small change
 is smoothed by the median of the last few sure estimates; a large one (the
 foot turned) must be seen ``confirm`` times in a row before it is taken (the
 follow is then re-found). Unsure estimates keep the last good axis, its

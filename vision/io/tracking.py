@@ -18,7 +18,9 @@ import numpy as np
 
 from ..core.landmarks import HandObservation
 from .model import hand_model_path
+from .no_telemetry import block_outbound_http
 
+block_outbound_http()  # MediaPipe's usage logger must not reach the network (no_telemetry.py)
 os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: errors only
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 

@@ -25,7 +25,14 @@ ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TU
 
 
 def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
-    """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None)."""
+    """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None).
+
+    Called by the page before each stream, it also keeps the stream's UDP ports on
+    127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1 (vision/io/webrtc_net.py).
+    """
+    from ..io.webrtc_net import apply_ice_scope
+
+    apply_ice_scope(env)
     raw = (env if env is not None else os.environ).get(ICE_ENV, "").strip()
     if not raw:
         return [], None

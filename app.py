@@ -17,6 +17,7 @@ from vision.ui.coaching_view import coaching_rows, debrief_markdown, technique_t
 from vision.ui.labels import label_title
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
 from vision.ui.notices import CAMERA_HELP, SAFETY_NOTES
+from vision.ui.plain_text import md_escape
 from vision.ui.panel import axis_preview_svg, live_panel, technique_options
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 from vision.ui.samples import list_samples
@@ -136,7 +137,7 @@ def live_stream() -> LiveStream:
 def render_panel(stream: LiveStream, playing: bool) -> None:
     panel = live_panel(stream.snapshot(), playing, stream.technique_name)
     if stream.error:
-        st.error(f"The analysis failed on a frame: {stream.error}")
+        st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
     if panel.status == "stalled":
         st.error(panel.message)
     elif panel.status == "live":
@@ -226,7 +227,7 @@ def live_page(axis: float, technique_name: str) -> None:
                 async_processing=True,
             )
         except Exception as exc:  # noqa: BLE001 - a message, never a stack trace
-            st.error(f"The live camera could not start here ({type(exc).__name__}: {exc}). "
+            st.error(f"The live camera could not start here ({md_escape(type(exc).__name__)}: {md_escape(exc)}). "
                      "Reload the page; the video analysis below still works.")
             ctx = None
         st.caption(CAMERA_HELP)
@@ -315,10 +316,10 @@ def analyse_page(axis: float, technique_name: str) -> None:
                                                         MAX_UPLOAD_MB, progress))
 
     if error := st.session_state.get("analysis_error"):
-        st.error(error)
+        st.error(md_escape(error))
     analysis: Analysis | None = st.session_state.get("analysis")
     if analysis is not None:
-        st.subheader(f"Results: {analysis.display_name}")
+        st.subheader(f"Results: {md_escape(analysis.display_name)}")
         st.caption(f"Analysed in {analysis.elapsed_s:.1f} s with technique "
                    f"{TECHNIQUES[analysis.technique_name].title if analysis.technique_name in TECHNIQUES else ''}.")
         if analysis.video_mp4:

@@ -43,6 +43,7 @@ from vision.ui.tables import (
     verdict,
 )
 from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
+from vision.ui.plain_text import md_escape
 from vision.io.video import VideoError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,7 +340,7 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
     app.button(key="analyse_sample").click().run()
     print(f"\nAppTest analysis of {sample.name}: {time.monotonic() - t0:.1f} s")
     assert not app.exception
-    assert f"Results: {sample.path.name}" in [h.value for h in app.subheader]
+    assert f"Results: {md_escape(sample.path.name)}" in [h.value for h in app.subheader]
     analysis = app.session_state["analysis"]
     segments = app.dataframe[0].value
     assert list(segments.columns)[:4] == ["label", "start_s", "end_s", "duration_s"]
@@ -362,7 +363,7 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
                                                                "Download annotated video"}
     # results survive a rerun (as after a download click) and a sidebar change
     app.sidebar.slider(key="foot_axis").set_value(45).run()
-    assert f"Results: {sample.path.name}" in [h.value for h in app.subheader]
+    assert f"Results: {md_escape(sample.path.name)}" in [h.value for h in app.subheader]
 
 
 def test_invalid_upload_gives_a_clear_message(app):
@@ -371,7 +372,7 @@ def test_invalid_upload_gives_a_clear_message(app):
     app.button(key="analyse_upload").click().run()
     assert not app.exception
     errors = [e.value for e in app.error]
-    assert any("holiday.mp4" in e and "cannot be read as a video" in e for e in errors), errors
+    assert any(md_escape("holiday.mp4") in e and "cannot be read as a video" in e for e in errors), errors
     assert "analysis" not in app.session_state
 
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval eval-axis sample-scores stroke-grid bench robustness samples model clean browser-deps
+.PHONY: run test test-fast eval eval-axis sample-scores stroke-grid bench robustness samples model clean browser-deps trace-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,17 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "could not install chromium: browser tests will be skipped"; true; }; }
 
+# Debian's strace for the network-privacy test (tests/test_network_privacy.py traces connect/bind).
+trace-deps:
+	@command -v strace >/dev/null 2>&1 || { \
+	  echo "installing Debian's strace for the network trace test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null) \
+	  || { echo "could not install strace: the network trace tests will be skipped"; true; }; }
+
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps trace-deps
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)

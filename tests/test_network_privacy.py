@@ -166,3 +166,18 @@ def test_app_live_session_stays_on_loopback(tmp_path):
     assert udp_ports, "the trace saw no WebRTC socket: the live session did not start"
     assert non_loopback(binds) == []
     assert non_loopback(inet_calls(trace, "connect")) == []
+
+
+def test_ice_scope_loopback_by_default_lan_on_request():
+    import aioice.ice
+
+    from vision.io.webrtc_net import apply_ice_scope
+
+    try:
+        assert apply_ice_scope({}) == "loopback"
+        assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True) == ["127.0.0.1"]
+        assert apply_ice_scope({"CROSSGRAIN_WEBRTC_LAN": "1"}) == "lan"
+        assert "127.0.0.1" not in aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False)  # aioice's own list
+        assert apply_ice_scope({"CROSSGRAIN_WEBRTC_LAN": "0"}) == "loopback"
+    finally:
+        apply_ice_scope({})

@@ -8,7 +8,10 @@ browsers play.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
+import stat
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +19,8 @@ from typing import Iterator
 
 import av
 import numpy as np
+
+from .limits import Limits
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".y4m", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv", ".ogv")
 
@@ -29,7 +34,7 @@ class VideoError(ValueError):
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """What the container says about its first video stream (sizes as stored, before any
+    """What the container says about its main video stream (sizes as stored, before any
     rotation metadata is applied; iter_frames gives the frames upright)."""
 
     path: Path
@@ -51,12 +56,7 @@ class Frame:
 
 
 def _open(path: Path):
-    if not path.exists():
-        raise VideoError(f"{path}: no such file")
-    if path.is_dir():
-        raise VideoError(f"{path}: is a folder, not a video")
-    if path.stat().st_size == 0:
-        raise VideoError(f"{path}: the file is empty (0 bytes)")
+    _check_file(path)
     try:
         container = av.open(str(path), mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
@@ -65,24 +65,66 @@ def _open(path: Path):
         kinds = sorted({s.type for s in container.streams}) or ["no streams"]  # before close() empties it
         container.close()
         raise VideoError(f"{path}: contains no video stream (found: {', '.join(kinds)})")
-    if container.streams.video[0].codec_context is None:  # a codec FFmpeg does not know, or a damaged header
+    if main_video_stream(container).codec_context is None:  # a codec FFmpeg does not know, or a damaged header
         container.close()
         raise VideoError(f"{path}: the video's codec is unknown or its header is damaged")
     return container
+
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _check_file(path: Path) -> None:
+    """A regular, readable, non-empty file; otherwise a message naming the real cause."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise VideoError(f"{path}: a loop of symbolic links, not a file") from None
+        if exc.errno == errno.ENOENT:
+            dangling = os.path.islink(path)
+            raise VideoError(f"{path}: " + ("a symbolic link to a file that does not exist" if dangling
+                                             else "no such file")) from None
+        raise VideoError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise VideoError(f"{path}: is a folder, not a video")
+    for test, kind in _FILE_KINDS:
+        if test(st.st_mode):
+            raise VideoError(f"{path}: is {kind}, not a video file")
+    if st.st_size == 0:
+        raise VideoError(f"{path}: the file is empty (0 bytes)")
+    if not os.access(path, os.R_OK):
+        raise VideoError(f"{path}: permission denied (the file cannot be read)")
+
+
+def main_video_stream(container):
+    """The stream a player would show: the one marked default, else FFmpeg's best, never a cover picture."""
+    streams = [s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic]
+    streams = streams or list(container.streams.video)
+    marked = [s for s in streams if s.disposition & av.stream.Disposition.default]
+    if len(marked) == 1:
+        return marked[0]
+    try:
+        best = container.streams.best("video")
+    except (av.error.FFmpegError, ValueError):
+        best = None
+    return best if best in streams else streams[0]
 
 
 def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc).split(":")[0] or type(exc).__name__
 
 
-def probe(path: str | Path) -> VideoInfo:
-    """Read the container's header: sizes, nominal fps, duration. Raises VideoError."""
+def probe(path: str | Path, limits: Limits | None = None) -> VideoInfo:
+    """Read the container's header: sizes, nominal fps, duration. Raises VideoError, also for a
+    file beyond ``limits`` (default: Limits.from_env()) by its header."""
     path = Path(path)
     container = _open(path)
     try:
-        stream = container.streams.video[0]
+        stream = main_video_stream(container)
         ctx = stream.codec_context
-        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        fps = nominal_fps(stream)
         duration = None
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
@@ -91,10 +133,41 @@ def probe(path: str | Path) -> VideoInfo:
         width, height = ctx.width, ctx.height
         if not width or not height:
             raise VideoError(f"{path}: the video stream has no picture size (damaged header?)")
-        return VideoInfo(path=path, width=width, height=height, fps=fps, duration_s=duration,
+        info = VideoInfo(path=path, width=width, height=height, fps=fps, duration_s=duration,
                          frame_count=stream.frames or None, codec=ctx.name)
+        _check_header(info, limits or Limits.from_env())
+        return info
     finally:
         container.close()
+
+
+def nominal_fps(stream) -> float:
+    """The stream's declared frame rate, or 30 when it declares none (or nonsense)."""
+    try:
+        fps = float(stream.average_rate or stream.guessed_rate or 0)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        fps = 0.0
+    return fps if math.isfinite(fps) and 0.1 <= fps <= 1000 else 30.0
+
+
+def _check_header(info: VideoInfo, limits: Limits) -> None:
+    problem = (limits.frame_problem(info.width, info.height)
+               or (info.frame_count and limits.frames_problem(info.frame_count))
+               or (info.duration_s and math.isfinite(info.duration_s) and limits.duration_problem(info.duration_s)))
+    if problem:
+        raise VideoError(f"{info.path}: refused: {problem}")
+
+
+def display_rotation(frame) -> int:
+    """The frame's display rotation in degrees, 0 when its matrix is no rotation (an all-zero matrix
+    reads as INT_MIN, a skewed one as an odd angle): such a matrix is treated as absent."""
+    try:
+        r = float(frame.rotation)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    if not math.isfinite(r) or abs(r) > 360 or abs(r / 90.0 - round(r / 90.0)) > 0.05:
+        return 0
+    return int(round(r / 90.0)) * 90
 
 
 def upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -103,23 +176,77 @@ def upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, k=quarter_turns)) if quarter_turns else rgb
 
 
-def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame]:
-    """Decode every frame of the first video stream, upright, with its own timestamp.
+class FrameTimes:
+    """Seconds from a file's first frame, from each frame's pts, robust to pts that lie.
 
-    Timestamps are the frame's pts minus the first frame's, in seconds. A
-    missing pts is filled in from the nominal frame rate, and a pts that goes
-    backwards is held at the previous one (durations never run negative).
+    A missing pts takes the nominal frame interval; a small step backwards (a
+    reordered frame) is held at the previous time. A step no camera makes (more
+    than ``max_gap_s`` forwards, or more than ``max_back_s`` backwards: a
+    corrupt first pts, two frames 24 h apart, 1e13 s) is replaced by the nominal
+    interval and the clock re-anchored there, so one bad pts moves one frame,
+    not the whole video. ``estimated`` counts the frames whose time was made up.
+    """
+
+    def __init__(self, nominal_dt: float):
+        self.nominal_dt = nominal_dt
+        self.max_gap_s = max(MAX_PTS_GAP_S, 50 * nominal_dt)
+        self.max_back_s = max(1.0, 10 * nominal_dt)
+        self._offset: float | None = None
+        self._last: float | None = None
+        self.estimated = 0
+
+    def __call__(self, pts_s: float | None) -> float:
+        last = self._last
+        if pts_s is None or not math.isfinite(pts_s):
+            t = 0.0 if last is None else last + self.nominal_dt
+            self.estimated += last is not None
+        elif self._offset is None:
+            t = 0.0 if last is None else last + self.nominal_dt
+            self._offset = pts_s - t
+        else:
+            t = pts_s - self._offset
+            step = t - last
+            if step > self.max_gap_s or step < -self.max_back_s:
+                t = last + self.nominal_dt
+                self._offset = pts_s - t
+                self.estimated += 1
+            elif step < 0:
+                t = last
+        self._last = t
+        return t
+
+    def note(self) -> str | None:
+        """A sentence for the user when timing was repaired, else None."""
+        if not self.estimated:
+            return None
+        return (f"timing is approximate: {self.estimated} frame time(s) in the file were missing or impossible "
+                f"and were replaced by the nominal {1 / self.nominal_dt:.3g} fps")
+
+
+MAX_PTS_GAP_S = 30.0  # a forward jump beyond this (and 50 frame intervals) is no real recording
+
+
+def iter_frames(path: str | Path, max_side: int | None = None, limits: Limits | None = None,
+                times: FrameTimes | None = None) -> Iterator[Frame]:
+    """Decode every frame of the main video stream, upright, with its own timestamp.
+
+    Timestamps are the frame's pts from the first frame's, in seconds, made
+    robust by FrameTimes (pass one in ``times`` to read its note afterwards).
     ``max_side`` downsizes large frames (aspect kept) before they reach the model.
-    Raises VideoError for unreadable input and when no frame can be decoded.
+    Raises VideoError for unreadable input, when no frame can be decoded, and as
+    soon as the file goes beyond ``limits`` (default: Limits.from_env()), by its
+    header or by what is decoded.
     """
     path = Path(path)
+    limits = limits or Limits.from_env()
     container = _open(path)
     try:
-        stream = container.streams.video[0]
+        stream = main_video_stream(container)
+        ctx = stream.codec_context
+        _check_header(VideoInfo(path, ctx.width or 0, ctx.height or 0, nominal_fps(stream), None,
+                                stream.frames or None, ctx.name), limits)
         stream.thread_type = "AUTO"
-        nominal_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
-        start = None
-        last_t = -math.inf
+        clock = times if times is not None else FrameTimes(1.0 / nominal_fps(stream))
         i = 0
         bad_packets = 0
         first_error: Exception | None = None
@@ -136,16 +263,12 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
                     continue
                 bad_packets = 0
                 for frame in decoded:
-                    if frame.time is None:
-                        t = 0.0 if i == 0 else last_t + nominal_dt
-                    else:
-                        if start is None:
-                            start = frame.time
-                        t = frame.time - start
-                    t = max(t, last_t) if i else max(t, 0.0)
-                    last_t = t
-                    rgb = frame.to_ndarray(format="rgb24")
-                    rgb = upright(rgb, frame.rotation)
+                    problem = (limits.frame_problem(frame.width, frame.height) or limits.frames_problem(i + 1))
+                    t = clock(frame.time)
+                    problem = problem or limits.duration_problem(t)
+                    if problem:
+                        raise VideoError(f"{path}: refused: {problem}")
+                    rgb = upright(frame.to_ndarray(format="rgb24"), display_rotation(frame))
                     if max_side and max(rgb.shape[:2]) > max_side:
                         rgb = _downsize(rgb, max_side)
                     yield Frame(i=i, t=round(t, 6), rgb=rgb)
@@ -160,6 +283,33 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
             raise VideoError(f"{path}: the video has no frames")
     finally:
         container.close()
+
+
+def timing_note(path: str | Path) -> str | None:
+    """FrameTimes' note for a file from its packets' pts alone (no decoding: cheap), or None.
+
+    Lets a caller that does not own the decoding loop say when the timing it
+    shows is repaired. Packets are taken in presentation order.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = main_video_stream(container)
+        base = stream.time_base
+        stamps = []
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            stamps.append(None if packet.pts is None or base is None else float(packet.pts * base))
+    except av.error.FFmpegError:
+        pass
+    finally:
+        container.close()
+    known = sorted(x for x in stamps if x is not None)
+    clock = FrameTimes(1.0 / nominal_fps(stream))
+    for x in known + [None] * (len(stamps) - len(known)):
+        clock(x)
+    return clock.note()
 
 
 def _downsize(rgb: np.ndarray, max_side: int) -> np.ndarray:
@@ -200,7 +350,10 @@ class VideoWriter:
 
     def write(self, rgb: np.ndarray, t: float) -> None:
         h, w = rgb.shape[:2]
-        even = rgb[: h - h % 2, : w - w % 2]  # yuv420p needs even sizes
+        # yuv420p needs even sizes: drop the odd last row/column, or repeat it when it is the only one
+        even = np.pad(rgb, ((0, int(h == 1)), (0, int(w == 1)), (0, 0)), mode="edge") if 1 in (h, w) else rgb
+        h, w = even.shape[:2]
+        even = even[: h - h % 2, : w - w % 2]
         if self._stream is None:
             self._open_stream(even.shape[1], even.shape[0])
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(even), format="rgb24")

@@ -8,33 +8,57 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from . import analyze, axis, bench
-from .analyze import format_coaching, format_summary
-from .common import EXIT_USAGE, CliError
+from .analyze import BatchInterrupted, format_coaching, format_summary
+from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, Parser, exit_on_signal
 
 SUBCOMMANDS = (analyze, bench, axis)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "format_coaching", "format_summary", "main"]
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("crossgrain")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crossgrain", description="Technique feedback for foot self-massage.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from ..coach.techniques import TECHNIQUES
+
+    parser = Parser(prog="crossgrain", description="Technique feedback for foot self-massage.",
+                    epilog="techniques: " + ", ".join(TECHNIQUES) + ". Run `crossgrain COMMAND --help` for more.")
+    parser.add_argument("--version", action="version", version=f"crossgrain {version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for command in SUBCOMMANDS:
         command.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from ..io.model import ModelError
+    from ..io.video import VideoError
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, exit_on_signal)  # finally blocks run: no half-written output
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return args.func(args)
-    except CliError as exc:
+    except (CliError, VideoError, ModelError) as exc:
         print(f"crossgrain: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BatchInterrupted as exc:
+        print(f"crossgrain: interrupted: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        print("crossgrain: interrupted", file=sys.stderr)
-        return 130
+        print("crossgrain: interrupted; no output was left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -2,42 +2,54 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import stat
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from ..io.atomic import atomic_path, atomic_write_text, remove_partials
 from ..io.video import VIDEO_SUFFIXES
-from .common import EXIT_USAGE, CliError, ProgressBar, foot_axis
+from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, ProgressBar, exit_on_signal, foot_axis, positive_int
+from .outputs import Job, plan_jobs
+
 
 def expand_inputs(items: list[str]) -> list[Path]:
-    """Files as given; folders become their video files (sorted). Missing paths are errors."""
+    """Files as given; folders become their video files (sorted). Unusable paths are errors naming the cause."""
     paths: list[Path] = []
     for item in items:
         p = Path(item)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in VIDEO_SUFFIXES)
+        try:
+            st = os.stat(p)
+        except OSError as exc:
+            raise CliError(f"{p}: {_stat_problem(p, exc)}") from None
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in VIDEO_SUFFIXES)
+            except OSError as exc:
+                raise CliError(f"{p}: cannot list the folder ({exc.strerror or exc})") from None
             if not found:
                 raise CliError(f"{p}: folder holds no video files ({', '.join(VIDEO_SUFFIXES[:5])}, ...)")
             paths.extend(found)
-        elif not p.exists():
-            raise CliError(f"{p}: no such file")
         else:
-            paths.append(p)
-    return paths
+            paths.append(p)  # FIFOs, devices, empty files: the video reader names the problem
+    unique: dict[str, Path] = {}
+    for p in paths:
+        unique.setdefault(os.path.realpath(p), p)  # the same file named twice is analysed once
+    return list(unique.values())
 
 
-def output_path(option: str | None, video: Path, many: bool, suffix: str) -> Path | None:
-    """Where one video's output goes: the path itself, or for several videos, a file in that folder."""
-    if option is None:
-        return None
-    out = Path(option)
-    if many:
-        out.mkdir(parents=True, exist_ok=True)
-        return out / f"{video.stem}{suffix}"
-    if out.is_dir():
-        return out / f"{video.stem}{suffix}"
-    return out
+def _stat_problem(p: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links, not a file"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to a file that does not exist" if os.path.islink(p) else "no such file"
+    if exc.errno == errno.ENOTDIR:
+        return "no such file (a part of the path is not a folder)"
+    return f"cannot be opened ({exc.strerror or exc})"
 
 
 def format_summary(report, causal: bool) -> str:
@@ -104,38 +116,126 @@ def format_coaching(coaching: dict) -> str:
     return "\n".join(lines)
 
 
-def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str | None, csv_out: str | None,
-                 annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
-    """Worker: analyse one video; returns (summary text, error message or None)."""
-    from ..pipeline import analyze_video
-    from ..io.video import VideoError
+def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: str,
+                 show_progress: bool) -> tuple[str, str | None, list[str]]:
+    """Analyse one video and write its outputs; returns (summary text, error message or None, paths written).
 
-    path = Path(video)
+    Every output goes through a temporary name (io/atomic.py): an error or an
+    interruption leaves nothing under the final name.
+    """
+    from ..io.video import VideoError, timing_note
+    from ..pipeline import analyze_video
+
+    path = job.video
     bar = ProgressBar(path.name) if show_progress else None
+    written: list[str] = []
     try:
-        report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
-                               annotated_path=annotated_out, technique_name=technique_name)
+        annotated = job.outputs.get("annotated")
+        try:
+            if annotated is not None:
+                with atomic_path(annotated) as tmp:
+                    report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar, annotated_path=tmp,
+                                           technique_name=technique_name)
+                written.append(str(annotated))
+            else:
+                report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
+                                       technique_name=technique_name)
+        finally:
+            if bar:
+                bar.finish()
+        for kind, render in (("json", report.to_json), ("csv", report.to_csv)):
+            if kind in job.outputs:
+                atomic_write_text(job.outputs[kind], render())
+                written.append(str(job.outputs[kind]))
+        note = timing_note(path)
     except VideoError as exc:
-        return "", str(exc)
+        return "", str(exc), written
     except OSError as exc:
-        return "", f"{path}: {exc.strerror or exc}"
+        where = exc.filename or path
+        return "", f"{where}: {exc.strerror or exc}", written
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one line for the user, not a traceback
         if os.environ.get("CROSSGRAIN_DEBUG"):
             import traceback
             traceback.print_exc()
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        return "", f"{path}: internal error while analysing ({detail}); please report it"
-    finally:
-        if bar:
-            bar.finish()
-    if json_out:
-        report.write_json(json_out)
-    if csv_out:
-        report.write_csv(csv_out)
+        return "", f"{path}: internal error while analysing ({detail}); please report it", written
     text = format_summary(report, causal)
+    if note:
+        text += f"\n  note: {note}"
     if report.coaching:
         text += "\n" + format_coaching(report.coaching)
-    return text, None
+    if written:
+        text += "\n  wrote: " + ", ".join(written)
+    return text, None, written
+
+
+def _worker_init() -> None:
+    """A batch worker leaves Ctrl-C to the parent, which stops it with SIGTERM; SIGTERM unwinds
+    (SystemExit: quiet in a worker), so temporary outputs are removed on the way out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+
+
+def _batch_worker(job: Job, foot_axis_deg: float, causal: bool, technique_name: str):
+    try:
+        return _analyze_one(job, foot_axis_deg, causal, technique_name, show_progress=False)
+    except BaseException:  # Ctrl-C or SIGTERM: outputs already cleaned up; do not take the next video
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace_s: float = 3.0) -> None:
+    """Cancel what has not started and stop the workers now (SIGTERM, then SIGKILL after ``grace_s``)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace_s
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+
+
+def _run_batch(jobs: list[Job], args) -> list[tuple[Path, str, str | None]]:
+    workers = min(len(jobs), args.workers or os.cpu_count() or 1)
+    results: list[tuple[Path, str, str | None]] = []
+    bar = ProgressBar(f"{len(jobs)} videos")
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    futures = {}
+    try:
+        for job in jobs:
+            futures[pool.submit(_batch_worker, job, args.foot_axis, args.causal, args.technique)] = job
+        for k, fut in enumerate(as_completed(futures), 1):
+            try:
+                text, error, _ = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died: say so, go on with the rest
+                text, error = "", f"{futures[fut].video}: the analysis stopped ({type(exc).__name__})"
+            results.append((futures[fut].video, text, error))
+            bar(k, len(jobs))
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
+        bar.finish()
+        _stop_pool(pool)
+        done = {video for video, _, error in results if error is None}
+        for job in jobs:
+            if job.video not in done:
+                for target in job.outputs.values():
+                    remove_partials(target)
+        raise BatchInterrupted(len(done), len(jobs)) from None
+    pool.shutdown(wait=True)
+    bar.finish()
+    order = {job.video: k for k, job in enumerate(jobs)}
+    results.sort(key=lambda r: order[r[0]])
+    return results
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C in a batch, after the workers were stopped; carries what was finished."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"{done} of {total} videos were finished; no output was written for the others")
 
 
 def cmd_analyze(args) -> int:
@@ -144,32 +244,13 @@ def cmd_analyze(args) -> int:
     if args.technique not in TECHNIQUES:
         raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")
     videos = expand_inputs(args.videos)
-    many = len(videos) > 1
-    jobs = [
-        (str(v), args.foot_axis, args.causal,
-         str(p) if (p := output_path(args.json, v, many, ".json")) else None,
-         str(p) if (p := output_path(args.csv, v, many, ".csv")) else None,
-         str(p) if (p := output_path(args.annotated, v, many, ".annotated.mp4")) else None,
-         args.technique)
-        for v in videos
-    ]
-    failures = 0
-    if not many:
-        text, error = _analyze_one(*jobs[0], show_progress=True)
-        results = [(videos[0], text, error)]
+    jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
+    if len(jobs) == 1:
+        text, error, _ = _analyze_one(jobs[0], args.foot_axis, args.causal, args.technique, show_progress=True)
+        results = [(jobs[0].video, text, error)]
     else:
-        workers = min(len(jobs), args.workers or os.cpu_count() or 1)
-        results = []
-        bar = ProgressBar(f"{len(jobs)} videos")
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_analyze_one, *job, show_progress=False): Path(job[0]) for job in jobs}
-            for k, fut in enumerate(as_completed(futures), 1):
-                text, error = fut.result()
-                results.append((futures[fut], text, error))
-                bar(k, len(jobs))
-        bar.finish()
-        order = {v: k for k, v in enumerate(videos)}
-        results.sort(key=lambda r: order[r[0]])
+        results = _run_batch(jobs, args)
+    failures = 0
     for video, text, error in results:
         if error:
             failures += 1
@@ -179,15 +260,29 @@ def cmd_analyze(args) -> int:
     return EXIT_USAGE if failures else 0
 
 
+def technique_help() -> str:
+    from ..coach.techniques import DEFAULT_TECHNIQUE, TECHNIQUES
+
+    return "technique to coach: " + ", ".join(
+        f"{name}{' (default)' if name == DEFAULT_TECHNIQUE else ''}" for name in TECHNIQUES)
+
+
 def register(sub) -> None:
-    a = sub.add_parser("analyze", help="analyse one or more videos (or folders of videos)")
+    from ..coach.techniques import DEFAULT_TECHNIQUE
+
+    a = sub.add_parser("analyze", help="analyse one or more videos (or folders of videos)",
+                       description="Analyse videos of foot self-massage: labels, segments, holds, score.",
+                       epilog="Limits: see README (CROSSGRAIN_MAX_PIXELS, CROSSGRAIN_MAX_FRAMES, "
+                              "CROSSGRAIN_MAX_DURATION_S).")
     a.add_argument("videos", nargs="+", metavar="VIDEO", help="video files or folders")
     a.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
                    help="the heel-to-toes line as a screen angle: 90 = foot points up the screen, 0 = left-right")
     a.add_argument("--causal", action="store_true", help="label with past frames only, exactly as the live view")
     a.add_argument("--json", metavar="OUT", help="write the report as JSON (a folder when several videos)")
     a.add_argument("--csv", metavar="OUT", help="write per-frame labels as CSV (a folder when several videos)")
-    a.add_argument("--annotated", metavar="OUT", help="write the video with the overlay drawn (H.264 MP4)")
-    a.add_argument("--technique", default="cross_friction", help="technique to coach (default: cross_friction)")
-    a.add_argument("--workers", type=int, default=None, help="worker processes for several videos (default: cores)")
+    a.add_argument("--annotated", metavar="OUT",
+                   help="write the video with the overlay drawn (H.264: .mp4, .m4v or .mov; a folder when several)")
+    a.add_argument("--technique", default=DEFAULT_TECHNIQUE, metavar="NAME", help=technique_help())
+    a.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="worker processes for several videos (default: cores)")
     a.set_defaults(func=cmd_analyze)

@@ -7,10 +7,35 @@ import math
 import sys
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class CliError(Exception):
     """A one-line message for the user; exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors in the one-line form of every other error: ``crossgrain: error: ...``."""
+
+    def error(self, message: str):
+        print(f"crossgrain: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def exit_on_signal(signum, frame):
+    """SIGTERM unwinds like an exception (finally blocks run: temporary outputs are removed)."""
+    raise SystemExit(128 + signum)
+
+
+def positive_int(text: str) -> int:
+    """Parse a count that must be at least 1 (--workers, --frames)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def foot_axis(text: str) -> float:

@@ -9,6 +9,7 @@ millisecond count while the observation keeps the frame's true time.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class HandTracker:
         with quiet_native_stderr():
             self._landmarker = self._create(vision, BaseOptions, model_path, options)
         self._last_timestamp_ms = -1
+        self._last_t: float | None = None  # the frame time behind it
         self._closed = False
 
     @staticmethod
@@ -74,9 +76,7 @@ class HandTracker:
             raise RuntimeError("HandTracker is closed")
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
-        # Strictly increasing for MediaPipe, whatever the container's pts did.
-        timestamp_ms = max(int(round(t * 1000.0)), self._last_timestamp_ms + 1)
-        self._last_timestamp_ms = timestamp_ms
+        timestamp_ms = self._clock_ms(t)
         image = self._mp_image(np.ascontiguousarray(rgb))
         if self._quiet:
             with quiet_native_stderr():
@@ -91,6 +91,22 @@ class HandTracker:
         category = result.handedness[best][0]
         height, width = rgb.shape[:2]
         return HandObservation.from_normalized(points, width, height, category.category_name, category.score, t)
+
+    MAX_STEP_MS = 10_000  # MediaPipe's tracking needs no larger gap; its clock must stay far from overflow
+
+    def _clock_ms(self, t: float) -> int:
+        """MediaPipe's clock: 0 at the first frame, then strictly increasing by the frame gaps (1 ms to
+        MAX_STEP_MS), whatever the times were: 1e13 s, NaN and backward jumps cannot reach it."""
+        last_ms, last_t = self._last_timestamp_ms, self._last_t
+        if last_ms < 0:
+            ms = 0
+        else:
+            gap = (t - last_t) * 1000.0 if math.isfinite(t) and last_t is not None else 1.0
+            ms = last_ms + int(min(max(round(gap), 1), self.MAX_STEP_MS))
+        if math.isfinite(t):
+            self._last_t = t
+        self._last_timestamp_ms = ms
+        return ms
 
     def close(self) -> None:
         if not self._closed:

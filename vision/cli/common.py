@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
 
 EXIT_USAGE = 2
@@ -23,7 +24,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def exit_on_signal(signum, frame):
-    """SIGTERM unwinds like an exception (finally blocks run: temporary outputs are removed)."""
+    """SIGTERM unwinds like an exception (finally blocks run: temporary outputs are removed).
+
+    Once: a second signal during that clean-up is ignored rather than breaking it."""
+    signal.signal(signum, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 

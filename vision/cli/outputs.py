@@ -51,7 +51,7 @@ def plan_jobs(videos: list[Path], options: dict[str, str | None]) -> list[Job]:
                 job.outputs[kind] = folder / f"{names[job.video]}{suffix}"
         else:
             target = out / f"{names[videos[0]]}{suffix}" if out.is_dir() else out
-            _check_folder(target.parent, flag, target)
+            _check_target(target, flag)
             jobs[0].outputs[kind] = target
     _refuse_clashes(jobs)
     return jobs
@@ -86,13 +86,17 @@ def _output_folder(out: Path, flag: str) -> Path:
     return out
 
 
-def _check_folder(folder: Path, flag: str, target: Path) -> None:
-    """The folder exists and a file can be created in it (root ignores mode bits: try it)."""
-    folder = folder if str(folder) else Path(".")
+def _check_target(target: Path, flag: str) -> None:
+    """One video's output file: a path in a writable folder, or a device/FIFO (written directly)."""
     if is_special_file(target):
-        return  # /dev/stdout, a FIFO: written directly
+        return  # /dev/stdout, a FIFO
     if target.is_dir():
         raise CliError(f"{flag} {target}: is a folder")
+    _check_folder(target.parent, flag, target)
+
+
+def _check_folder(folder: Path, flag: str, target: Path) -> None:
+    """The folder exists and a file can be created in it (root ignores mode bits: try it)."""
     if not folder.exists():
         raise CliError(f"{flag} {target}: folder {folder} does not exist")
     if not folder.is_dir():

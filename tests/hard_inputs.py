@@ -38,6 +38,8 @@ class HardInput:
     note: str
     frames: int | None = None  # frames written (None: unknown / not a video)
     upright_size: tuple[int, int] | None = None  # (width, height) after rotation, before downsizing
+    cli_only: bool = False  # a file-system object (FIFO, symlink loop): no bytes to upload
+    duration_s: float | None = None  # the true duration, where the file's timestamps lie about it
 
 
 def run_limited(fn: Callable, limit_s: float = 60.0):
@@ -161,6 +163,109 @@ def _vfr(path: Path) -> Path:
     return write_video(path, [_hand()] * 20, list(times))
 
 
+# ---------------------------------------------------------------- issue 12: limits, lying timestamps, odd files
+
+
+def _encode(path: Path, frames: list[np.ndarray], pts_ms: list[int], codec: str = "libx264",
+            pix_fmt: str = "yuv420p", rate: int = 30, setup: Callable | None = None, options: dict | None = None,
+            packet_pts_ms: list[int] | None = None) -> Path:
+    """Encode RGB frames with the given pts (ms). ``setup(stream)`` may set display matrix or
+    disposition; ``packet_pts_ms`` rewrites the packets' pts (intra-only codecs: decode order stays)."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], pix_fmt
+        stream.time_base = Fraction(1, 1000)
+        stream.codec_context.time_base = Fraction(1, 1000)
+        if options:
+            stream.options = options
+        if setup:
+            setup(stream)
+        for k, (rgb, pts) in enumerate(zip(frames, pts_ms)):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts, frame.time_base = pts, Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                if packet_pts_ms is not None:
+                    packet.pts, packet.dts = packet_pts_ms[k], k  # dts in order: the muxer accepts it
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+def _huge_frames(path: Path) -> Path:
+    """4200x4200 (17.6 MP, over the 16.8 MP limit): refused from the header, before decoding."""
+    return _encode(path, [np.zeros((4200, 4200, 3), np.uint8)], [0], options={"preset": "ultrafast"})
+
+
+def _many_tiny_frames(path: Path) -> Path:
+    """20,000 frames of 16x16 in 0.26 MB: minutes of CPU; over the frame limit, refused from the header."""
+    return _encode(path, [np.zeros((16, 16, 3), np.uint8)] * 20_000, [k * 10 for k in range(20_000)],
+                   options={"preset": "ultrafast"})
+
+
+def _gap_24h(path: Path) -> Path:
+    """Two frames, then the third 24 h later: a 1-day video at 0.0 fps, if the timestamps are believed."""
+    return _encode(path, [_hand()] * 3, [0, 33, 86_400_000], codec="mjpeg", pix_fmt="yuvj420p")
+
+
+def _bad_first_pts(path: Path) -> Path:
+    """99 s at 2 fps whose first frame claims 50,000 s: the rest ran 'backwards' and collapsed to 0 s."""
+    n = 199
+    pts = [50_000_000] + [k * 500 for k in range(1, n)]
+    return _encode(path, [_hand(160, 120)] * n, list(range(n)), codec="mjpeg", pix_fmt="yuvj420p", rate=2,
+                   packet_pts_ms=pts)
+
+
+def _pts_1e13(path: Path) -> Path:
+    """Timestamps from 1e13 s on (MediaPipe refuses such a clock)."""
+    return _encode(path, [_hand()] * 6, [10 ** 16 + k * 33 for k in range(6)])
+
+
+def _zero_display_matrix(path: Path) -> Path:
+    """An all-zero display matrix (no rotation at all): read as -2^31 deg, it turned the picture 270 deg."""
+    return _encode(path, [_hand()] * 6, [k * 33 for k in range(6)], setup=lambda s: s.set_display_matrix([0] * 9))
+
+
+def _second_stream_is_main(path: Path) -> Path:
+    """Two video streams: a 64x48 grey one first, the hand (marked default) second."""
+    with av.open(str(path), "w") as out:
+        grey = out.add_stream("libx264", rate=30)
+        grey.width, grey.height, grey.pix_fmt = 64, 48, "yuv420p"
+        main = out.add_stream("libx264", rate=30)
+        main.width, main.height, main.pix_fmt = 320, 240, "yuv420p"
+        grey.disposition, main.disposition = 0, av.stream.Disposition.default
+        for k in range(6):
+            for stream, rgb in ((grey, np.full((48, 64, 3), 128, np.uint8)), (main, _hand())):
+                frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+                frame.pts = k
+                for packet in stream.encode(frame):
+                    out.mux(packet)
+        for stream in (grey, main):
+            for packet in stream.encode(None):
+                out.mux(packet)
+    return path
+
+
+def _one_pixel(path: Path) -> Path:
+    """1x1 pixel (x264 refuses odd sizes for the annotated copy)."""
+    return _encode(path, [np.full((1, 1, 3), 200, np.uint8)] * 6, [k * 33 for k in range(6)], codec="mjpeg",
+                   pix_fmt="yuvj444p")
+
+
+def _fifo(path: Path) -> Path:
+    import os
+
+    os.mkfifo(path)
+    return path
+
+
+def _symlink_loop(path: Path) -> Path:
+    other = path.with_name(path.stem + "_other" + path.suffix)
+    path.symlink_to(other.name)
+    other.symlink_to(path.name)
+    return path
+
+
 # name -> (file name, expect, note, frames written, upright (w, h), maker(path) -> path)
 Maker = Callable[[Path], Path]
 _SPECS: list[tuple[str, str, str, str, int | None, tuple[int, int] | None, Maker]] = [
@@ -211,7 +316,28 @@ _SPECS: list[tuple[str, str, str, str, int | None, tuple[int, int] | None, Maker
      lambda p: _clip(p, n=6, codec="mjpeg", pix_fmt="yuvj420p")),
     ("vp9_webm", "vp9.webm", REPORT, "VP9 in WebM", 6, (320, 240),
      lambda p: _clip(p, n=6, codec="libvpx-vp9", container_format="webm")),
+    # issue 12
+    ("huge_4200x4200", "huge_17mp.mp4", ERROR, "4200x4200: over the pixel limit (header)", 1, (4200, 4200),
+     _huge_frames),
+    ("frames_20000", "many_frames.mp4", ERROR, "20,000 frames of 16x16: over the frame limit (header)", 20_000,
+     (16, 16), _many_tiny_frames),
+    ("gap_24h", "gap_24h.mkv", REPORT, "third frame 24 h after the second", 3, (320, 240), _gap_24h),
+    ("bad_first_pts", "bad_first_pts.mkv", REPORT, "99 s whose first pts says 50,000 s (MJPEG)", 199, (160, 120),
+     _bad_first_pts),
+    ("pts_1e13", "pts_1e13.mp4", REPORT, "timestamps from 1e13 s", 6, (320, 240), _pts_1e13),
+    ("zero_display_matrix", "zero_matrix.mp4", REPORT, "all-zero display matrix: no rotation", 6, (320, 240),
+     _zero_display_matrix),
+    ("second_stream_default", "two_streams.mp4", REPORT, "grey 64x48 stream first, the hand (default) second", 6,
+     (320, 240), _second_stream_is_main),
+    ("one_pixel", "one_pixel.mkv", REPORT, "1x1 pixel (MJPEG)", 6, (1, 1), _one_pixel),
+    ("markdown_name", "![t](leak.png) [y](x) *b*.mp4", REPORT, "a file name that is Markdown", 10, (320, 240),
+     lambda p: _clip(p)),
+    ("fifo", "fifo.mp4", ERROR, "a FIFO named .mp4 (reading it would block)", None, None, _fifo),
+    ("symlink_loop", "loop.mp4", ERROR, "a symbolic link loop", None, None, _symlink_loop),
 ]
+
+CLI_ONLY = {"fifo", "symlink_loop"}  # file-system objects: nothing to upload
+TRUE_DURATION_S = {"bad_first_pts": 99.0, "gap_24h": 2 / 30}
 
 NAMES = [s[0] for s in _SPECS]
 
@@ -221,7 +347,7 @@ def make_input(name: str, folder: Path) -> HardInput:
     for key, filename, expect, note, frames, size, maker in _SPECS:
         if key == name:
             path = maker(Path(folder) / filename)
-            return HardInput(key, path, expect, note, frames, size)
+            return HardInput(key, path, expect, note, frames, size, key in CLI_ONLY, TRUE_DURATION_S.get(key))
     raise KeyError(name)
 
 

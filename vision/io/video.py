@@ -151,9 +151,10 @@ def nominal_fps(stream) -> float:
 
 
 def _check_header(info: VideoInfo, limits: Limits) -> None:
+    # Not the header's duration: one bogus pts makes it days long. Duration is checked on the
+    # decoded frames' repaired times (FrameTimes), frames and pixels here and there.
     problem = (limits.frame_problem(info.width, info.height)
-               or (info.frame_count and limits.frames_problem(info.frame_count))
-               or (info.duration_s and math.isfinite(info.duration_s) and limits.duration_problem(info.duration_s)))
+               or (info.frame_count and limits.frames_problem(info.frame_count)))
     if problem:
         raise VideoError(f"{info.path}: refused: {problem}")
 
@@ -296,6 +297,7 @@ def timing_note(path: str | Path) -> str | None:
     try:
         stream = main_video_stream(container)
         base = stream.time_base
+        clock = FrameTimes(1.0 / nominal_fps(stream))
         stamps = []
         for packet in container.demux(stream):
             if packet.size == 0:
@@ -306,7 +308,6 @@ def timing_note(path: str | Path) -> str | None:
     finally:
         container.close()
     known = sorted(x for x in stamps if x is not None)
-    clock = FrameTimes(1.0 / nominal_fps(stream))
     for x in known + [None] * (len(stamps) - len(known)):
         clock(x)
     return clock.note()

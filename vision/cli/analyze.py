@@ -133,9 +133,14 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
         annotated = job.outputs.get("annotated")
         try:
             if annotated is not None:
-                with atomic_path(annotated) as tmp:
-                    report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar, annotated_path=tmp,
-                                           technique_name=technique_name)
+                try:
+                    with atomic_path(annotated) as tmp:
+                        report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
+                                               annotated_path=tmp, technique_name=technique_name)
+                except OSError as exc:
+                    if exc.filename is not None and Path(exc.filename) not in (tmp, annotated):
+                        raise
+                    raise OutputError("annotated", annotated, exc) from None
                 written.append(str(annotated))
             else:
                 report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
@@ -145,9 +150,14 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
                 bar.finish()
         for kind, render in (("json", report.to_json), ("csv", report.to_csv)):
             if kind in job.outputs:
-                atomic_write_text(job.outputs[kind], render())
+                try:
+                    atomic_write_text(job.outputs[kind], render())
+                except OSError as exc:
+                    raise OutputError(kind, job.outputs[kind], exc) from None
                 written.append(str(job.outputs[kind]))
         note = timing_note(path)
+    except OutputError as exc:
+        return "", str(exc), written
     except VideoError as exc:
         return "", str(exc), written
     except OSError as exc:
@@ -167,6 +177,13 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
     if written:
         text += "\n  wrote: " + ", ".join(written)
     return text, None, written
+
+
+class OutputError(Exception):
+    """Writing one output failed (full disk, a file too large, a device that refuses)."""
+
+    def __init__(self, kind: str, target: Path, exc: OSError):
+        super().__init__(f"--{kind} {target}: cannot write it ({exc.strerror or exc})")
 
 
 def _worker_init() -> None:

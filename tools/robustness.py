@@ -14,8 +14,11 @@ renamed .mp4, 4000x3000, 641x479, 1 and 120 fps, variable frame rate, rotations,
   process: an Analysis, or UploadError / VideoError with a one-line message.
 
 Anything else is a failure: a crash, a traceback, a hang (over --timeout), another
-exception. Printed: a per-input table, then inputs tried, reports, clear errors and
-failures for each path. Exit code 1 when anything failed.
+exception. Data left behind is counted apart: for the CLI, a report written after an
+error or any temporary ``.partial-`` file; for the app, a private upload folder not
+removed. Printed: a per-input table, then inputs tried, reports, clear errors,
+failures and data left behind for each path. File-system objects (a FIFO, a symlink
+loop) go through the CLI only. Exit code 1 when anything failed or was left behind.
 """
 
 from __future__ import annotations
@@ -39,9 +42,18 @@ from hard_inputs import build_corpus  # noqa: E402  (tests/hard_inputs.py)
 REPORT, ERROR = "report", "error"
 
 
-def run_cli(path: Path, out_dir: Path, timeout_s: float) -> tuple[str, str, float]:
-    """(outcome, detail, seconds) of `crossgrain analyze` on one file, in its own process."""
-    out = out_dir / f"{path.name}.json"
+def run_cli(path: Path, out_dir: Path, timeout_s: float) -> tuple[str, str, float, int]:
+    """(outcome, detail, seconds, files left behind) of `crossgrain analyze` on one file, in its own process."""
+    out_dir = out_dir / f"out-{path.stem[:40]}-{time.monotonic_ns()}"
+    out_dir.mkdir()
+    out = out_dir / "report.json"
+    outcome, detail, dt = _run_cli(path, out, timeout_s)
+    left = [p for p in out_dir.iterdir() if ".partial-" in p.name or (outcome != REPORT and p == out)]
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return outcome, detail, dt, len(left)
+
+
+def _run_cli(path: Path, out: Path, timeout_s: float) -> tuple[str, str, float]:
     t0 = time.monotonic()
     try:
         proc = subprocess.run([sys.executable, "-m", "vision.cli", "analyze", str(path), "--foot-axis", "90",
@@ -62,8 +74,19 @@ def run_cli(path: Path, out_dir: Path, timeout_s: float) -> tuple[str, str, floa
     return f"FAIL exit {proc.returncode}", (err.splitlines() or [""])[-1][:120], dt
 
 
-def run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
-    """(outcome, detail, seconds) of the upload path on one file's bytes."""
+def private_dirs() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("crossgrain-*")}
+
+
+def run_app(path: Path, timeout_s: float) -> tuple[str, str, float, int]:
+    """(outcome, detail, seconds, private folders left behind) of the upload path on one file's bytes."""
+    before = private_dirs()
+    outcome, detail, dt = _run_app(path, timeout_s)
+    time.sleep(0.05)
+    return outcome, detail, dt, len(private_dirs() - before)
+
+
+def _run_app(path: Path, timeout_s: float) -> tuple[str, str, float]:
     from vision.ui.uploads import UploadError, analyze_bytes, read_max_upload_mb
     from vision.io.video import VideoError
 
@@ -110,24 +133,30 @@ def main(argv: list[str] | None = None) -> int:
         print("-" * len(header))
         rows = []
         for item in corpus:
-            cli_out, cli_detail, cli_s = run_cli(item.path, tmp, args.timeout)
-            app_out, app_detail, app_s = run_app(item.path, args.timeout)
-            rows.append((item, cli_out, app_out))
+            cli_out, cli_detail, cli_s, cli_left = run_cli(item.path, tmp, args.timeout)
+            if item.cli_only:
+                app_out, app_detail, app_s, app_left = "n/a", "", 0.0, 0
+            else:
+                app_out, app_detail, app_s, app_left = run_app(item.path, args.timeout)
+            rows.append((item, (cli_out, cli_left), (app_out, app_left)))
             detail = cli_detail if cli_out.startswith("FAIL") or not app_out.startswith("FAIL") else app_detail
-            print(f"{item.name:<22} {item.expect:<8} {cli_out:<10} {app_out:<10} {cli_s + app_s:5.1f}  {detail}",
-                  flush=True)
+            left = f" [left behind: CLI {cli_left}, app {app_left}]" if cli_left or app_left else ""
+            print(f"{item.name:<22} {item.expect:<8} {cli_out:<10} {app_out:<10} {cli_s + app_s:5.1f}  "
+                  f"{detail}{left}", flush=True)
         print()
         failures = 0
         for k, label in ((1, "CLI"), (2, "app upload")):
-            outcomes = [r[k] for r in rows]
+            tried = [r for r in rows if r[k][0] != "n/a"]
+            outcomes = [r[k][0] for r in tried]
             n_report = outcomes.count(REPORT)
             n_error = outcomes.count(ERROR)
             n_fail = len(outcomes) - n_report - n_error
-            failures += n_fail
-            unexpected = [r[0].name for r in rows if r[k] in (REPORT, ERROR) and r[0].expect != "either"
-                          and r[k] != r[0].expect]
+            n_left = sum(1 for r in tried if r[k][1])
+            failures += n_fail + n_left
+            unexpected = [r[0].name for r in tried if r[k][0] in (REPORT, ERROR) and r[0].expect != "either"
+                          and r[k][0] != r[0].expect]
             print(f"{label:<10}: {len(outcomes)} inputs tried, {n_report} gave a report, {n_error} a clear error, "
-                  f"{n_fail} failures (crash/hang/traceback)"
+                  f"{n_fail} failures (crash/hang/traceback), {n_left} left data behind"
                   + (f"; not as expected: {', '.join(unexpected)}" if unexpected else ""))
         print(f"time: {time.monotonic() - t0:.0f} s")
         return 1 if failures else 0

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..io.atomic import atomic_path, atomic_write_text, remove_partials
+from ..io.limits import Limits
 from ..io.video import VIDEO_SUFFIXES
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, ProgressBar, exit_on_signal, foot_axis, positive_int
 from .outputs import Job, plan_jobs
@@ -260,6 +261,10 @@ def cmd_analyze(args) -> int:
 
     if args.technique not in TECHNIQUES:
         raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")
+    try:
+        Limits.from_env()
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     videos = expand_inputs(args.videos)
     jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
     if len(jobs) == 1:

@@ -76,6 +76,7 @@ class Analysis:
     technique_name: str
     truth: dict | None = None
     elapsed_s: float = 0.0
+    timing_note: str | None = None  # set when the file's frame times were repaired (video.timing_note)
 
 
 def analyze_bytes(data: bytes, display_name: str, foot_axis_deg: float, technique_name: str,
@@ -110,7 +111,9 @@ def analyze_path(path: str | Path, display_name: str, foot_axis_deg: float, tech
         report = analyze(path, foot_axis_deg, causal=False, progress=progress, annotated_path=out,
                          technique_name=technique_name, source=display_name)
         video = out.read_bytes() if out.is_file() and out.stat().st_size > 0 else None
-    return Analysis(display_name, report, video, technique_name, truth, time.monotonic() - t0)
+    from ..io.video import timing_note
+    return Analysis(display_name, report, video, technique_name, truth, time.monotonic() - t0,
+                    timing_note(path))
 
 
 def progress_fraction(done: int, total: int | None, duration_hint_frames: int | None = None) -> float:

@@ -13,7 +13,8 @@ import sys
 import threading
 
 from . import analyze, axis, bench
-from .analyze import BatchInterrupted, format_coaching, format_summary
+from .analyze import format_coaching, format_summary
+from .batch import BatchInterrupted
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, Parser, exit_on_signal
 
 SUBCOMMANDS = (analyze, bench, axis)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import stat
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from ..io.atomic import atomic_path, atomic_write_text, remove_partials
+from ..io.atomic import atomic_path, atomic_write_text
 from ..io.limits import Limits
 from ..io.video import VIDEO_SUFFIXES
-from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, ProgressBar, exit_on_signal, foot_axis, positive_int
+from .batch import run_batch
+from .common import EXIT_USAGE, CliError, ProgressBar, foot_axis, positive_int
 from .outputs import Job, plan_jobs
 
 
@@ -132,6 +130,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
     written: list[str] = []
     try:
         annotated = job.outputs.get("annotated")
+        tmp = None
         try:
             if annotated is not None:
                 try:
@@ -158,7 +157,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
                 written.append(str(job.outputs[kind]))
         note = timing_note(path)
     except OutputError as exc:
-        return "", str(exc), written
+        return "", str(exc) + (f"; written before it: {', '.join(written)}" if written else ""), written
     except VideoError as exc:
         return "", str(exc), written
     except OSError as exc:
@@ -187,75 +186,6 @@ class OutputError(Exception):
         super().__init__(f"--{kind} {target}: cannot write it ({exc.strerror or exc})")
 
 
-def _worker_init() -> None:
-    """A batch worker leaves Ctrl-C to the parent, which stops it with SIGTERM; SIGTERM unwinds
-    (SystemExit: quiet in a worker), so temporary outputs are removed on the way out."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-
-
-def _batch_worker(job: Job, foot_axis_deg: float, causal: bool, technique_name: str):
-    try:
-        return _analyze_one(job, foot_axis_deg, causal, technique_name, show_progress=False)
-    except BaseException:  # Ctrl-C or SIGTERM: outputs already cleaned up; do not take the next video
-        os._exit(EXIT_INTERRUPTED)
-
-
-def _stop_pool(pool: ProcessPoolExecutor, grace_s: float = 3.0) -> None:
-    """Cancel what has not started and stop the workers now (SIGTERM, then SIGKILL after ``grace_s``)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        if proc.is_alive():
-            proc.terminate()
-    deadline = time.monotonic() + grace_s
-    for proc in procs:
-        proc.join(max(0.0, deadline - time.monotonic()))
-        if proc.is_alive():
-            proc.kill()
-            proc.join(1.0)
-
-
-def _run_batch(jobs: list[Job], args) -> list[tuple[Path, str, str | None]]:
-    workers = min(len(jobs), args.workers or os.cpu_count() or 1)
-    results: list[tuple[Path, str, str | None]] = []
-    bar = ProgressBar(f"{len(jobs)} videos")
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-    futures = {}
-    try:
-        for job in jobs:
-            futures[pool.submit(_batch_worker, job, args.foot_axis, args.causal, args.technique)] = job
-        for k, fut in enumerate(as_completed(futures), 1):
-            try:
-                text, error, _ = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a worker that died: say so, go on with the rest
-                text, error = "", f"{futures[fut].video}: the analysis stopped ({type(exc).__name__})"
-            results.append((futures[fut].video, text, error))
-            bar(k, len(jobs))
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
-        bar.finish()
-        _stop_pool(pool)
-        done = {video for video, _, error in results if error is None}
-        for job in jobs:
-            if job.video not in done:
-                for target in job.outputs.values():
-                    remove_partials(target)
-        raise BatchInterrupted(len(done), len(jobs)) from None
-    pool.shutdown(wait=True)
-    bar.finish()
-    order = {job.video: k for k, job in enumerate(jobs)}
-    results.sort(key=lambda r: order[r[0]])
-    return results
-
-
-class BatchInterrupted(KeyboardInterrupt):
-    """Ctrl-C in a batch, after the workers were stopped; carries what was finished."""
-
-    def __init__(self, done: int, total: int):
-        super().__init__(f"{done} of {total} videos were finished; no output was written for the others")
-
-
 def cmd_analyze(args) -> int:
     from ..coach.techniques import TECHNIQUES
 
@@ -271,7 +201,8 @@ def cmd_analyze(args) -> int:
         text, error, _ = _analyze_one(jobs[0], args.foot_axis, args.causal, args.technique, show_progress=True)
         results = [(jobs[0].video, text, error)]
     else:
-        results = _run_batch(jobs, args)
+        workers = min(len(jobs), args.workers or os.cpu_count() or 1)
+        results = run_batch(jobs, _analyze_one, (args.foot_axis, args.causal, args.technique), workers)
     failures = 0
     for video, text, error in results:
         if error:

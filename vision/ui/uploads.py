@@ -111,9 +111,17 @@ def analyze_path(path: str | Path, display_name: str, foot_axis_deg: float, tech
         report = analyze(path, foot_axis_deg, causal=False, progress=progress, annotated_path=out,
                          technique_name=technique_name, source=display_name)
         video = out.read_bytes() if out.is_file() and out.stat().st_size > 0 else None
-    from ..io.video import timing_note
     return Analysis(display_name, report, video, technique_name, truth, time.monotonic() - t0,
-                    timing_note(path))
+                    _timing_note(path))
+
+
+def _timing_note(path: Path) -> str | None:
+    from ..io.video import VideoError, timing_note
+
+    try:
+        return timing_note(path)
+    except VideoError:  # analysed, so readable; a note is no reason to fail
+        return None
 
 
 def progress_fraction(done: int, total: int | None, duration_hint_frames: int | None = None) -> float:

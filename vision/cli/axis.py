@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.atomic import atomic_write_text
 from .common import CliError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     print(format_result(result))
     if args.json:
         try:
-            Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+            atomic_write_text(args.json, json.dumps(result, indent=1) + "\n")  # whole or not at all
         except OSError as exc:
             raise CliError(f"{args.json}: cannot write ({exc.strerror})") from None
     return 0

@@ -322,6 +322,8 @@ def analyse_page(axis: float, technique_name: str) -> None:
         st.subheader(f"Results: {md_escape(analysis.display_name)}")
         st.caption(f"Analysed in {analysis.elapsed_s:.1f} s with technique "
                    f"{TECHNIQUES[analysis.technique_name].title if analysis.technique_name in TECHNIQUES else ''}.")
+        if analysis.timing_note:
+            st.warning(md_escape(analysis.timing_note))
         if analysis.video_mp4:
             video_col, _ = st.columns([3, 2])
             with video_col:

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".y4m", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv", ".ogv")
 
@@ -103,13 +104,20 @@ def upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, k=quarter_turns)) if quarter_turns else rgb
 
 
-def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame]:
+class CannotSeek(Exception):
+    """iter_frames cannot start exactly at ``start_s`` in this file (no timestamps, or the seek overshot)."""
+
+
+def iter_frames(path: str | Path, max_side: int | None = None, start_s: float = 0.0) -> Iterator[Frame]:
     """Decode every frame of the first video stream, upright, with its own timestamp.
 
     Timestamps are the frame's pts minus the first frame's, in seconds. A
     missing pts is filled in from the nominal frame rate, and a pts that goes
     backwards is held at the previous one (durations never run negative).
     ``max_side`` downsizes large frames (aspect kept) before they reach the model.
+    ``start_s`` > 0 seeks and yields only the frames from that time on (times
+    still from the file's first frame; ``i`` counts the frames yielded); it
+    raises CannotSeek where that cannot be exact.
     Raises VideoError for unreadable input and when no frame can be decoded.
     """
     path = Path(path)
@@ -117,8 +125,10 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        converter = VideoReformatter()  # one conversion context for the stream, not one a frame
         nominal_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
-        start = None
+        start = _seek(container, stream, start_s) if start_s > 0 else None
+        seeking = start is not None
         last_t = -math.inf
         i = 0
         bad_packets = 0
@@ -136,6 +146,13 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
                     continue
                 bad_packets = 0
                 for frame in decoded:
+                    if seeking:
+                        if frame.time is None or frame.time - start > start_s and last_t == -math.inf:
+                            raise CannotSeek(f"{path}: no exact start at {start_s} s")
+                        last_t = max(last_t, frame.time - start)
+                        if frame.time - start < start_s:
+                            continue  # decoded to reach start_s, not wanted
+                        seeking = False
                     if frame.time is None:
                         t = 0.0 if i == 0 else last_t + nominal_dt
                     else:
@@ -144,10 +161,7 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
                         t = frame.time - start
                     t = max(t, last_t) if i else max(t, 0.0)
                     last_t = t
-                    rgb = frame.to_ndarray(format="rgb24")
-                    rgb = upright(rgb, frame.rotation)
-                    if max_side and max(rgb.shape[:2]) > max_side:
-                        rgb = _downsize(rgb, max_side)
+                    rgb = upright(to_rgb(converter, frame, max_side), frame.rotation)
                     yield Frame(i=i, t=round(t, 6), rgb=rgb)
                     i += 1
         except av.error.FFmpegError as exc:
@@ -162,12 +176,29 @@ def iter_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
         container.close()
 
 
-def _downsize(rgb: np.ndarray, max_side: int) -> np.ndarray:
-    import cv2
+def _seek(container, stream, start_s: float) -> float:
+    """Seek to the keyframe at or before ``start_s`` from the first frame; return the first frame's time."""
+    try:
+        first = next(f for f in container.decode(stream) if f.time is not None)
+        container.seek(int((first.time + start_s) / stream.time_base), stream=stream, backward=True)
+    except (StopIteration, av.error.FFmpegError, TypeError, ZeroDivisionError):
+        raise CannotSeek(f"cannot seek to {start_s} s") from None
+    return first.time
 
-    h, w = rgb.shape[:2]
-    scale = max_side / max(h, w)
-    return cv2.resize(rgb, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+def to_rgb(converter: VideoReformatter, frame: av.VideoFrame, max_side: int | None = None) -> np.ndarray:
+    """The frame as RGB pixels (as stored, not yet upright), at most ``max_side`` on its long side.
+
+    Colour conversion and downsizing are one pass of the stream's reused
+    converter: a 4K frame is never converted at full size. One thread: the
+    other core is tracking.
+    """
+    w, h = frame.width, frame.height
+    if max_side and max(w, h) > max_side:
+        scale = max_side / max(w, h)
+        w, h = max(2, round(w * scale)), max(2, round(h * scale))
+    return converter.reformat(frame, width=w, height=h, format="rgb24", interpolation="AREA",
+                              threads=1).to_ndarray()
 
 
 class VideoWriter:

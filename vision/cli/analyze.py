@@ -105,7 +105,8 @@ def format_coaching(coaching: dict) -> str:
 
 
 def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str | None, csv_out: str | None,
-                 annotated_out: str | None, technique_name: str, show_progress: bool) -> tuple[str, str | None]:
+                 annotated_out: str | None, technique_name: str, show_progress: bool,
+                 tracking_workers: int = 2) -> tuple[str, str | None]:
     """Worker: analyse one video; returns (summary text, error message or None)."""
     from ..pipeline import analyze_video
     from ..io.video import VideoError
@@ -114,7 +115,8 @@ def _analyze_one(video: str, foot_axis_deg: float, causal: bool, json_out: str |
     bar = ProgressBar(path.name) if show_progress else None
     try:
         report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
-                               annotated_path=annotated_out, technique_name=technique_name)
+                               annotated_path=annotated_out, technique_name=technique_name,
+                               tracking_workers=tracking_workers)
     except VideoError as exc:
         return "", str(exc)
     except OSError as exc:
@@ -162,7 +164,9 @@ def cmd_analyze(args) -> int:
         results = []
         bar = ProgressBar(f"{len(jobs)} videos")
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_analyze_one, *job, show_progress=False): Path(job[0]) for job in jobs}
+            # one video a core: each video's two ranges one after the other (the same report)
+            futures = {pool.submit(_analyze_one, *job, show_progress=False, tracking_workers=1): Path(job[0])
+                       for job in jobs}
             for k, fut in enumerate(as_completed(futures), 1):
                 text, error = fut.result()
                 results.append((futures[fut], text, error))

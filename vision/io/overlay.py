@@ -187,11 +187,12 @@ class LivePainter:
 def render_report_video(source: str | Path, report, landmarks_of, out_path: str | Path,
                         max_side: int | None = None) -> None:
     """Draw a finished report's frames (their verdicts) over its video (second decode)."""
-    from .video import VideoWriter, iter_frames
+    from .background_writer import BackgroundWriter
+    from .video import iter_frames
 
     tech = technique(report.technique or DEFAULT_TECHNIQUE)
     trail: deque = deque()
-    with VideoWriter(out_path, fps=report.fps or 30.0) as writer:
+    with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:
         for frame in iter_frames(source, max_side=max_side):
             if frame.i >= len(report.frames):
                 break

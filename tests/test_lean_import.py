@@ -32,3 +32,16 @@ def test_mediapipe_imported_afterwards_is_the_whole_package():
         "print(mp.Image.__name__, mp.ImageFormat.SRGB.name, mp.tasks.vision.HandLandmarker.__name__,\n"
         "      vision.drawing_utils.__name__.rsplit('.', 1)[1], BaseOptions.__name__, mp.__version__ > '')\n")
     assert out.split() == ["Image", "SRGB", "HandLandmarker", "drawing_utils", "BaseOptions", "True"]
+
+
+def test_two_trackers_started_at_once_on_two_threads_in_a_fresh_process():
+    out = run(
+        "import threading, numpy as np\n"
+        "from vision.io.tracking import HandTracker\n"
+        "found = []\n"
+        "def track():\n"
+        "    with HandTracker() as t: found.append(t.process(np.zeros((48, 64, 3), np.uint8), 0.0))\n"
+        "threads = [threading.Thread(target=track) for _ in range(2)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(found)\n")
+    assert out.strip() == "[None, None]"

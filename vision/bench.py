@@ -148,11 +148,15 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def _say(*args, **kwargs) -> None:
+    print(*args, **kwargs, flush=True)  # figures as they come, also through a pipe
+
+
 def run_bench(video: str | None = None, rounds: int = 3, memory: bool = True, uploads: bool = True,
               live_frames: int = 300) -> int:
     path = Path(video) if video else DEFAULT_VIDEO
     info = probe(path)
-    print(f"video: {path.name}  {info.width}x{info.height}  {info.fps:.1f} fps  {info.duration_s or 0:.1f} s;"
+    _say(f"video: {path.name}  {info.width}x{info.height}  {info.fps:.1f} fps  {info.duration_s or 0:.1f} s;"
           f"  {os.cpu_count()} cores, load average {_load()}")
     result: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,41 +174,41 @@ def run_bench(video: str | None = None, rounds: int = 3, memory: bool = True, up
                 s, frames = timed(fn, *args)
                 seconds[name].append(s)
         plain = frames / min(seconds["plain script (PyAV + one HandLandmarker)"])
-        print(f"\n{frames} frames, best of {rounds} alternated turns (median in brackets):")
+        _say(f"\n{frames} frames, best of {rounds} alternated turns (median in brackets):")
         for name, s in seconds.items():
             fps = frames / min(s)
-            print(f"  {name:44s} {fps:6.1f} frames/s  ({frames / median(s):5.1f})  {fps / plain:4.2f}x plain")
+            _say(f"  {name:44s} {fps:6.1f} frames/s  ({frames / median(s):5.1f})  {fps / plain:4.2f}x plain")
         both = frames / min(seconds["CrossGrain, both cores"])
         extra = min(seconds["CrossGrain, both cores + annotated video"]) / min(seconds["CrossGrain, both cores"]) - 1
         result.update(plain_fps=plain, one_core_fps=frames / min(seconds["CrossGrain, one core"]),
                       both_cores_fps=both, both_cores_x_plain=both / plain, annotated_extra=extra)
-        print(f"  both cores / plain script: {both / plain:.2f}x  (target >= {TARGET_BOTH_CORES_X}x: "
+        _say(f"  both cores / plain script: {both / plain:.2f}x  (target >= {TARGET_BOTH_CORES_X}x: "
               f"{_mark(both / plain >= TARGET_BOTH_CORES_X)})")
-        print(f"  annotated video adds {100 * extra:.0f} %  (target <= {100 * TARGET_ANNOTATED_EXTRA:.0f} %: "
+        _say(f"  annotated video adds {100 * extra:.0f} %  (target <= {100 * TARGET_ANNOTATED_EXTRA:.0f} %: "
               f"{_mark(extra <= TARGET_ANNOTATED_EXTRA)})")
 
         bare, live = live_ms(path, live_frames, rounds)
         result.update(live_bare_ms=bare, live_ms=live, live_x=live / bare)
-        print(f"\nlive: bare landmarker {bare:.2f} ms/frame, LiveCoach.process (overlay included) {live:.2f} ms/frame"
+        _say(f"\nlive: bare landmarker {bare:.2f} ms/frame, LiveCoach.process (overlay included) {live:.2f} ms/frame"
               f" = {live / bare:.3f}x  (target <= {TARGET_LIVE_X}x: {_mark(live / bare <= TARGET_LIVE_X)})")
 
         if uploads:
-            print(f"\nupload page (analysis + annotated video), 30 s clips made from {path.name}:")
+            _say(f"\nupload page (analysis + annotated video), 30 s clips made from {path.name}:")
             for label, height, target in (("640x480", None, TARGET_UPLOAD_480_S),
                                           ("1080p", 1080, TARGET_UPLOAD_1080_S)):
                 clip = Path(tmp) / f"upload_{label}.mp4"
                 make_longer(path, clip, duration_s=30.0, height=height)
                 s, n = timed(crossgrain, clip, 2, annotated)
                 result[f"upload_{label}_s"] = s
-                print(f"  {label:8s} {n} frames in {s:5.1f} s  (target <= {target:.0f} s: {_mark(s <= target)})")
+                _say(f"  {label:8s} {n} frames in {s:5.1f} s  (target <= {target:.0f} s: {_mark(s <= target)})")
         if memory:
             longer = Path(tmp) / "longer.mp4"
             make_longer(path, longer, 10)
             short_mb, short_frames = peak_memory_mb(path)
             long_mb, long_frames = peak_memory_mb(longer)
             result.update(peak_short_mb=short_mb, peak_long_mb=long_mb)
-            print(f"\npeak memory: {short_mb:.0f} MB ({short_frames} frames), "
+            _say(f"\npeak memory: {short_mb:.0f} MB ({short_frames} frames), "
                   f"{long_mb:.0f} MB (10x longer, {long_frames} frames)")
-    print(f"\nload average at the end {_load()}")
-    print("json: " + json.dumps({k: round(v, 3) for k, v in result.items()}))
+    _say(f"\nload average at the end {_load()}")
+    _say("json: " + json.dumps({k: round(v, 3) for k, v in result.items()}))
     return 0

@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -141,6 +142,7 @@ def _mp_image_factory(tasks):
 
 # MediaPipe's package __init__ files import every task, the audio tasks (sounddevice) and the
 # drawing utilities (matplotlib): about half a second a process that hand tracking never uses.
+_IMPORT_LOCK = threading.Lock()
 _EAGER_PACKAGES = ("mediapipe", "mediapipe.tasks.python", "mediapipe.tasks.python.vision")
 
 
@@ -152,14 +154,15 @@ def import_hand_landmarker() -> SimpleNamespace:
     (``mediapipe.Image``, ``mediapipe.tasks.python.vision.drawing_utils``...)
     runs its __init__ then, so other code importing MediaPipe still gets all of it.
     """
-    if _EAGER_PACKAGES[0] not in sys.modules:
-        for name in _EAGER_PACKAGES:
-            _defer_package_init(name)
-        del sys.modules["mediapipe"].__dict__["tasks"]  # set by the import machinery; see __getattr__
-    from mediapipe.tasks.python.core.base_options import BaseOptions
-    from mediapipe.tasks.python.vision import hand_landmarker
-    from mediapipe.tasks.python.vision.core.image import Image, ImageFormat
-    from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
+    with _IMPORT_LOCK:  # two trackers may start at once, on two threads
+        if _EAGER_PACKAGES[0] not in sys.modules:
+            for name in _EAGER_PACKAGES:
+                _defer_package_init(name)
+            del sys.modules["mediapipe"].__dict__["tasks"]  # set by the import machinery; see __getattr__
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mediapipe.tasks.python.vision import hand_landmarker
+        from mediapipe.tasks.python.vision.core.image import Image, ImageFormat
+        from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
 
     return SimpleNamespace(BaseOptions=BaseOptions, HandLandmarker=hand_landmarker.HandLandmarker,
                            HandLandmarkerOptions=hand_landmarker.HandLandmarkerOptions,

@@ -109,3 +109,41 @@ def test_short_videos_are_one_range():
     assert second_range_start(None) is None
     assert second_range_start(9.9) is None
     assert second_range_start(10.0) == 5.5
+
+
+class PixelTracker:
+    """Stands in for MediaPipe where only the cut is under test: 'finds' the frame's own pixel sum."""
+
+    def __init__(self, options=None):
+        pass
+
+    def process(self, rgb, t):
+        return int(rgb.astype(np.int64).sum())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+@pytest.mark.parametrize("kind", ["rotated_mp4", "vfr_mp4", "mjpeg_avi", "vp9_webm"])
+def test_the_cut_keeps_every_frame_of_other_containers(tmp_path, monkeypatch, kind):
+    from media import write_video
+
+    n = 330  # 11 s at 30 fps: two ranges
+    rng = np.random.default_rng(1)
+    frames = [np.full((48, 64, 3), k % 250, np.uint8) + rng.integers(0, 5, (48, 64, 3), dtype=np.uint8)
+              for k in range(n)]
+    times = [k / 30 + (0.01 * (k % 3) if kind == "vfr_mp4" else 0.0) for k in range(n)]
+    path = {
+        "rotated_mp4": lambda p: write_video(p / "r.mp4", frames, times, rotation=90),
+        "vfr_mp4": lambda p: write_video(p / "v.mp4", frames, times),
+        "mjpeg_avi": lambda p: write_video(p / "m.avi", frames, times, codec="mjpeg", pix_fmt="yuvj420p"),
+        "vp9_webm": lambda p: write_video(p / "w.webm", frames, times, codec="libvpx-vp9", container_format="webm"),
+    }[kind](tmp_path)
+    monkeypatch.setattr(parallel_tracking, "HandTracker", PixelTracker)
+    expected = [(f.i, f.t, int(f.rgb.astype(np.int64).sum())) for f in iter_frames(path)]
+    for workers in (1, 2):
+        got = [(f.i, f.t, f.observation) for f in track_video(path, workers=workers)]
+        assert got == expected

@@ -76,12 +76,15 @@ def draw_foot_axis(img: np.ndarray, foot_axis_deg: float) -> None:
 
 def draw_skeleton(img: np.ndarray, xy: np.ndarray, colour=WHITE) -> None:
     s = _scale(img)
-    pts = [tuple(int(round(v)) for v in p) for p in xy]
-    for a, b in HAND_CONNECTIONS:
-        cv2.line(img, pts[a], pts[b], colour, max(1, int(1.5 * s)), cv2.LINE_AA)
+    ends = np.round(np.asarray(xy, float)).astype(np.int32)
+    cv2.polylines(img, list(ends[_BONES]), False, colour, max(1, int(1.5 * s)), cv2.LINE_AA)  # one call
+    pts = [tuple(p) for p in ends.tolist()]
     for k, p in enumerate(pts):
         r = int(4 * s) if k == HandLandmark.THUMB_TIP else max(1, int(2 * s))
         cv2.circle(img, p, r, (255, 60, 160) if k == HandLandmark.THUMB_TIP else colour, -1, cv2.LINE_AA)
+
+
+_BONES = np.array(HAND_CONNECTIONS, np.intp)  # (bones, 2) landmark indices
 
 
 def draw_trail(img: np.ndarray, trail, colour, steps: int = 4) -> None:

@@ -68,6 +68,13 @@ def timed(fn, *args) -> tuple[float, int]:
     return time.perf_counter() - start, frames
 
 
+def timed_cpu(fn, *args) -> tuple[float, float, int]:
+    """(wall s, CPU s of every thread of this process, frames): CPU time hardly moves with the load."""
+    cpu = time.process_time()
+    wall, frames = timed(fn, *args)
+    return wall, time.process_time() - cpu, frames
+
+
 def live_ms(path: Path, frames: int, rounds: int) -> tuple[float, float]:
     """(bare landmarker, live path) ms a frame on the same frames in memory, alternated ``rounds`` times."""
     from .io.tracking import HandTracker
@@ -168,16 +175,21 @@ def run_bench(video: str | None = None, rounds: int = 3, memory: bool = True, up
             "CrossGrain, both cores + annotated video": (crossgrain, path, 2, annotated),
         }
         seconds: dict[str, list[float]] = {name: [] for name in contenders}
+        cpu: dict[str, list[float]] = {name: [] for name in contenders}
         frames = 0
         for _ in range(rounds):
             for name, (fn, *args) in contenders.items():
-                s, frames = timed(fn, *args)
+                s, c, frames = timed_cpu(fn, *args)
                 seconds[name].append(s)
+                cpu[name].append(c)
         plain = frames / min(seconds["plain script (PyAV + one HandLandmarker)"])
-        _say(f"\n{frames} frames, best of {rounds} alternated turns (median in brackets):")
+        _say(f"\n{frames} frames, best of {rounds} alternated turns (median in brackets); CPU ms a frame, all threads:")
         for name, s in seconds.items():
             fps = frames / min(s)
-            _say(f"  {name:44s} {fps:6.1f} frames/s  ({frames / median(s):5.1f})  {fps / plain:4.2f}x plain")
+            _say(f"  {name:44s} {fps:6.1f} frames/s  ({frames / median(s):5.1f})  {fps / plain:4.2f}x plain"
+                 f"   CPU {1000 * median(cpu[name]) / frames:5.1f} ms")
+        result.update({f"cpu_ms_{k}": 1000 * median(cpu[name]) / frames for k, name in
+                       zip(("plain", "one_core", "both_cores", "annotated"), contenders)})
         both = frames / min(seconds["CrossGrain, both cores"])
         extra = min(seconds["CrossGrain, both cores + annotated video"]) / min(seconds["CrossGrain, both cores"]) - 1
         result.update(plain_fps=plain, one_core_fps=frames / min(seconds["CrossGrain, one core"]),

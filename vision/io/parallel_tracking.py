@@ -61,10 +61,12 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
     info = probe(path)
     cut = second_range_start(info.duration_s)
     second: _Peekable | None = None
+    threads = 0  # the decoder's choice, unless the two ranges keep both cores busy
     if cut is not None:
-        second = _track_range(path, cut, max_side, options)
+        threads = 1 if workers >= 2 else 0
+        second = _track_range(path, cut, max_side, options, threads)
         second = _RunAhead(second) if workers >= 2 else _Peekable(second)
-    first = iter_frames(path, max_side=max_side)
+    first = iter_frames(path, max_side=max_side, threads=threads)
     try:
         with HandTracker(options=options) as tracker:
             for frame in first:
@@ -87,9 +89,10 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
             second.close()
 
 
-def _track_range(path, start_s: float, max_side, options) -> Iterator[tuple[float, HandObservation | None]]:
+def _track_range(path, start_s: float, max_side, options, threads: int
+                 ) -> Iterator[tuple[float, HandObservation | None]]:
     """(t, hand) from ``start_s`` to the end, by a tracker started ``WARMUP_S`` earlier."""
-    frames = iter_frames(path, max_side=max_side, start_s=max(start_s - WARMUP_S, 0.0))
+    frames = iter_frames(path, max_side=max_side, start_s=max(start_s - WARMUP_S, 0.0), threads=threads)
     try:
         with HandTracker(options=options) as tracker:
             for frame in frames:

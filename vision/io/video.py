@@ -116,7 +116,8 @@ class CannotSeek(Exception):
     """iter_frames cannot start exactly at ``start_s`` in this file (no timestamps, or the seek overshot)."""
 
 
-def iter_frames(path: str | Path, max_side: int | None = None, start_s: float = 0.0) -> Iterator[Frame]:
+def iter_frames(path: str | Path, max_side: int | None = None, start_s: float = 0.0,
+                threads: int = 0) -> Iterator[Frame]:
     """Decode every frame of the first video stream, upright, with its own timestamp.
 
     Timestamps are the frame's pts minus the first frame's, in seconds. A
@@ -125,7 +126,9 @@ def iter_frames(path: str | Path, max_side: int | None = None, start_s: float = 
     ``max_side`` downsizes large frames (aspect kept) before they reach the model.
     ``start_s`` > 0 seeks and yields only the frames from that time on (times
     still from the file's first frame; ``i`` counts the frames yielded); it
-    raises CannotSeek where that cannot be exact.
+    raises CannotSeek where that cannot be exact. ``threads``: the decoder's
+    threads, 0 for FFmpeg's choice; 1 where every core is busy anyway (its
+    threads then cost a fifth more CPU and gain nothing).
     Raises VideoError for unreadable input and when no frame can be decoded.
     """
     path = Path(path)
@@ -133,6 +136,7 @@ def iter_frames(path: str | Path, max_side: int | None = None, start_s: float = 
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        stream.codec_context.thread_count = threads
         converter = VideoReformatter()  # one conversion context for the stream, not one a frame
         nominal_dt = 1.0 / float(stream.average_rate or stream.guessed_rate or 30)
         start = _seek(container, stream, start_s) if start_s > 0 else None

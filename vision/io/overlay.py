@@ -197,13 +197,13 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
                         max_side: int | None = None) -> None:
     """Draw a finished report's frames (their verdicts) over its video (second decode)."""
     from .background_writer import BackgroundWriter
-    from .video import iter_frames
+    from .video import iter_frames, prefetch
 
     tech = technique(report.technique or DEFAULT_TECHNIQUE)
     trail: deque = deque()
     sprites = SpriteCache()
     with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:
-        for frame in iter_frames(source, max_side=max_side):
+        for frame in prefetch(iter_frames(source, max_side=max_side)):  # decode, draw, encode: three threads
             if frame.i >= len(report.frames):
                 break
             rec = report.frames[frame.i]

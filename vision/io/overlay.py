@@ -203,7 +203,8 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
     trail: deque = deque()
     sprites = SpriteCache()
     with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:
-        for frame in prefetch(iter_frames(source, max_side=max_side)):  # decode, draw, encode: three threads
+        # decode, draw and encode on three threads: the cores are busy, so the decoder gets no threads of its own
+        for frame in prefetch(iter_frames(source, max_side=max_side, threads=1)):
             if frame.i >= len(report.frames):
                 break
             rec = report.frames[frame.i]

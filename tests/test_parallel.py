@@ -86,10 +86,10 @@ def test_analyze_video_tracks_on_both_cores_and_labels_as_the_split(two_cores):
 def test_a_file_that_cannot_be_entered_at_the_cut_is_tracked_whole(monkeypatch, serial):
     real = parallel_tracking.iter_frames
 
-    def no_seeking(path, max_side=None, start_s=0.0):
+    def no_seeking(path, max_side=None, start_s=0.0, **options):
         if start_s > 0:
             raise CannotSeek("test")
-        return real(path, max_side=max_side)
+        return real(path, max_side=max_side, **options)
 
     monkeypatch.setattr(parallel_tracking, "iter_frames", no_seeking)
     frames = list(track_video(SAMPLE, workers=2))

@@ -109,6 +109,8 @@ class HandTracker:
 def quiet_native_stderr():
     """Silence MediaPipe's native start-up chatter (it writes to fd 2, not sys.stderr).
 
+    fd 2 belongs to the process, and two trackers may start at once on two
+    threads: the first to enter silences it, the last to leave restores it.
     Set CROSSGRAIN_DEBUG=1 to see it.
     """
     if os.environ.get("CROSSGRAIN_DEBUG"):
@@ -119,16 +121,26 @@ def quiet_native_stderr():
     except (AttributeError, OSError, ValueError):
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    with _QUIET_LOCK:
+        if not _quiet["depth"]:
+            sys.stderr.flush()
+            _quiet["saved"] = os.dup(fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        _quiet["depth"] += 1
     try:
-        os.dup2(devnull, fd)
         yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
+        with _QUIET_LOCK:
+            _quiet["depth"] -= 1
+            if not _quiet["depth"]:
+                os.dup2(_quiet["saved"], fd)
+                os.close(_quiet["saved"])
+
+
+_QUIET_LOCK = threading.Lock()
+_quiet = {"depth": 0, "saved": -1}
 
 
 def _mp_image_factory(tasks):

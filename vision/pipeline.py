@@ -28,6 +28,7 @@ from .core.timebase import Tick
 from .core.segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
 from .core.verdict import FrameVerdict
 from .engine import Engine, Judge
+from .io.parallel_tracking import track_video
 from .io.tracking import HandTracker, TrackerOptions
 from .io.video import iter_frames, prefetch, probe
 
@@ -76,6 +77,10 @@ class Session:
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
+
+    @property
+    def tracker_options(self) -> TrackerOptions:
+        return self._tracker_options
 
     @property
     def tracker(self) -> HandTracker:
@@ -284,11 +289,14 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
 def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
-                  technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None) -> Report:
+                  technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None,
+                  tracking_workers: int = 2) -> Report:
     """Analyse a video file. Raises video.VideoError for a file that cannot be read.
 
     ``source`` names the video in the report (default: the file's name; an
     upload's is the name the user gave it, never its temporary path).
+    ``tracking_workers`` 2 tracks the video's two time ranges at once (the
+    report is the same with 1: batches run one video a core).
     """
     path = Path(path)
     info = probe(path)
@@ -303,12 +311,15 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = 
         painter = LivePainter(technique_name)
     try:
         with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
-            for frame in prefetch(iter_frames(path, max_side=max_side)):
-                result = session.process(frame.rgb, frame.t)
-                if writer is not None:
+            if writer is None:  # nothing here needs the pixels: track on both cores
+                for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress):
+                    session.add_observation(tracked.observation, tracked.t)
+            else:
+                for frame in prefetch(iter_frames(path, max_side=max_side)):
+                    result = session.process(frame.rgb, frame.t)
                     writer.write(painter.paint(frame.rgb, result), frame.t)
-                if progress is not None:
-                    progress(frame.i + 1, total)
+                    if progress is not None:
+                        progress(frame.i + 1, total)
             report = session.report(source=source or path.name, fps=info.fps, causal=causal)
             if keep:
                 from .io.overlay import render_report_video

@@ -116,7 +116,7 @@ def format_coaching(coaching: dict) -> str:
 
 
 def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: str,
-                 show_progress: bool) -> tuple[str, str | None, list[str]]:
+                 show_progress: bool, tracking_workers: int = 2) -> tuple[str, str | None, list[str]]:
     """Analyse one video and write its outputs; returns (summary text, error message or None, paths written).
 
     Every output goes through a temporary name (io/atomic.py): an error or an
@@ -136,7 +136,8 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
                 try:
                     with atomic_path(annotated) as tmp:
                         report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
-                                               annotated_path=tmp, technique_name=technique_name)
+                                               annotated_path=tmp, technique_name=technique_name,
+                                               tracking_workers=tracking_workers)
                 except OSError as exc:
                     if exc.filename is not None and Path(exc.filename) not in (tmp, annotated):
                         raise
@@ -144,7 +145,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
                 written.append(str(annotated))
             else:
                 report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
-                                       technique_name=technique_name)
+                                       technique_name=technique_name, tracking_workers=tracking_workers)
         finally:
             if bar:
                 bar.finish()
@@ -202,7 +203,8 @@ def cmd_analyze(args) -> int:
         results = [(jobs[0].video, text, error)]
     else:
         workers = min(len(jobs), args.workers or os.cpu_count() or 1)
-        results = run_batch(jobs, _analyze_one, (args.foot_axis, args.causal, args.technique), workers)
+        # one video a core: each video's two time ranges tracked one after the other (the same report)
+        results = run_batch(jobs, _analyze_one, (args.foot_axis, args.causal, args.technique, 1), workers)
     failures = 0
     for video, text, error in results:
         if error:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..coach.techniques import DEFAULT_TECHNIQUE, Technique, quality, technique
 from ..core.landmarks import HAND_CONNECTIONS, HandLandmark
+from .sprites import SpriteCache
 
 # RGB colours
 GOOD = (46, 204, 64)
@@ -75,23 +76,29 @@ def draw_foot_axis(img: np.ndarray, foot_axis_deg: float) -> None:
 
 def draw_skeleton(img: np.ndarray, xy: np.ndarray, colour=WHITE) -> None:
     s = _scale(img)
-    pts = [tuple(int(round(v)) for v in p) for p in xy]
-    for a, b in HAND_CONNECTIONS:
-        cv2.line(img, pts[a], pts[b], colour, max(1, int(1.5 * s)), cv2.LINE_AA)
+    ends = np.round(np.asarray(xy, float)).astype(np.int32)
+    cv2.polylines(img, list(ends[_BONES]), False, colour, max(1, int(1.5 * s)), cv2.LINE_AA)  # one call
+    pts = [tuple(p) for p in ends.tolist()]
     for k, p in enumerate(pts):
         r = int(4 * s) if k == HandLandmark.THUMB_TIP else max(1, int(2 * s))
         cv2.circle(img, p, r, (255, 60, 160) if k == HandLandmark.THUMB_TIP else colour, -1, cv2.LINE_AA)
 
 
-def draw_trail(img: np.ndarray, trail, colour) -> None:
+_BONES = np.array(HAND_CONNECTIONS, np.intp)  # (bones, 2) landmark indices
+
+
+def draw_trail(img: np.ndarray, trail, colour, steps: int = 4) -> None:
+    """The trail fading in ``steps`` pieces, one polyline each (a line a segment costs five times more)."""
     s = _scale(img)
     n = len(trail)
-    for k in range(1, n):
-        fade = k / n
+    pts = np.round(np.asarray(trail, float)).astype(np.int32)
+    for q in range(steps):
+        lo, hi = max(1, q * n // steps), (q + 1) * n // steps
+        if hi <= lo:
+            continue
+        fade = hi / n
         c = tuple(int(v * fade + 40 * (1 - fade)) for v in colour)
-        p = tuple(int(round(v)) for v in trail[k - 1])
-        q = tuple(int(round(v)) for v in trail[k])
-        cv2.line(img, p, q, c, max(1, int(3 * s * fade)), cv2.LINE_AA)
+        cv2.polylines(img, [pts[lo - 1:hi]], False, c, max(1, int(3 * s * fade)), cv2.LINE_AA)
 
 
 def draw_stroke_arrow(img: np.ndarray, at, angle_deg: float, length: float, colour) -> None:
@@ -133,11 +140,12 @@ def draw_hold_ring(img: np.ndarray, hold_s: float, target_s: float, colour) -> N
                 WHITE, max(1, int(2 * s)), cv2.LINE_AA)
 
 
-def annotate(rgb: np.ndarray, view: OverlayView) -> np.ndarray:
-    """Return a copy of ``rgb`` with the view drawn on it."""
+def annotate(rgb: np.ndarray, view: OverlayView, sprites: SpriteCache | None = None) -> np.ndarray:
+    """Return a copy of ``rgb`` with the view drawn on it (the axis and badge pasted from ``sprites``)."""
     img = rgb.copy()
     colour = QUALITY_COLOURS.get(view.quality, IDLE)
-    draw_foot_axis(img, view.foot_axis_deg)
+    paste = sprites.draw if sprites is not None else (lambda im, fn, *args: fn(im, *args))
+    paste(img, draw_foot_axis, view.foot_axis_deg)
     if view.landmarks is not None:
         draw_skeleton(img, view.landmarks)
     if len(view.trail) > 1:
@@ -146,7 +154,7 @@ def annotate(rgb: np.ndarray, view: OverlayView) -> np.ndarray:
         length = 1.2 * (view.palm_px or min(img.shape[:2]) / 6)
         draw_stroke_arrow(img, view.trail[-1], view.stroke_angle_deg, length, colour)
     rate = f"{view.rate_per_min:.0f} strokes/min" if view.rate_per_min else None
-    draw_badge(img, LABEL_TEXT.get(view.label, view.label.upper()), colour, rate)
+    paste(img, draw_badge, LABEL_TEXT.get(view.label, view.label.upper()), colour, rate)
     if view.label == "hold":
         draw_hold_ring(img, view.hold_s, view.hold_target_s, colour)
     return img
@@ -163,6 +171,7 @@ class LivePainter:
     def __init__(self, technique_name: str = DEFAULT_TECHNIQUE):
         self.technique: Technique = technique(technique_name)
         self._trail: deque = deque()
+        self._sprites = SpriteCache()
 
     def view(self, result) -> OverlayView:
         v = result.verdict
@@ -181,18 +190,21 @@ class LivePainter:
         )
 
     def paint(self, rgb: np.ndarray, result) -> np.ndarray:
-        return annotate(rgb, self.view(result))
+        return annotate(rgb, self.view(result), self._sprites)
 
 
 def render_report_video(source: str | Path, report, landmarks_of, out_path: str | Path,
                         max_side: int | None = None) -> None:
     """Draw a finished report's frames (their verdicts) over its video (second decode)."""
-    from .video import VideoWriter, iter_frames
+    from .background_writer import BackgroundWriter
+    from .video import iter_frames, prefetch
 
     tech = technique(report.technique or DEFAULT_TECHNIQUE)
     trail: deque = deque()
-    with VideoWriter(out_path, fps=report.fps or 30.0) as writer:
-        for frame in iter_frames(source, max_side=max_side):
+    sprites = SpriteCache()
+    with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:
+        # decode, draw and encode on three threads: the cores are busy, so the decoder gets no threads of its own
+        for frame in prefetch(iter_frames(source, max_side=max_side, threads=1)):
             if frame.i >= len(report.frames):
                 break
             rec = report.frames[frame.i]
@@ -207,4 +219,4 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
                 stroke_angle_deg=rec.stroke_angle_deg, rate_per_min=rec.rate_per_min, hold_s=rec.hold_s,
                 hold_target_s=tech.target_hold_s or HOLD_TARGET_S, palm_px=rec.palm_px,
             )
-            writer.write(annotate(frame.rgb, view), frame.t)
+            writer.write(annotate(frame.rgb, view, sprites), frame.t)

@@ -9,11 +9,14 @@ millisecond count while the observation keeps the frame's true time.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import math
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -44,22 +47,21 @@ class HandTracker:
     """
 
     def __init__(self, model_path: str | Path | None = None, options: TrackerOptions = TrackerOptions()):
-        from mediapipe.tasks.python import BaseOptions, vision  # heavy import, kept local
-
-        self._mp_image = _mp_image_factory()
+        tasks = import_hand_landmarker()
+        self._mp_image = _mp_image_factory(tasks)
         self._quiet = True  # the first inferences with a hand also print native warnings
         with quiet_native_stderr():
-            self._landmarker = self._create(vision, BaseOptions, model_path, options)
+            self._landmarker = self._create(tasks, model_path, options)
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
 
     @staticmethod
-    def _create(vision, BaseOptions, model_path, options):
-        return vision.HandLandmarker.create_from_options(
-            vision.HandLandmarkerOptions(
-                base_options=BaseOptions(model_asset_path=str(hand_model_path(model_path))),
-                running_mode=vision.RunningMode.VIDEO,
+    def _create(tasks, model_path, options):
+        return tasks.HandLandmarker.create_from_options(
+            tasks.HandLandmarkerOptions(
+                base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path(model_path))),
+                running_mode=tasks.RunningMode.VIDEO,
                 num_hands=options.max_hands,
                 min_hand_detection_confidence=options.min_detection_confidence,
                 min_hand_presence_confidence=options.min_presence_confidence,
@@ -125,6 +127,8 @@ class HandTracker:
 def quiet_native_stderr():
     """Silence MediaPipe's native start-up chatter (it writes to fd 2, not sys.stderr).
 
+    fd 2 belongs to the process, and two trackers may start at once on two
+    threads: the first to enter silences it, the last to leave restores it.
     Set CROSSGRAIN_DEBUG=1 to see it.
     """
     if os.environ.get("CROSSGRAIN_DEBUG"):
@@ -135,22 +139,97 @@ def quiet_native_stderr():
     except (AttributeError, OSError, ValueError):
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    with _QUIET_LOCK:
+        if not _quiet["depth"]:
+            sys.stderr.flush()
+            _quiet["saved"] = os.dup(fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        _quiet["depth"] += 1
     try:
-        os.dup2(devnull, fd)
         yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
+        with _QUIET_LOCK:
+            _quiet["depth"] -= 1
+            if not _quiet["depth"]:
+                os.dup2(_quiet["saved"], fd)
+                os.close(_quiet["saved"])
 
 
-def _mp_image_factory():
-    import mediapipe as mp
+_QUIET_LOCK = threading.Lock()
+_quiet = {"depth": 0, "saved": -1}
+
+
+def _mp_image_factory(tasks):
+    Image, srgb = tasks.Image, tasks.ImageFormat.SRGB
 
     def make(rgb: np.ndarray):
-        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        return Image(image_format=srgb, data=rgb)
 
     return make
+
+
+# MediaPipe's package __init__ files import every task, the audio tasks (sounddevice) and the
+# drawing utilities (matplotlib): about half a second a process that hand tracking never uses.
+_IMPORT_LOCK = threading.Lock()
+_EAGER_PACKAGES = ("mediapipe", "mediapipe.tasks.python", "mediapipe.tasks.python.vision")
+
+
+def import_hand_landmarker() -> SimpleNamespace:
+    """The HandLandmarker's Tasks modules, imported without the rest of MediaPipe.
+
+    The three package __init__ files in ``_EAGER_PACKAGES`` are deferred, not
+    skipped: the first attribute asked of such a package that is not yet there
+    (``mediapipe.Image``, ``mediapipe.tasks.python.vision.drawing_utils``...)
+    runs its __init__ then, so other code importing MediaPipe still gets all of it.
+    """
+    with _IMPORT_LOCK:  # two trackers may start at once, on two threads
+        if _EAGER_PACKAGES[0] not in sys.modules:
+            for name in _EAGER_PACKAGES:
+                _defer_package_init(name)
+            del sys.modules["mediapipe"].__dict__["tasks"]  # set by the import machinery; see __getattr__
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mediapipe.tasks.python.vision import hand_landmarker
+        from mediapipe.tasks.python.vision.core.image import Image, ImageFormat
+        from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
+
+    return SimpleNamespace(BaseOptions=BaseOptions, HandLandmarker=hand_landmarker.HandLandmarker,
+                           HandLandmarkerOptions=hand_landmarker.HandLandmarkerOptions,
+                           RunningMode=VisionTaskRunningMode, Image=Image, ImageFormat=ImageFormat)
+
+
+_deferred_inits: dict = {}  # package name -> (module, spec) whose __init__ has not run yet
+
+
+def _defer_package_init(name: str) -> None:
+    """Register package ``name`` with its __path__ but without running its __init__ until needed."""
+    spec = importlib.util.find_spec(name)
+    module = importlib.util.module_from_spec(spec)
+
+    def __getattr__(attr: str):
+        # A submodule can be imported without the __init__, except from the top package, whose
+        # __init__ rebinds ``mediapipe.tasks`` to ``mediapipe.tasks.python``.
+        if "." in name and not attr.startswith("__") and importlib.util.find_spec(f"{name}.{attr}"):
+            return importlib.import_module(f"{name}.{attr}")  # a submodule: no need for the __init__
+        _run_deferred_inits()
+        return getattr(module, attr)
+
+    module.__getattr__ = __getattr__
+    _deferred_inits[name] = (module, spec)
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+
+
+def _run_deferred_inits() -> None:
+    """Run every deferred __init__, innermost package first: the order a plain ``import mediapipe``
+    ends in (mediapipe's own __init__ rebinds ``mediapipe.tasks``, so it must come last)."""
+    if "mediapipe" in _deferred_inits:  # until then ``mediapipe.tasks`` is the package, as in a plain import
+        sys.modules["mediapipe"].__dict__.setdefault("tasks", sys.modules["mediapipe.tasks"])
+    for name in reversed(_EAGER_PACKAGES):
+        if name in _deferred_inits:
+            module, spec = _deferred_inits.pop(name)
+            del module.__dict__["__getattr__"]
+            spec.loader.exec_module(module)  # the real __init__, in this very module

@@ -1,10 +1,11 @@
 """Make test clips with known truth from real hand pixels on real foot photos.
 
-A real hand photo (``/work/shared/hands/stills``) is run once through the
+A real hand photo (``footage/hands/stills`` in the repository, more in the
+team's footage folder: see tools/footage.py) is run once through the
 MediaPipe HandLandmarker to find the hand; the hand is cut out (GrabCut seeded
 from the 21 landmarks, or the photo's own alpha channel), scaled to a chosen
 palm width (distance of landmarks 5 and 17) and composited, frame by frame and
-with sub-pixel placement, onto a real foot photo (``/work/shared/feet/photos``,
+with sub-pixel placement, onto a real foot photo (``footage/feet/photos``,
 turned so the foot axis has the wanted screen angle) or a plain background.
 The thumb tip (landmark 4) follows a scripted path of segments:
 
@@ -43,11 +44,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import json
 import math
-import os
 import sys
 import time
 from fractions import Fraction
@@ -61,22 +60,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = ROOT / "models" / "hand_landmarker.task"
 
 
-def find_shared() -> Path:
-    """The workplace's shared/ folder (hands/, feet/): $CROSSGRAIN_SHARED, beside the repo, or /work/shared."""
-    env = os.environ.get("CROSSGRAIN_SHARED")
-    candidates = ([Path(env)] if env else []) + [p / "shared" for p in ROOT.parents] + [Path("/work/shared")]
-    for candidate in candidates:
-        if (candidate / "hands").is_dir() and (candidate / "feet").is_dir():
-            return candidate
-    raise FileNotFoundError("the shared/ folder with hands/ and feet/ was not found beside the repository; "
-                            "set CROSSGRAIN_SHARED to it")
-
-
-SHARED = find_shared()
-HANDS_DIR = SHARED / "hands"
-FEET_DIR = SHARED / "feet"
-STILLS_DIR = HANDS_DIR / "stills"
-FEET_PHOTOS_DIR = FEET_DIR / "photos"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import footage  # noqa: E402  (the repository's stills and photos first, then the bigger footage)
+from footage import foot_axis_marks, foot_photo_path, still_path  # noqa: E402,F401
 
 SCHEMA = "crossgrain.truth/1"
 TIME_BASE = Fraction(1, 90000)
@@ -140,36 +126,12 @@ def label_for_angle(angle_to_grain_deg: float) -> str:
 
 # --------------------------------------------------------------------------- sources
 
-def _read_tsv(path: Path) -> dict[str, dict]:
-    with open(path, newline="") as f:
-        return {row["local_name"]: row for row in csv.DictReader(f, delimiter="\t")}
-
-
-@functools.lru_cache(maxsize=None)
-def _sources() -> dict[str, dict]:
-    out = {}
-    for row in _read_tsv(HANDS_DIR / "SOURCES.tsv").values():
-        out[Path(row["local_name"]).name] = row
-    for name, row in _read_tsv(FEET_DIR / "SOURCES.tsv").items():
-        out[Path(name).name] = row
-    return out
-
-
 def attribution(filename: str) -> dict:
-    row = _sources().get(Path(filename).name)
+    row = footage.sources().get(Path(filename).name)
     if row is None:
         return {"file": filename, "note": "generated, no third-party pixels"}
     return {"file": Path(filename).name, "repo": row["repo"], "path": row["path"], "commit": row["commit"],
             "license": row["license_of_repo_if_known"]}
-
-
-@functools.lru_cache(maxsize=None)
-def foot_axis_marks() -> dict[str, tuple[float, float, float, float]]:
-    out = {}
-    for name, row in _read_tsv(FEET_DIR / "AXIS.tsv").items():
-        if row["usable"] == "yes":
-            out[name] = tuple(float(row[k]) for k in ("heel_x", "heel_y", "toes_x", "toes_y"))
-    return out
 
 
 # --------------------------------------------------------------------------- hand sprite
@@ -256,7 +218,7 @@ WORK_PALM_PX = 150.0  # cut-outs are made at this palm width, then scaled down
 def load_hand_sprite(still: str) -> HandSprite:
     """Detect the hand in a still and cut it out (cached per still)."""
     fname = STILLS.get(still, still)
-    path = STILLS_DIR / fname
+    path = still_path(fname)
     raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if raw is None:
         raise FileNotFoundError(path)
@@ -372,7 +334,7 @@ def make_background(spec: str, width: int, height: int, foot_axis_deg: float, rn
         img = np.clip(150 + 25 * base + rng.normal(0, 6, (height, width, 3)), 0, 255).astype(np.uint8)
         return img, float(foot_axis_deg) % 180.0, centre, "smooth noise"
     fname = FEET.get(spec, spec)
-    photo = cv2.imread(str(FEET_PHOTOS_DIR / fname), cv2.IMREAD_COLOR)  # honours EXIF rotation
+    photo = cv2.imread(str(foot_photo_path(fname)), cv2.IMREAD_COLOR)  # honours EXIF rotation
     if photo is None:
         raise FileNotFoundError(fname)
     hx, hy, tx, ty = foot_axis_marks()[fname]

@@ -843,6 +843,7 @@ def eval_set_specs(quick: bool = False) -> list[dict]:
 
 
 HARD_SET_CLIPS = 12
+FOLDED_THUMB = ("v_sign", "three")  # stills whose thumb lies folded across the palm
 _CLASS_REL_DEG = {"cross_grain": (65.0, 90.0), "lengthwise": (0.0, 25.0), "oblique": (36.0, 54.0)}
 
 
@@ -860,6 +861,8 @@ def hard_set_specs(draw: int = 1, clips: int = HARD_SET_CLIPS) -> list[dict]:
     """
     rng = np.random.default_rng(5000 + 100 * draw)
     stills, feet = sorted(STILLS), sorted(FEET)
+    # A thumb that strokes alone must be a thumb the picture shows: not one folded into the palm.
+    open_thumbs = sorted(k for k in STILLS if k not in FOLDED_THUMB)
     specs = []
     for k in range(clips):
         fps = (15, 20, 15, 30, 15, 24)[k % 6]
@@ -885,7 +888,8 @@ def hard_set_specs(draw: int = 1, clips: int = HARD_SET_CLIPS) -> list[dict]:
             segments.append(_H(3.0, 0.02))
         name = f"h{draw}_{k:02d}_p{palm:.0f}_f{fps}" + ("_thumb" if thumb_only else "")
         specs.append(dict(
-            name=name, still=stills[int(rng.integers(len(stills)))], background=feet[int(rng.integers(len(feet)))],
+            name=name, still=(open_thumbs if thumb_only else stills)[int(rng.integers(len(stills))) % len(
+                open_thumbs if thumb_only else stills)], background=feet[int(rng.integers(len(feet)))],
             foot_axis_deg=float(rng.uniform(0, 180)), palm_px=round(palm, 1), fps=fps,
             drop_prob=float(rng.uniform(0.04, 0.10) if fps == 15 else rng.uniform(0.0, 0.10)),
             vfr_jitter=float(rng.uniform(0.0, 0.25)), seed=5000 + 100 * draw + k,

@@ -37,6 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from vision.core.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
 from vision.core.motion import LABELS, MotionParams  # noqa: E402
@@ -46,6 +47,8 @@ from vision.core.verdict import FrameVerdict  # noqa: E402
 from vision.pipeline import Session, judged_report  # noqa: E402
 from vision.io.tracking import HandTracker  # noqa: E402
 from vision.io.video import iter_frames, prefetch  # noqa: E402
+
+import make_clips  # noqa: E402  (the sets' specs: how many clips a complete set has)
 
 IGNORE_AROUND_CHANGE_S = 1.0
 DEFAULT_DIR = ROOT / "eval-clips"
@@ -157,17 +160,20 @@ def truth_changes(truth: dict) -> list[float]:
                                if frames[k]["label"] != frames[k - 1]["label"]]
 
 
-def frame_scores(labels: list[str], truth: dict,
-                 confusion: dict | None = None) -> tuple[int, int, dict[str, tuple[int, int]]]:
+def frame_scores(labels: list[str], truth: dict, confusion: dict | None = None,
+                 keep: list[bool] | None = None) -> tuple[int, int, dict[str, tuple[int, int]]]:
     """(correct, counted, per class (correct, counted)) ignoring 1 s around each change.
 
-    ``confusion``, if given, counts the frames by (truth label, label).
+    ``confusion``, if given, counts the frames by (truth label, label);
+    ``keep``, if given, counts only the frames it marks.
     """
     changes = np.array(truth_changes(truth))
     correct = counted = 0
     per: dict[str, list[int]] = {}
-    for f, label in zip(truth["frames"], labels):
+    for k, (f, label) in enumerate(zip(truth["frames"], labels)):
         if len(changes) and np.min(np.abs(changes - f["t"])) < IGNORE_AROUND_CHANGE_S:
+            continue
+        if keep is not None and not keep[k]:
             continue
         hit = int(label == f["label"])
         if confusion is not None:
@@ -249,6 +255,22 @@ def figure_errors(report, truth: dict) -> dict[str, list[float]]:
     return errs
 
 
+def tracker_on_the_hand(tracked: Tracked) -> list[bool]:
+    """Frames where the tracker's thumb tip is within half a palm of the truth, or both say no hand.
+
+    Accuracy over these frames is the motion analysis's own: the rest are the
+    tracker's (or the hand gate's) misses, such as toes taken for the hand.
+    """
+    palm = tracked.truth["palm_px"]
+    out = []
+    for obs, f in zip(tracked.observations, tracked.truth["frames"]):
+        if f["thumb_xy"] is None or obs is None:
+            out.append(f["thumb_xy"] is None and obs is None)
+        else:
+            out.append(float(np.linalg.norm(np.asarray(obs.thumb_tip) - f["thumb_xy"])) < 0.5 * palm)
+    return out
+
+
 def _median(values: list[float]) -> float | None:
     return float(np.median(values)) if values else None
 
@@ -298,6 +320,10 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
                 pc = tot["per"].setdefault(k, [0, 0])
                 pc[0] += c
                 pc[1] += n
+            on_hand = tracker_on_the_hand(tracked)
+            c_on, n_on, _ = frame_scores(labels, tracked.truth, keep=on_hand)
+            tot["correct_on_hand"] = tot.get("correct_on_hand", 0) + c_on
+            tot["counted_on_hand"] = tot.get("counted_on_hand", 0) + n_on
             tot["delays"] += change_delays(labels, tracked.truth, tot["kinds"])
             for k, v in figure_errors(report, tracked.truth).items():
                 tot["errs"].setdefault(k, []).extend(v)
@@ -320,6 +346,8 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
             "median_amplitude_error_pct": _median(tot["errs"].get("amplitude_pct", [])),
             "median_hold_error_s": _median(tot["errs"].get("hold_s", [])),
             "strokes_read_as_holds": strokes_read_as_holds(tot["confusion"]),
+            "frame_accuracy_tracker_on_hand": (tot["correct_on_hand"] / tot["counted_on_hand"]
+                                               if tot.get("counted_on_hand") else None),
             "p90_rate_error_pct": _p90(tot["errs"].get("rate_pct", [])),
             "p90_hold_error_s": _p90(tot["errs"].get("hold_s", [])),
             "median_rate_error_15fps_drops_pct": _median(tot["errs"].get("rate_pct_15fps_drops", [])),
@@ -334,6 +362,7 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
 MODES = ("causal", "offline", "baseline")
 SUMMARY_LINES = (
     ("frame accuracy", "frame_accuracy", ".4f"),
+    ("  tracker on the hand", "frame_accuracy_tracker_on_hand", ".4f"),
     ("strokes read as holds", "strokes_read_as_holds", ".4f"),
     ("median change delay s", "median_change_delay_s", ".2f"),
     ("median rate error %", "median_rate_error_pct", ".1f"),
@@ -385,12 +414,12 @@ def find_clips(items: list[str]) -> list[Path]:
     return [c for c in clips if c.with_name(c.stem + ".truth.json").exists()]
 
 
-def _set_folder(folder: Path, make_args: list[str]) -> Path:
-    """The folder of a clip set, made first by tools/make_clips.py if it has no clips."""
-    if not any(folder.glob("*.truth.json")):
+def _set_folder(folder: Path, make_args: list[str], expected: int) -> Path:
+    """The folder of a clip set; tools/make_clips.py first makes the clips it lacks (an interrupted run)."""
+    if len(list(folder.glob("*.truth.json"))) < expected:
         command, *options = make_args
-        subprocess.run([sys.executable, str(ROOT / "tools" / "make_clips.py"), command, str(folder), *options],
-                       check=True)
+        subprocess.run([sys.executable, str(ROOT / "tools" / "make_clips.py"), command, str(folder), *options,
+                        "--missing"], check=True)
     return folder
 
 
@@ -407,11 +436,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.paths:
         sets = {"": find_clips(args.paths)}
     elif args.quick:
-        sets = {"": find_clips([str(_set_folder(QUICK_DIR, ["eval-set", "--quick"]))])}
+        folder = _set_folder(QUICK_DIR, ["eval-set", "--quick"], len(make_clips.eval_set_specs(quick=True)))
+        sets = {"": find_clips([str(folder)])}
     else:
-        sets = {"plain": find_clips([str(_set_folder(DEFAULT_DIR, ["eval-set"]))])}
+        sets = {"plain": find_clips([str(_set_folder(DEFAULT_DIR, ["eval-set"], len(make_clips.eval_set_specs())))])}
         if not args.plain_only:
-            folder = _set_folder(hard_dir(args.draw), ["hard-set", "--draw", str(args.draw)])
+            folder = _set_folder(hard_dir(args.draw), ["hard-set", "--draw", str(args.draw)],
+                                 len(make_clips.hard_set_specs(args.draw)))
             sets[f"hard (draw {args.draw})"] = find_clips([str(folder)])
     if not all(sets.values()):
         print("no clips with truth found", file=sys.stderr)

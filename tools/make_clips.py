@@ -1069,6 +1069,8 @@ def main(argv=None) -> int:
     h.add_argument("--draw", type=int, default=1, help="which random draw of the set (another number: another set)")
     h.add_argument("--check", action="store_true", help="run MediaPipe over each clip and print a table")
     h.add_argument("--only", default=None, help="substring of clip names to make")
+    for parser in (e, h):
+        parser.add_argument("--missing", action="store_true", help="make only clips whose truth file is not there")
     s = sub.add_parser("samples", help="(re)make sample_videos/")
     s.add_argument("--out", default=str(ROOT / "sample_videos"))
     s.add_argument("--check", action="store_true")
@@ -1092,6 +1094,8 @@ def main(argv=None) -> int:
         out = Path(a.outdir)
         if a.only:
             specs = [sp for sp in specs if a.only in sp["name"]]
+        if a.missing:
+            specs = [sp for sp in specs if not (out / f"{sp['name']}.truth.json").exists()]
     else:
         specs, out = sample_specs(), Path(a.out)
     truths, rows = [], []

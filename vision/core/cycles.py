@@ -59,7 +59,9 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
         if span > 0:
             rate = 60.0 * (len(crossings) - 1) / (2.0 * span)
     if rate is None or (60.0 / rate) / dt < SPECTRAL_BELOW_SAMPLES:
-        rate = spectral_rate(t, x) or rate
+        peak = spectral_peak(t, x)
+        if peak is not None:
+            rate = peak[0]
     if len(crossings) < 2:
         return CycleStats(rate, float(half_range), len(crossings))
     # Pass 2: peaks on a smoothing matched to the stroke period (a twelfth of
@@ -75,8 +77,8 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
     return CycleStats(rate, amplitude, len(crossings))
 
 
-def spectral_rate(t: np.ndarray, x: np.ndarray, max_hz: float = 6.0) -> float | None:
-    """Cycles a minute at the spectral peak of ``x`` (at least 1.5 cycles seen), None if no clear peak.
+def spectral_peak(t: np.ndarray, x: np.ndarray, max_hz: float = 6.0) -> tuple[float, float] | None:
+    """(cycles a minute, amplitude) at the spectral peak of ``x`` (at least 1.5 cycles seen), None if unclear.
 
     A coarse grid of trial frequencies, then a fine one around its best.
     """
@@ -89,8 +91,8 @@ def spectral_rate(t: np.ndarray, x: np.ndarray, max_hz: float = 6.0) -> float | 
         return None
     step = coarse[1] - coarse[0] if len(coarse) > 1 else 0.1
     fine = np.linspace(max(fit.freq_hz - step, 1e-3), fit.freq_hz + step, 41)
-    best = fit_sinusoid(t, points, fine)
-    return 60.0 * (best or fit).freq_hz
+    best = fit_sinusoid(t, points, fine) or fit
+    return 60.0 * best.freq_hz, best.amplitude
 
 
 def _crossings(xs: np.ndarray, noise_std: float) -> tuple[list[int], float, float]:

@@ -1,4 +1,4 @@
-"""Small real videos made on the fly for tests (PyAV, real stills from ../shared/hands)."""
+"""Small real videos made on the fly for tests (PyAV, a real hand still from the repository's footage/)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from make_clips import SHARED  # noqa: E402  (one place that knows where shared/ is)
+from footage import still_path  # noqa: E402  (one place that knows where the stills are)
 
-HAND_STILL = SHARED / "hands" / "stills" / "CoderEnko007+gesture-recognition__201711051609352.jpg"
+HAND_STILL = still_path("CoderEnko007+gesture-recognition__201711051609352.jpg")
 
 
 def still_frame(width: int = 640, height: int = 480, still: Path = HAND_STILL) -> np.ndarray:

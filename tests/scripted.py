@@ -19,9 +19,14 @@ class Piece:
 
 
 def thumb_path(pieces: list[Piece], fps: float = 30.0, palm_px: float = 50.0, noise_px: float = 0.0,
-               seed: int = 0, centre=(320.0, 240.0)):
-    """Yield (t, thumb_xy or None, palm_px, truth label) frame by frame."""
+               seed: int = 0, centre=(320.0, 240.0), drop_prob: float = 0.0):
+    """Yield (t, thumb_xy or None, palm_px, truth label) frame by frame.
+
+    ``drop_prob``: the share of frames dropped at random (a live camera falling
+    behind): they are not yielded, and time runs on over the gap.
+    """
     rng = np.random.default_rng(seed)
+    drops = np.random.default_rng(seed + 7919)  # its own stream: the noise is the same with or without drops
     t = 0.0
     start = 0.0
     c = np.array(centre, float)
@@ -30,7 +35,8 @@ def thumb_path(pieces: list[Piece], fps: float = 30.0, palm_px: float = 50.0, no
         while t < end - 1e-9:
             local = t - start
             if piece.label == "no_hand":
-                yield t, None, palm_px, piece.label
+                if not (drop_prob and drops.random() < drop_prob):
+                    yield t, None, palm_px, piece.label
                 t = round(t + 1.0 / fps, 9)
                 continue
             a = np.radians(piece.stroke_angle_deg)
@@ -43,7 +49,8 @@ def thumb_path(pieces: list[Piece], fps: float = 30.0, palm_px: float = 50.0, no
                     s = np.sign(s) * abs(s) ** 0.4
                 offset = direction * piece.amplitude_palm * palm_px * s
             xy = c + offset + rng.normal(0.0, noise_px, 2)
-            yield t, xy, palm_px, piece.label
+            if not (drop_prob and t > 0 and drops.random() < drop_prob):
+                yield t, xy, palm_px, piece.label
             t = round(t + 1.0 / fps, 9)
         start = end
 

@@ -39,3 +39,23 @@ def test_variable_frame_rate_uses_timestamps():
 def test_too_short_gives_no_rate():
     t = np.arange(0, 0.1, 1 / 30)
     assert cycle_stats(t, np.zeros_like(t)).rate_per_min is None
+
+
+@pytest.mark.parametrize("rate,fps,drop", [(240, 15, 0.0), (210, 15, 0.1), (180, 15, 0.1), (90, 15, 0.1)])
+def test_few_samples_a_cycle_and_dropped_frames_keep_the_rate(rate, fps, drop):
+    """3.75-10 frames a stroke, some frames missing: crossings alone would lose half-cycles."""
+    rng = np.random.default_rng(3)
+    t = np.arange(0, 3, 1 / fps)
+    t = t[rng.random(len(t)) >= drop]
+    x = 0.1 * np.sin(2 * np.pi * rate / 60 * t + 0.7) + rng.normal(0, 0.004, len(t))
+    assert cycle_stats(t, x).rate_per_min == pytest.approx(rate, rel=0.05)
+
+
+@pytest.mark.parametrize("rate,drop", [(240, 0.0), (210, 0.1)])
+def test_few_samples_a_cycle_keep_the_amplitude(rate, drop):
+    """At 15 fps, 4 samples a stroke rarely land on its turns; the peaks, refined between samples, still give the amplitude."""
+    rng = np.random.default_rng(5)
+    t = np.arange(0, 3, 1 / 15)
+    t = t[rng.random(len(t)) >= drop]
+    x = 0.1 * np.sin(2 * np.pi * rate / 60 * t + 0.7) + rng.normal(0, 0.003, len(t))
+    assert cycle_stats(t, x).amplitude == pytest.approx(0.1, rel=0.1)

@@ -1,16 +1,24 @@
 """Evaluate the engine on clips with truth (made by tools/make_clips.py).
 
-    python tools/evaluate.py [DIR_OR_CLIP ...] [--quick] [--json OUT]
+    python tools/evaluate.py [DIR_OR_CLIP ...] [--quick] [--plain-only] [--draw N] [--json OUT]
 
-Without arguments it evaluates eval-clips/ (making the evaluation set there
-first if it is missing; --quick makes and uses the small CI set instead).
+Without arguments it evaluates two sets side by side: the plain set in
+eval-clips/ and issue 11's hard set (15 fps with dropped frames, motion blur,
+fast, small, oblique and thumb-only strokes, small palms, skin on skin) in
+eval-clips-hard/ (draw 1; ``--draw N`` makes and uses another random draw in
+eval-clips-hard-N/). Either set is made first if it is missing; --quick
+makes and uses the small CI set instead. Tracked landmarks are kept beside
+each clip (NAME.track.npz), so a second run only re-runs the analysis.
 Each clip is tracked once with the real hand model; the causal (live) and
 offline labellings, and a baseline, are then run on the same observations.
 
 Printed per mode: frame accuracy (ignoring 1 s around every change of the
 truth label), per-class accuracy, the median delay of causal label changes,
 and the median errors of stroke rate, angle to grain, amplitude and hold
-duration against the truth segments. The baseline is a plain thumb-tip PCA
+duration against the truth segments, and for issue 11: the share of stroke
+frames read as holds, the 90th percentiles of those errors, the stroke-rate
+error at 15 fps with dropped frames, and amplitude and angle errors of
+thumb-only strokes. The baseline is a plain thumb-tip PCA
 over a centred 1 s window (which cannot run live).
 """
 
@@ -29,6 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from vision.core.geometry import angle_to_grain_deg, direction_label, principal_axis, screen_angle_deg  # noqa: E402
 from vision.core.motion import LABELS, MotionParams  # noqa: E402
@@ -39,9 +48,16 @@ from vision.pipeline import Session, judged_report  # noqa: E402
 from vision.io.tracking import HandTracker  # noqa: E402
 from vision.io.video import iter_frames, prefetch  # noqa: E402
 
+import make_clips  # noqa: E402  (the sets' specs: how many clips a complete set has)
+
 IGNORE_AROUND_CHANGE_S = 1.0
 DEFAULT_DIR = ROOT / "eval-clips"
 QUICK_DIR = ROOT / "eval-clips-quick"
+STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
+
+
+def hard_dir(draw: int) -> Path:
+    return ROOT / ("eval-clips-hard" if draw == 1 else f"eval-clips-hard-{draw}")
 
 
 @dataclass
@@ -64,14 +80,36 @@ def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
     return Tracked(tracked.name, tracked.truth, tracked.times, noisy)
 
 
-def track_clip(mp4: Path) -> Tracked:
+def track_clip(mp4: Path, cache: bool = True) -> Tracked:
+    """Track a clip with the real hand model, or load the landmarks kept from the last time."""
     truth = json.loads(mp4.with_name(mp4.stem + ".truth.json").read_text())
+    kept = mp4.with_name(mp4.stem + ".track.npz")
+    stamp = np.array([mp4.stat().st_size, mp4.stat().st_mtime_ns], np.int64)
+    if cache and kept.exists():
+        with np.load(kept) as z:
+            if np.array_equal(z["stamp"], stamp):
+                return Tracked(mp4.stem, truth, z["t"].tolist(), _observations(z))
     times, observations = [], []
     with HandTracker() as tracker:
         for frame in prefetch(iter_frames(mp4)):
             times.append(frame.t)
             observations.append(tracker.process(frame.rgb, frame.t))
+    if cache:
+        present = np.array([o is not None for o in observations])
+        np.savez_compressed(
+            kept, stamp=stamp, t=np.array(times), present=present,
+            xy=np.array([o.xy if o is not None else np.full((21, 2), np.nan, np.float32) for o in observations]),
+            right=np.array([o is not None and o.handedness == "Right" for o in observations]),
+            score=np.array([o.score if o is not None else 0.0 for o in observations]))
     return Tracked(mp4.stem, truth, times, observations)
+
+
+def _observations(z) -> list:
+    from vision.core.landmarks import HandObservation
+
+    return [HandObservation(xy=z["xy"][k], handedness="Right" if z["right"][k] else "Left",
+                            score=float(z["score"][k]), t=float(z["t"][k])) if z["present"][k] else None
+            for k in range(len(z["t"]))]
 
 
 def label_runs(tracked: Tracked, causal: bool, params: MotionParams = MotionParams()):
@@ -122,15 +160,24 @@ def truth_changes(truth: dict) -> list[float]:
                                if frames[k]["label"] != frames[k - 1]["label"]]
 
 
-def frame_scores(labels: list[str], truth: dict) -> tuple[int, int, dict[str, tuple[int, int]]]:
-    """(correct, counted, per class (correct, counted)) ignoring 1 s around each change."""
+def frame_scores(labels: list[str], truth: dict, confusion: dict | None = None,
+                 keep: list[bool] | None = None) -> tuple[int, int, dict[str, tuple[int, int]]]:
+    """(correct, counted, per class (correct, counted)) ignoring 1 s around each change.
+
+    ``confusion``, if given, counts the frames by (truth label, label);
+    ``keep``, if given, counts only the frames it marks.
+    """
     changes = np.array(truth_changes(truth))
     correct = counted = 0
     per: dict[str, list[int]] = {}
-    for f, label in zip(truth["frames"], labels):
+    for k, (f, label) in enumerate(zip(truth["frames"], labels)):
         if len(changes) and np.min(np.abs(changes - f["t"])) < IGNORE_AROUND_CHANGE_S:
             continue
+        if keep is not None and not keep[k]:
+            continue
         hit = int(label == f["label"])
+        if confusion is not None:
+            confusion[(f["label"], label)] = confusion.get((f["label"], label), 0) + 1
         correct += hit
         counted += 1
         c = per.setdefault(f["label"], [0, 0])
@@ -176,7 +223,10 @@ def figure_errors(report, truth: dict) -> dict[str, list[float]]:
     A truth segment is compared with the report segment of the same label that
     overlaps its steady part (after the glide) the most.
     """
-    errs = {"rate_pct": [], "angle_deg": [], "amplitude_pct": [], "hold_s": []}
+    errs = {"rate_pct": [], "angle_deg": [], "amplitude_pct": [], "hold_s": [], "rate_pct_15fps_drops": [],
+            "amplitude_pct_thumb_only": [], "angle_deg_thumb_only": []}
+    low_fps_drops = truth.get("fps_nominal", 30) <= 15 and truth.get("drop_prob", 0) > 0
+    thumb_only = bool(truth.get("generator", {}).get("thumb_only"))
     for seg in truth["segments"]:
         if seg["kind"] != "stroke":
             continue
@@ -187,10 +237,16 @@ def figure_errors(report, truth: dict) -> dict[str, list[float]]:
             continue
         if best.rate_per_min:
             errs["rate_pct"].append(100 * abs(best.rate_per_min - seg["rate_per_min"]) / seg["rate_per_min"])
+            if low_fps_drops:
+                errs["rate_pct_15fps_drops"].append(errs["rate_pct"][-1])
         if best.angle_to_grain_deg is not None:
             errs["angle_deg"].append(abs(best.angle_to_grain_deg - seg["angle_to_grain_deg"]))
+            if thumb_only:
+                errs["angle_deg_thumb_only"].append(errs["angle_deg"][-1])
         if best.amplitude_palm:
             errs["amplitude_pct"].append(100 * abs(best.amplitude_palm - seg["amplitude_palm"]) / seg["amplitude_palm"])
+            if thumb_only:
+                errs["amplitude_pct_thumb_only"].append(errs["amplitude_pct"][-1])
     for hold in truth["holds"]:
         best = max(report.holds, key=lambda h: _overlap(h.start_s, h.end_s, hold["start_s"], hold["end_s"]),
                    default=None)
@@ -199,14 +255,42 @@ def figure_errors(report, truth: dict) -> dict[str, list[float]]:
     return errs
 
 
+def tracker_on_the_hand(tracked: Tracked) -> list[bool]:
+    """Frames where the tracker's thumb tip is within half a palm of the truth, or both say no hand.
+
+    Accuracy over these frames is the motion analysis's own: the rest are the
+    tracker's (or the hand gate's) misses, such as toes taken for the hand.
+    """
+    palm = tracked.truth["palm_px"]
+    out = []
+    for obs, f in zip(tracked.observations, tracked.truth["frames"]):
+        if f["thumb_xy"] is None or obs is None:
+            out.append(f["thumb_xy"] is None and obs is None)
+        else:
+            out.append(float(np.linalg.norm(np.asarray(obs.thumb_tip) - f["thumb_xy"])) < 0.5 * palm)
+    return out
+
+
 def _median(values: list[float]) -> float | None:
     return float(np.median(values)) if values else None
+
+
+def _p90(values: list[float]) -> float | None:
+    return float(np.percentile(values, 90)) if values else None
+
+
+def strokes_read_as_holds(confusion: dict) -> float | None:
+    """Share of counted stroke frames labelled hold."""
+    strokes = sum(n for (truth, _), n in confusion.items() if truth in STROKE_LABELS)
+    as_hold = sum(n for (truth, label), n in confusion.items() if truth in STROKE_LABELS and label == "hold")
+    return as_hold / strokes if strokes else None
 
 
 def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) -> dict:
     """Track every clip once and score causal, offline and baseline labels."""
     modes = ("causal", "offline", "baseline")
-    totals = {m: {"correct": 0, "counted": 0, "per": {}, "delays": [], "kinds": {}, "errs": {}} for m in modes}
+    totals = {m: {"correct": 0, "counted": 0, "per": {}, "delays": [], "kinds": {}, "errs": {}, "confusion": {}}
+              for m in modes}
     rows = []
     for mp4 in clips:
         start = time.perf_counter()
@@ -228,14 +312,18 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
                 labels = [f.label for f in report.frames]
             if len(labels) != len(tracked.truth["frames"]):
                 raise SystemExit(f"{mp4.name}: {len(labels)} frames decoded, truth has {len(tracked.truth['frames'])}")
-            correct, counted, per = frame_scores(labels, tracked.truth)
             tot = totals[mode]
+            correct, counted, per = frame_scores(labels, tracked.truth, tot["confusion"])
             tot["correct"] += correct
             tot["counted"] += counted
             for k, (c, n) in per.items():
                 pc = tot["per"].setdefault(k, [0, 0])
                 pc[0] += c
                 pc[1] += n
+            on_hand = tracker_on_the_hand(tracked)
+            c_on, n_on, _ = frame_scores(labels, tracked.truth, keep=on_hand)
+            tot["correct_on_hand"] = tot.get("correct_on_hand", 0) + c_on
+            tot["counted_on_hand"] = tot.get("counted_on_hand", 0) + n_on
             tot["delays"] += change_delays(labels, tracked.truth, tot["kinds"])
             for k, v in figure_errors(report, tracked.truth).items():
                 tot["errs"].setdefault(k, []).extend(v)
@@ -257,34 +345,65 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
             "median_angle_error_deg": _median(tot["errs"].get("angle_deg", [])),
             "median_amplitude_error_pct": _median(tot["errs"].get("amplitude_pct", [])),
             "median_hold_error_s": _median(tot["errs"].get("hold_s", [])),
+            "strokes_read_as_holds": strokes_read_as_holds(tot["confusion"]),
+            "frame_accuracy_tracker_on_hand": (tot["correct_on_hand"] / tot["counted_on_hand"]
+                                               if tot.get("counted_on_hand") else None),
+            "p90_rate_error_pct": _p90(tot["errs"].get("rate_pct", [])),
+            "p90_hold_error_s": _p90(tot["errs"].get("hold_s", [])),
+            "median_rate_error_15fps_drops_pct": _median(tot["errs"].get("rate_pct_15fps_drops", [])),
+            "p90_rate_error_15fps_drops_pct": _p90(tot["errs"].get("rate_pct_15fps_drops", [])),
+            "p90_amplitude_error_thumb_only_pct": _p90(tot["errs"].get("amplitude_pct_thumb_only", [])),
+            "p90_angle_error_thumb_only_deg": _p90(tot["errs"].get("angle_deg_thumb_only", [])),
+            "confusion": {f"{a}->{b}": n for (a, b), n in sorted(tot["confusion"].items()) if a != b},
         }
     return {"clips": rows, "summary": summary}
 
 
-def print_summary(result: dict) -> None:
+MODES = ("causal", "offline", "baseline")
+SUMMARY_LINES = (
+    ("frame accuracy", "frame_accuracy", ".4f"),
+    ("  tracker on the hand", "frame_accuracy_tracker_on_hand", ".4f"),
+    ("strokes read as holds", "strokes_read_as_holds", ".4f"),
+    ("median change delay s", "median_change_delay_s", ".2f"),
+    ("median rate error %", "median_rate_error_pct", ".1f"),
+    ("p90 rate error %", "p90_rate_error_pct", ".1f"),
+    ("rate err % 15fps+drops", "median_rate_error_15fps_drops_pct", ".1f"),
+    ("  p90", "p90_rate_error_15fps_drops_pct", ".1f"),
+    ("median angle error deg", "median_angle_error_deg", ".1f"),
+    ("median amplitude err %", "median_amplitude_error_pct", ".1f"),
+    ("thumb-only p90 ampl %", "p90_amplitude_error_thumb_only_pct", ".1f"),
+    ("thumb-only p90 angle", "p90_angle_error_thumb_only_deg", ".1f"),
+    ("median hold error s", "median_hold_error_s", ".2f"),
+    ("p90 hold error s", "p90_hold_error_s", ".2f"),
+)
+
+
+def print_summary(result: dict | None = None, sets: dict[str, dict] | None = None) -> None:
+    """The figures of one evaluation, or of several sets side by side (``sets``: title -> result)."""
     def fmt(v, spec):
         return "-" if v is None else format(v, spec)
 
+    sets = sets if sets is not None else {"": result}
+    columns = [(title, mode) for title in sets for mode in MODES]
     print()
-    print(f"{'':24}{'causal':>10}{'offline':>10}{'baseline':>10}")
-    s = result["summary"]
-    lines = [
-        ("frame accuracy", "frame_accuracy", ".4f"),
-        ("median change delay s", "median_change_delay_s", ".2f"),
-        ("median rate error %", "median_rate_error_pct", ".1f"),
-        ("median angle error deg", "median_angle_error_deg", ".1f"),
-        ("median amplitude err %", "median_amplitude_error_pct", ".1f"),
-        ("median hold error s", "median_hold_error_s", ".2f"),
-    ]
-    for title, key, spec in lines:
-        print(f"{title:<24}" + "".join(f"{fmt(s[m][key], spec):>10}" for m in ("causal", "offline", "baseline")))
-    kinds = sorted({k for m in ("causal", "offline", "baseline") for k in s[m]["median_delay_by_change_s"]})
+    if any(sets):
+        print(f"{'':24}" + "".join(f"{title:>{10 * len(MODES)}}" for title in sets))
+    print(f"{'':24}" + "".join(f"{mode:>10}" for _, mode in columns))
+    summaries = {title: r["summary"] for title, r in sets.items()}
+    for title, key, spec in SUMMARY_LINES:
+        print(f"{title:<24}" + "".join(f"{fmt(summaries[t][m].get(key), spec):>10}" for t, m in columns))
+    kinds = sorted({k for t, m in columns for k in summaries[t][m]["median_delay_by_change_s"]})
     for kind in kinds:
         print(f"{'  delay ' + kind:<24}" + "".join(
-            f"{fmt(s[m]['median_delay_by_change_s'].get(kind), '.2f'):>10}" for m in ("causal", "offline", "baseline")))
+            f"{fmt(summaries[t][m]['median_delay_by_change_s'].get(kind), '.2f'):>10}" for t, m in columns))
     for label in LABELS:
         print(f"{'  class ' + label:<24}" + "".join(
-            f"{fmt(s[m]['per_class'].get(label), '.4f'):>10}" for m in ("causal", "offline", "baseline")))
+            f"{fmt(summaries[t][m]['per_class'].get(label), '.4f'):>10}" for t, m in columns))
+    for title, summary in summaries.items():
+        for mode in ("causal", "offline"):
+            worst = sorted(summary[mode]["confusion"].items(), key=lambda kv: -kv[1])[:6]
+            print(f"{(title + ' ' if title else '')}{mode} errors (truth->label frames): "
+                  + (", ".join(f"{k} {n}" for k, n in worst) or "none"))
 
 
 def find_clips(items: list[str]) -> list[Path]:
@@ -295,31 +414,48 @@ def find_clips(items: list[str]) -> list[Path]:
     return [c for c in clips if c.with_name(c.stem + ".truth.json").exists()]
 
 
+def _set_folder(folder: Path, make_args: list[str], expected: int) -> Path:
+    """The folder of a clip set; tools/make_clips.py first makes the clips it lacks (an interrupted run)."""
+    if len(list(folder.glob("*.truth.json"))) < expected:
+        command, *options = make_args
+        subprocess.run([sys.executable, str(ROOT / "tools" / "make_clips.py"), command, str(folder), *options,
+                        "--missing"], check=True)
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="clips or folders of clips with truth")
     parser.add_argument("--quick", action="store_true", help="the small CI set")
+    parser.add_argument("--plain-only", action="store_true", help="the plain set only, not the hard one")
+    parser.add_argument("--draw", type=int, default=1, help="which random draw of the hard set")
     parser.add_argument("--json", help="write the figures as JSON")
     parser.add_argument("--jitter-px", type=float, default=0.0,
                         help="add white noise of this many pixels to every landmark (skin-on-skin jitter)")
     args = parser.parse_args(argv)
-    if not args.paths:
-        folder = QUICK_DIR if args.quick else DEFAULT_DIR
-        if not any(folder.glob("*.truth.json")):
-            cmd = [sys.executable, str(ROOT / "tools" / "make_clips.py"), "eval-set", str(folder)]
-            subprocess.run(cmd + (["--quick"] if args.quick else []), check=True)
-        args.paths = [str(folder)]
-    clips = find_clips(args.paths)
-    if not clips:
+    if args.paths:
+        sets = {"": find_clips(args.paths)}
+    elif args.quick:
+        folder = _set_folder(QUICK_DIR, ["eval-set", "--quick"], len(make_clips.eval_set_specs(quick=True)))
+        sets = {"": find_clips([str(folder)])}
+    else:
+        sets = {"plain": find_clips([str(_set_folder(DEFAULT_DIR, ["eval-set"], len(make_clips.eval_set_specs())))])}
+        if not args.plain_only:
+            folder = _set_folder(hard_dir(args.draw), ["hard-set", "--draw", str(args.draw)],
+                                 len(make_clips.hard_set_specs(args.draw)))
+            sets[f"hard (draw {args.draw})"] = find_clips([str(folder)])
+    if not all(sets.values()):
         print("no clips with truth found", file=sys.stderr)
         return 2
-    print(f"evaluating {len(clips)} clips")
     if args.jitter_px:
         print(f"with {args.jitter_px} px of white jitter added to every landmark")
-    result = evaluate(clips, jitter_px=args.jitter_px)
-    print_summary(result)
+    results = {}
+    for title, clips in sets.items():
+        print(f"evaluating {len(clips)} clips" + (f" ({title})" if title else ""))
+        results[title] = evaluate(clips, jitter_px=args.jitter_px)
+    print_summary(sets=results)
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1))
+        Path(args.json).write_text(json.dumps(results if len(results) > 1 else results[""], indent=1))
     return 0
 
 

@@ -1,10 +1,11 @@
 """Make test clips with known truth from real hand pixels on real foot photos.
 
-A real hand photo (``/work/shared/hands/stills``) is run once through the
+A real hand photo (``footage/hands/stills`` in the repository, more in the
+team's footage folder: see tools/footage.py) is run once through the
 MediaPipe HandLandmarker to find the hand; the hand is cut out (GrabCut seeded
 from the 21 landmarks, or the photo's own alpha channel), scaled to a chosen
 palm width (distance of landmarks 5 and 17) and composited, frame by frame and
-with sub-pixel placement, onto a real foot photo (``/work/shared/feet/photos``,
+with sub-pixel placement, onto a real foot photo (``footage/feet/photos``,
 turned so the foot axis has the wanted screen angle) or a plain background.
 The thumb tip (landmark 4) follows a scripted path of segments:
 
@@ -35,6 +36,7 @@ left edge of the first pixel column).  Screen angles are CCW from +x.
 Usage::
 
     python tools/make_clips.py eval-set OUTDIR [--quick]
+    python tools/make_clips.py hard-set OUTDIR [--draw N]  # issue 11's hard set, random draw N
     python tools/make_clips.py samples [--out sample_videos]
     python tools/make_clips.py check CLIP.mp4 [...]      # MediaPipe vs truth table
     python tools/make_clips.py turning-foot OUTDIR       # a foot that turns 30 deg halfway (issue 13)
@@ -43,11 +45,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import json
 import math
-import os
 import sys
 import time
 from fractions import Fraction
@@ -61,22 +61,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = ROOT / "models" / "hand_landmarker.task"
 
 
-def find_shared() -> Path:
-    """The workplace's shared/ folder (hands/, feet/): $CROSSGRAIN_SHARED, beside the repo, or /work/shared."""
-    env = os.environ.get("CROSSGRAIN_SHARED")
-    candidates = ([Path(env)] if env else []) + [p / "shared" for p in ROOT.parents] + [Path("/work/shared")]
-    for candidate in candidates:
-        if (candidate / "hands").is_dir() and (candidate / "feet").is_dir():
-            return candidate
-    raise FileNotFoundError("the shared/ folder with hands/ and feet/ was not found beside the repository; "
-                            "set CROSSGRAIN_SHARED to it")
-
-
-SHARED = find_shared()
-HANDS_DIR = SHARED / "hands"
-FEET_DIR = SHARED / "feet"
-STILLS_DIR = HANDS_DIR / "stills"
-FEET_PHOTOS_DIR = FEET_DIR / "photos"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import footage  # noqa: E402  (the repository's stills and photos first, then the bigger footage)
+from clip_effects import ThumbWarp, blur_times, skin_matched  # noqa: E402
+from footage import foot_axis_marks, foot_photo_path, still_path  # noqa: E402,F401
 
 SCHEMA = "crossgrain.truth/1"
 TIME_BASE = Fraction(1, 90000)
@@ -106,6 +94,12 @@ FEET = {
     "ar_side": "nguyenhoaisonHCMUS+ARShoe_BEPython__data+barefeet1.jpeg",
     "ar_default": "nguyenhoaisonHCMUS+ARShoe_BEPython__data+barefeet_default.jpeg",
     "nathan_top": "16i-nathan+FeetAndShoeMeasurement__output+uploads+3c49c53b8776_0.jpg",
+    # used by the hard set only (more feet and skin tones)
+    "found1": "OllieBoyne+FOUND__docs+images+itw+rgb+1.png",
+    "found3": "OllieBoyne+FOUND__docs+images+itw+rgb+3.png",
+    "nathan_a": "16i-nathan+FeetAndShoeMeasurement__output+uploads+11cc7b7caadb_0.jpg",
+    "nathan_b": "16i-nathan+FeetAndShoeMeasurement__output+uploads+1207965a6f31_0.jpg",
+    "nathan_c": "16i-nathan+FeetAndShoeMeasurement__output+uploads+356408c2ea07_0.jpg",
 }
 
 LABELS = ("cross_grain", "lengthwise", "oblique", "hold", "no_hand")
@@ -140,36 +134,12 @@ def label_for_angle(angle_to_grain_deg: float) -> str:
 
 # --------------------------------------------------------------------------- sources
 
-def _read_tsv(path: Path) -> dict[str, dict]:
-    with open(path, newline="") as f:
-        return {row["local_name"]: row for row in csv.DictReader(f, delimiter="\t")}
-
-
-@functools.lru_cache(maxsize=None)
-def _sources() -> dict[str, dict]:
-    out = {}
-    for row in _read_tsv(HANDS_DIR / "SOURCES.tsv").values():
-        out[Path(row["local_name"]).name] = row
-    for name, row in _read_tsv(FEET_DIR / "SOURCES.tsv").items():
-        out[Path(name).name] = row
-    return out
-
-
 def attribution(filename: str) -> dict:
-    row = _sources().get(Path(filename).name)
+    row = footage.sources().get(Path(filename).name)
     if row is None:
         return {"file": filename, "note": "generated, no third-party pixels"}
     return {"file": Path(filename).name, "repo": row["repo"], "path": row["path"], "commit": row["commit"],
             "license": row["license_of_repo_if_known"]}
-
-
-@functools.lru_cache(maxsize=None)
-def foot_axis_marks() -> dict[str, tuple[float, float, float, float]]:
-    out = {}
-    for name, row in _read_tsv(FEET_DIR / "AXIS.tsv").items():
-        if row["usable"] == "yes":
-            out[name] = tuple(float(row[k]) for k in ("heel_x", "heel_y", "toes_x", "toes_y"))
-    return out
 
 
 # --------------------------------------------------------------------------- hand sprite
@@ -256,7 +226,7 @@ WORK_PALM_PX = 150.0  # cut-outs are made at this palm width, then scaled down
 def load_hand_sprite(still: str) -> HandSprite:
     """Detect the hand in a still and cut it out (cached per still)."""
     fname = STILLS.get(still, still)
-    path = STILLS_DIR / fname
+    path = still_path(fname)
     raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if raw is None:
         raise FileNotFoundError(path)
@@ -372,7 +342,7 @@ def make_background(spec: str, width: int, height: int, foot_axis_deg: float, rn
         img = np.clip(150 + 25 * base + rng.normal(0, 6, (height, width, 3)), 0, 255).astype(np.uint8)
         return img, float(foot_axis_deg) % 180.0, centre, "smooth noise"
     fname = FEET.get(spec, spec)
-    photo = cv2.imread(str(FEET_PHOTOS_DIR / fname), cv2.IMREAD_COLOR)  # honours EXIF rotation
+    photo = cv2.imread(str(foot_photo_path(fname)), cv2.IMREAD_COLOR)  # honours EXIF rotation
     if photo is None:
         raise FileNotFoundError(fname)
     hx, hy, tx, ty = foot_axis_marks()[fname]
@@ -524,7 +494,11 @@ def _seg_pos_nojit_at_motion_start(sg):
 
 DEFAULTS = dict(width=640, height=480, fps=30.0, palm_px=60.0, foot_axis_deg=90.0, background="found2",
                 still="thumbs_up_png", seed=0, crf=19, preset="veryfast", noise_sigma=1.2, flicker=0.012,
-                vfr_jitter=0.0, drop_prob=0.0, glide_s=0.4, hand_at=(0.0, 0.0), foot_fill=0.85)
+                vfr_jitter=0.0, drop_prob=0.0, glide_s=0.4, hand_at=(0.0, 0.0), foot_fill=0.85,
+                blur_shutter=0.0, thumb_only=False, skin_match=False)
+# blur_shutter: motion blur over this share of the frame interval (0: none); thumb_only: strokes move the
+# thumb alone, the hand anchored (the still warped around the thumb's joints); skin_match: the foot photo
+# takes the hand's skin colour (see tools/clip_effects.py).
 
 
 def _composite(img, spr_bgr, spr_a, tx, ty):
@@ -562,6 +536,27 @@ def frame_times(duration: float, fps: float, vfr_jitter: float, drop_prob: float
     return ts
 
 
+class _HandDrawer:
+    """Composites the hand with its thumb tip at a point: the whole hand moves, or (thumb_only) in a
+    stroke the hand stays at the stroke's centre and the still is warped so only the thumb moves."""
+
+    def __init__(self, sprite: HandSprite, thumb_only: bool, segs, palm_px: float):
+        self.sprite = sprite
+        self.warp = None
+        if thumb_only:
+            reach = max((sg.amp for sg in segs if sg.kind == "stroke"), default=0.0) * palm_px
+            self.warp = ThumbWarp(sprite.bgr, sprite.alpha, sprite.landmarks, reach + 2.0)
+
+    def __call__(self, img, sg, t: float, tip_xy) -> None:
+        if self.warp is not None and sg.kind == "stroke" and t >= sg.start + sg.glide:
+            bgr, alpha, _ = self.warp.warped(np.asarray(tip_xy) - sg.centre)
+            tx, ty = sg.centre - self.warp.landmarks[THUMB_TIP]
+            _composite(img, bgr, alpha, tx, ty)
+        else:
+            tx, ty = np.asarray(tip_xy) - self.sprite.landmarks[THUMB_TIP]
+            _composite(img, self.sprite.bgr, self.sprite.alpha, tx, ty)
+
+
 def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
     """Render one clip described by ``spec`` into out_dir; returns the truth dict."""
     cfg = {**DEFAULTS, **spec}
@@ -575,6 +570,9 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
     sprite = calibrated_sprite(cfg["still"], palm, W, H)
     bg, axis, foot_c, bg_desc = make_background(cfg["background"], W, H, float(cfg["foot_axis_deg"]), rng,
                                                  float(cfg["foot_fill"]))
+    home = np.asarray(foot_c, float) + np.asarray(cfg["hand_at"], float) * palm
+    if cfg["skin_match"]:
+        bg = skin_matched(bg, home, 1.5 * palm, sprite.bgr, sprite.alpha)
     bgf = bg.astype(np.float32)
 
     lm = sprite.landmarks
@@ -583,7 +581,6 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
     box = (margin - rel[:, 0].min(), margin - rel[:, 1].min(), W - margin - rel[:, 0].max(), H - margin - rel[:, 1].max())
     if box[0] > box[2] or box[1] > box[3]:
         raise ValueError(f"{name}: hand of palm {palm}px does not fit in {W}x{H}")
-    home = np.asarray(foot_c, float) + np.asarray(cfg["hand_at"], float) * palm
     segs = plan_path(cfg["segments"], axis, palm, home, box, float(cfg["glide_s"]), rng)
     duration = segs[-1].end
 
@@ -602,7 +599,7 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
         noise_bank = [np.repeat(rng.normal(0, cfg["noise_sigma"], (H, W, 1)).astype(np.float32), 3, axis=2)
                       for _ in range(8)]
     frames, seg_i = [], 0
-    spr_bgr, spr_a = sprite.bgr, sprite.alpha
+    draw = _HandDrawer(sprite, bool(cfg["thumb_only"]), segs, palm)
     for i, pts in enumerate(pts_list):
         t = float(pts * TIME_BASE)
         while seg_i + 1 < len(segs) and t >= segs[seg_i].end:
@@ -616,8 +613,16 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
                 entry["phase"] = "glide"
                 if sg.glide_holds:
                     entry["label"] = "hold"
-            tx, ty = p - lm[THUMB_TIP]
-            _composite(img, spr_bgr, spr_a, tx, ty)
+            subs = blur_times(t, float(cfg["fps"]), float(cfg["blur_shutter"]))
+            if len(subs) == 1:
+                draw(img, sg, t, p)
+            else:  # the shutter is open while the thumb moves: the mean of renderings across it
+                layers = []
+                for ts in subs:
+                    layer = bgf.copy()
+                    draw(layer, sg, ts, p + _seg_pos(sg, ts, None) - _seg_pos(sg, t, None))
+                    layers.append(layer)
+                img = np.mean(layers, axis=0)
             entry["thumb_xy"] = [round(float(p[0]), 3), round(float(p[1]), 3)]
         gain = 1.0 + cfg["flicker"] * (math.sin(2 * math.pi * 0.7 * t) * 0.6 + rng.normal(0, 0.5))
         if noise_bank is not None:
@@ -679,7 +684,9 @@ def make_clip(spec: dict, out_dir: Path, verify: bool = True) -> dict:
         "sprite_landmarks_rel_thumb": [[round(float(v), 3) for v in r] for r in (sprite.landmarks - sprite.landmarks[THUMB_TIP])],
         "thumb_xy_convention": "MediaPipe: normalised landmark x width, y height",
         "generator": {"tool": "tools/make_clips.py", "seed": cfg["seed"], "crf": cfg["crf"],
-                      "noise_sigma": cfg["noise_sigma"], "flicker": cfg["flicker"]},
+                      "noise_sigma": cfg["noise_sigma"], "flicker": cfg["flicker"],
+                      "blur_shutter": cfg["blur_shutter"], "thumb_only": cfg["thumb_only"],
+                      "skin_match": cfg["skin_match"]},
         "frames": frames,
         "segments": seg_out,
         "holds": holds,
@@ -833,6 +840,63 @@ def eval_set_specs(quick: bool = False) -> list[dict]:
              fps=30, vfr_jitter=0.2, drop_prob=0.05, seed=14,
              segments=[_S(6, 88, 0.2, 100), _A(3), _H(10, 0.03), _S(6, 20, 0.2, 100), _S(6, 46, 0.2, 70)]),
     ]
+
+
+HARD_SET_CLIPS = 12
+FOLDED_THUMB = ("v_sign", "three")  # stills whose thumb lies folded across the palm
+_CLASS_REL_DEG = {"cross_grain": (65.0, 90.0), "lengthwise": (0.0, 25.0), "oblique": (36.0, 54.0)}
+
+
+def hard_set_specs(draw: int = 1, clips: int = HARD_SET_CLIPS) -> list[dict]:
+    """Issue 11's hard set, drawn at random: ``draw`` picks the seed, so a second draw is another set.
+
+    Half the clips run at 15 fps, all of those with 4-10 % of frames dropped
+    (the others at 20-30 fps, up to 10 % dropped); a third have small palms
+    (35-50 px); a third are thumb-only (the hand anchored); most have motion
+    blur (30-100 % of the frame interval) and sensor noise of 1.5-5 grey
+    levels; half put the hand on a foot photo tinted to its own skin colour.
+    Strokes run at 1-4 a second, 0.05-0.3 palm widths (log-uniform; thumb-only
+    up to 0.2), cross-grain, lengthwise or oblique, sine or dwelling; holds
+    last 3-8 s with drift; some clips lose the hand for a while.
+    """
+    rng = np.random.default_rng(5000 + 100 * draw)
+    stills, feet = sorted(STILLS), sorted(FEET)
+    # A thumb that strokes alone must be a thumb the picture shows: not one folded into the palm.
+    open_thumbs = sorted(k for k in STILLS if k not in FOLDED_THUMB)
+    specs = []
+    for k in range(clips):
+        fps = (15, 20, 15, 30, 15, 24)[k % 6]
+        thumb_only = k % 3 == 1
+        palm = float(rng.uniform(35, 50) if k % 3 == 0 else rng.uniform(45, 90))
+        segments, total = [_H(float(rng.uniform(3, 5)), float(rng.uniform(0.01, 0.04)))], 0.0
+        while total < 16.0:
+            roll = rng.random()
+            if segments[-1]["kind"] != "stroke" or roll < 0.35:  # strokes after anything else, or more strokes
+                label = ("cross_grain", "lengthwise", "oblique")[int(rng.integers(3))]
+                rel = float(rng.uniform(*_CLASS_REL_DEG[label])) * (1 if rng.random() < 0.5 else -1)
+                top = 0.2 if thumb_only else 0.3
+                amp = float(np.exp(rng.uniform(np.log(0.05), np.log(top))))
+                seg = _S(float(rng.uniform(3.5, 6)), rel, round(amp, 3), round(float(rng.uniform(60, 240))),
+                         "dwell" if rng.random() < 0.3 else "sine", expect=label)
+            elif roll < 0.85:
+                seg = _H(float(rng.uniform(3, 8)), float(rng.uniform(0.01, 0.05)))
+            else:
+                seg = _A(float(rng.uniform(1.5, 3)))
+            segments.append(seg)
+            total += seg["dur"]
+        if segments[-1]["kind"] == "absent":
+            segments.append(_H(3.0, 0.02))
+        name = f"h{draw}_{k:02d}_p{palm:.0f}_f{fps}" + ("_thumb" if thumb_only else "")
+        specs.append(dict(
+            name=name, still=(open_thumbs if thumb_only else stills)[int(rng.integers(len(stills))) % len(
+                open_thumbs if thumb_only else stills)], background=feet[int(rng.integers(len(feet)))],
+            foot_axis_deg=float(rng.uniform(0, 180)), palm_px=round(palm, 1), fps=fps,
+            drop_prob=float(rng.uniform(0.04, 0.10) if fps == 15 else rng.uniform(0.0, 0.10)),
+            vfr_jitter=float(rng.uniform(0.0, 0.25)), seed=5000 + 100 * draw + k,
+            noise_sigma=float(rng.uniform(1.5, 5.0)),
+            blur_shutter=float(rng.uniform(0.3, 1.0)) if rng.random() < 0.75 else 0.0,
+            thumb_only=thumb_only, skin_match=bool(rng.random() < 0.5), segments=segments))
+    return specs
 
 
 def sample_specs() -> list[dict]:
@@ -1000,6 +1064,13 @@ def main(argv=None) -> int:
     e.add_argument("--quick", action="store_true", help="3 short clips for CI")
     e.add_argument("--check", action="store_true", help="run MediaPipe over each clip and print a table")
     e.add_argument("--only", default=None, help="substring of clip names to make")
+    h = sub.add_parser("hard-set", help="make issue 11's hard set (15 fps with drops, blur, thumb-only, ...)")
+    h.add_argument("outdir")
+    h.add_argument("--draw", type=int, default=1, help="which random draw of the set (another number: another set)")
+    h.add_argument("--check", action="store_true", help="run MediaPipe over each clip and print a table")
+    h.add_argument("--only", default=None, help="substring of clip names to make")
+    for parser in (e, h):
+        parser.add_argument("--missing", action="store_true", help="make only clips whose truth file is not there")
     s = sub.add_parser("samples", help="(re)make sample_videos/")
     s.add_argument("--out", default=str(ROOT / "sample_videos"))
     s.add_argument("--check", action="store_true")
@@ -1018,10 +1089,13 @@ def main(argv=None) -> int:
         rows = [check_clip(p) for p in a.clips]
         print_table(rows)
         return 0
-    if a.cmd == "eval-set":
-        specs, out = eval_set_specs(a.quick), Path(a.outdir)
+    if a.cmd in ("eval-set", "hard-set"):
+        specs = eval_set_specs(a.quick) if a.cmd == "eval-set" else hard_set_specs(a.draw)
+        out = Path(a.outdir)
         if a.only:
             specs = [sp for sp in specs if a.only in sp["name"]]
+        if a.missing:
+            specs = [sp for sp in specs if not (out / f"{sp['name']}.truth.json").exists()]
     else:
         specs, out = sample_specs(), Path(a.out)
     truths, rows = [], []

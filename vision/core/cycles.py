@@ -4,6 +4,12 @@ Used for the live figures (a few seconds of history) and for whole segments.
 Crossings of the mid-line are counted with a Schmitt trigger, so noise at the
 ends of a stroke is not taken for extra strokes; amplitude is half the median
 excursion between consecutive opposite extremes, after light smoothing.
+
+With few samples a cycle (fast strokes at 15 fps, dropped frames) a
+half-cycle can pass with no sample beyond the trigger's band, and crossings
+undercount the rate (by half, at worst). There the rate comes from the
+spectral peak instead: the frequency of the sinusoid that fits the samples
+best, on their own times (vision/core/periodicity.py).
 """
 
 from __future__ import annotations
@@ -11,6 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from .periodicity import fit_sinusoid, trial_frequencies
+
+SPECTRAL_BELOW_SAMPLES = 12  # crossings may halve the rate below ~6 samples a cycle: check up to twice that
+SPECTRAL_MIN_SNR = 3.0  # the sinusoid must explain this many times what it leaves
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,10 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
         span = t[crossings[-1]] - t[crossings[0]]
         if span > 0:
             rate = 60.0 * (len(crossings) - 1) / (2.0 * span)
+    if rate is None or (60.0 / rate) / dt < SPECTRAL_BELOW_SAMPLES:
+        peak = spectral_peak(t, x)
+        if peak is not None:
+            rate = peak[0]
     if len(crossings) < 2:
         return CycleStats(rate, float(half_range), len(crossings))
     # Pass 2: peaks on a smoothing matched to the stroke period (a twelfth of
@@ -60,6 +75,24 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
     swings = [(p + q) / 2.0 for p, q in zip(peaks[:-1], peaks[1:])]
     amplitude = float(np.median(swings)) if swings else float(peaks[0])
     return CycleStats(rate, amplitude, len(crossings))
+
+
+def spectral_peak(t: np.ndarray, x: np.ndarray, max_hz: float = 6.0) -> tuple[float, float] | None:
+    """(cycles a minute, amplitude) at the spectral peak of ``x`` (at least 1.5 cycles seen), None if unclear.
+
+    A coarse grid of trial frequencies, then a fine one around its best.
+    """
+    points = np.stack([x, np.zeros_like(x)], axis=1)
+    coarse = trial_frequencies(t, 1.5, max_hz, step_cycles=0.25)
+    if len(coarse) > 400:
+        coarse = np.linspace(coarse[0], coarse[-1], 400)
+    fit = fit_sinusoid(t, points, coarse)
+    if fit is None or fit.snr < SPECTRAL_MIN_SNR:
+        return None
+    step = coarse[1] - coarse[0] if len(coarse) > 1 else 0.1
+    fine = np.linspace(max(fit.freq_hz - step, 1e-3), fit.freq_hz + step, 41)
+    best = fit_sinusoid(t, points, fine) or fit
+    return 60.0 * best.freq_hz, best.amplitude
 
 
 def _crossings(xs: np.ndarray, noise_std: float) -> tuple[list[int], float, float]:

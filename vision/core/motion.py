@@ -24,6 +24,7 @@ import numpy as np
 from .cycles import cycle_stats
 from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis,
                        screen_angle_deg)
+from .periodicity import SinusoidFit, fit_sinusoid, trial_frequencies, white_noise_var
 from .landmarks import HandLandmark, HandObservation
 
 from .params import Checked
@@ -53,6 +54,15 @@ class MotionParams(Checked):
     # A stroke moves the thumb's joints too, landmark noise does not (design.md): motion starts only
     # if their centre also moves, by this share of the tip's threshold (thumb-only strokes: about half).
     joints_move_share: float = 0.3
+    # ... and the other joints (MCP and IP) must move with the tip: the correlation of their travel
+    # along the stroke with the tip's, over the motion window (landmark noise differs joint to joint).
+    joints_coherence: float = 0.5
+    # Few frames a stroke (design.md): a stroke also counts as motion when a sinusoid fitted over
+    # this window (at least this many cycles in it) explains this many times the variance it leaves.
+    periodic_window_s: float = 1.0
+    periodic_min_cycles: float = 1.5
+    periodic_max_hz: float = 6.0
+    periodic_snr: float = 2.5
     smoothing_s: float = 0.1  # positions are averaged over this before measuring motion
     confirm_s: float = 0.12  # a new state must last this long before it is shown
     dwell_fraction: float = 0.15  # stillness shorter than this share of a stroke period is a dwell
@@ -66,9 +76,10 @@ class MotionParams(Checked):
         self.check(positive=("motion_window_s", "offline_motion_window_s", "direction_window_s",
                              "motion_window_periods", "direction_window_periods", "min_window_s", "rate_window_s",
                              "rate_refresh_s", "move_on_std_palm", "move_off_std_palm", "move_snr", "smoothing_s",
-                             "gap_reset_s", "palm_smoothing_s"),
+                             "gap_reset_s", "palm_smoothing_s", "periodic_window_s", "periodic_min_cycles",
+                             "periodic_max_hz", "periodic_snr"),
                    non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg"),
-                   between_0_1=("joints_move_share", "dwell_fraction"))
+                   between_0_1=("joints_move_share", "dwell_fraction", "joints_coherence"))
         if self.move_off_std_palm > self.move_on_std_palm:
             raise ValueError("MotionParams.move_off_std_palm must not exceed move_on_std_palm (hysteresis)")
 
@@ -93,6 +104,7 @@ class MotionState:
     amplitude_palm: float | None = None
     motion_std_palm: float = 0.0
     noise_std_palm: float = 0.0
+    periodic_snr: float = 0.0  # variance a fitted sinusoid explains over what it leaves (0: not measured)
 
 
 @dataclass
@@ -137,6 +149,20 @@ class _History:
         series = self.joints if joints else self.tip
         points = np.array([series[k] for k in range(start, len(series))], dtype=float)
         return times, points
+
+
+@dataclass(frozen=True)
+class _PeriodicEvidence:
+    tip: SinusoidFit
+    joints: SinusoidFit | None
+
+    @property
+    def snr(self) -> float:
+        return self.tip.snr
+
+    @property
+    def freq_hz(self) -> float:
+        return self.tip.freq_hz
 
 
 class StrokeAnalyzer:
@@ -203,8 +229,12 @@ class StrokeAnalyzer:
 
         window = self._window(p.motion_window_s, p.motion_window_periods)
         signal_std, noise_std = self._motion_measure(palm_px, window)
+        periodic = None  # fitted only when the variance test alone does not decide (it costs more)
         if self._moving:
             self._moving = signal_std > p.move_off_std_palm and signal_std**2 > 0.5 * p.move_snr * noise_std**2
+            if not self._moving:
+                periodic = self._periodic_fit(palm_px, p.move_off_std_palm)
+                self._moving = self._periodic_moving(periodic, staying=True)
             if not self._moving:
                 self._still_since = t
         else:
@@ -212,11 +242,24 @@ class StrokeAnalyzer:
             if self._moving:
                 joints_std, joints_noise = self._motion_measure(palm_px, window, joints=True)
                 self._moving = (joints_std > p.joints_move_share * p.move_on_std_palm
-                                and joints_std**2 > p.move_snr * joints_noise**2)
+                                and joints_std**2 > p.move_snr * joints_noise**2
+                                and self._joints_coherence(window) > p.joints_coherence)
+            if not self._moving:
+                periodic = self._periodic_fit(palm_px, p.move_on_std_palm)
+                if self._periodic_moving(periodic, staying=False):
+                    self._moving = True
+                    window = max(window, 0.5 * p.periodic_window_s)
             if self._moving:
                 self._moving_since = t - window
                 self._figures_t = None
+                if self._period_s is None and periodic is not None and periodic.snr > p.periodic_snr:
+                    self._period_s = 1.0 / periodic.freq_hz
+        periodic_snr = periodic.snr if periodic is not None else 0.0
         self._noise_std = noise_std * math.sqrt(self._smoothing_taps)  # per-sample landmark noise
+        if periodic is not None and periodic.snr > p.periodic_snr:
+            # Few frames a stroke: second differences see the stroke itself; what the fitted sinusoid
+            # leaves is the noise.
+            self._noise_std = min(self._noise_std, math.sqrt(periodic.tip.residual_var / 2.0))
 
         stroke_angle = grain = rate = amplitude = None
         if self._moving:
@@ -241,6 +284,7 @@ class StrokeAnalyzer:
             joints_xy=(float(joints[0]), float(joints[1])), stroke_angle_deg=stroke_angle,
             angle_to_grain_deg=grain, rate_per_min=rate,
             amplitude_palm=amplitude, motion_std_palm=signal_std, noise_std_palm=noise_std,
+            periodic_snr=periodic_snr,
         )
 
     # -- pieces -----------------------------------------------------------------
@@ -259,8 +303,9 @@ class StrokeAnalyzer:
                         joints: bool = False) -> tuple[float, float]:
         """(signal std, residual noise std) of the tip (or ``joints``) along its principal direction, palm widths.
 
-        White landmark noise is estimated from second differences (smooth
-        motion hardly shows there), the positions are averaged over about
+        White landmark noise is estimated from second differences in true
+        time (smooth motion hardly shows there; a dropped frame is a longer
+        step, not a jump), the positions are averaged over about
         ``smoothing_s`` (which divides that noise, not the slower strokes),
         and what noise is left is subtracted from the variance along the stroke.
         """
@@ -269,8 +314,7 @@ class StrokeAnalyzer:
         if len(tips) < 5:
             return 0.0, 0.0
         pts = tips / palm_px
-        second_diff = pts[2:] - 2.0 * pts[1:-1] + pts[:-2]
-        noise_var = float(np.mean(np.sum(second_diff**2, axis=1))) / 12.0
+        noise_var = white_noise_var(times, pts)  # per axis, from second differences over the true time steps
         dt = (times[-1] - times[0]) / (len(times) - 1) if times[-1] > times[0] else 1 / 30
         taps = int(min(max(round(p.smoothing_s / dt), 1), len(pts) - 2)) | 1
         self._smoothing_taps = taps
@@ -281,6 +325,61 @@ class StrokeAnalyzer:
         _, major, _ = principal_axis(pts)
         signal_var = max(major - noise_var, 0.0)
         return math.sqrt(signal_var), math.sqrt(noise_var)
+
+    def _joints_coherence(self, window_s: float) -> float:
+        """Correlation of the other thumb joints' travel with the tip's, along the tip's main direction.
+
+        The joints' centre includes the tip; the rest of it, (3 centre - tip) / 2,
+        is the MCP and IP alone. 1.0 when no separate joints were given.
+        """
+        _, tips = self._history.window(window_s, 5)
+        _, centres = self._history.window(window_s, 5, joints=True)
+        if len(tips) < 5:
+            return 0.0
+        others = (3.0 * centres - tips) / 2.0
+        tip_d = tips - tips.mean(axis=0)
+        other_d = others - others.mean(axis=0)
+        direction, _, _ = principal_axis(tips)
+        a, b = tip_d @ direction, other_d @ direction
+        denom = math.sqrt(float(a @ a) * float(b @ b))
+        if np.allclose(tips, centres):
+            return 1.0
+        return float(a @ b) / denom if denom > 0 else 0.0
+
+    def _periodic_fit(self, palm_px: float, min_std_palm: float) -> "_PeriodicEvidence | None":
+        """The tip's and the joints' best sinusoid over ``periodic_window_s`` (palm widths), or None.
+
+        None too when the tip's whole spread is below ``min_std_palm``: no fit could explain more.
+        """
+        p = self.params
+        times, tips = self._history.window(p.periodic_window_s)
+        if len(times) < 8 or math.sqrt(float(tips.var(axis=0).sum())) / palm_px <= min_std_palm:
+            return None
+        freqs = trial_frequencies(times, p.periodic_min_cycles, p.periodic_max_hz)
+        tip_fit = fit_sinusoid(times, tips / palm_px, freqs)
+        if tip_fit is None:
+            return None
+        _, joints = self._history.window(p.periodic_window_s, joints=True)
+        joints_fit = fit_sinusoid(times, joints / palm_px, np.array([tip_fit.freq_hz]))
+        return _PeriodicEvidence(tip_fit, joints_fit)
+
+    def _periodic_moving(self, periodic: "_PeriodicEvidence | None", staying: bool) -> bool:
+        """A stroke by its repetition: the tip and the joints both swing at one frequency, well above noise.
+
+        A stroke moves the thumb's joints with the tip, in phase; landmark
+        noise does not. Staying in motion asks half the evidence (hysteresis).
+        """
+        if periodic is None:
+            return False
+        p = self.params
+        tip, joints = periodic.tip, periodic.joints
+        share = 0.5 if staying else 1.0
+        std_needed = p.move_off_std_palm if staying else p.move_on_std_palm
+        if not (tip.snr > share * p.periodic_snr and math.sqrt(tip.explained_var) > std_needed):
+            return False
+        return (joints is not None and joints.snr > share * p.periodic_snr
+                and math.sqrt(joints.explained_var) > p.joints_move_share * std_needed
+                and abs(float(tip.direction @ joints.direction)) > 0.5)
 
     def _stroke_figures(self, palm_px: float) -> tuple[float, float | None, float | None]:
         """Screen angle of the stroke line, live rate (per min) and amplitude (palm)."""

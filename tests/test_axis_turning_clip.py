@@ -60,3 +60,35 @@ def test_the_follower_turns_with_the_foot(clip):
     offset = np.median([d - w for d, w in before])  # the estimator's own bias on this photo
     for deg, want in during:
         assert abs((deg - want - offset + 90) % 180 - 90) <= 4.0
+
+
+def test_analyze_with_auto_axis_keeps_the_strokes_cross_grain_through_the_turn(clip, tmp_path):
+    """`crossgrain analyze --foot-axis auto`: every frame judged against the axis found in its own picture."""
+    import json
+    import subprocess
+
+    path, truth = clip
+    out = tmp_path / "auto.json"
+    run = subprocess.run([sys.executable, "-m", "vision.cli", "analyze", str(path), "--foot-axis", "auto",
+                          "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(out.read_text())
+    frames = report["frames"]
+    assert {f["axis_source"] for f in frames} == {"found"} and len(report["axes"]) > 1
+    late = [f for f in frames if f["t"] >= truth["turn"]["end_s"] + 1.0]
+    early = [f for f in frames if 1.5 <= f["t"] < truth["turn"]["start_s"]]
+    share = sum(f["label"] == "cross_grain" for f in late) / len(late)
+    assert share >= 0.9, share  # judged against the starting axis they would read oblique (48 deg)
+    assert sum(f["label"] == "cross_grain" for f in early) / len(early) >= 0.9
+    turned = np.median([f["foot_axis_deg"] for f in late]) - np.median([f["foot_axis_deg"] for f in early])
+    assert abs((turned - 30.0 + 90) % 180 - 90) <= 6.0
+
+
+def test_a_typed_axis_on_the_same_clip_misses_the_turn(clip, tmp_path):
+    """The control: the same clip with the starting axis typed reads the late strokes as not cross-grain."""
+    from vision.pipeline import analyze_video
+
+    path, truth = clip
+    report = analyze_video(path, truth["foot_axis_deg"])
+    late = [f for f in report.frames if f.t >= truth["turn"]["end_s"] + 1.0]
+    assert sum(f.label == "cross_grain" for f in late) / len(late) < 0.5

@@ -286,7 +286,10 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
     return out
 
 
-def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = False,
+FOLLOW_THE_FOOT = "auto"
+
+
+def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
                   technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None,
@@ -297,9 +300,19 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = 
     upload's is the name the user gave it, never its temporary path).
     ``tracking_workers`` 2 tracks the video's two time ranges at once (the
     report is the same with 1: batches run one video a core).
+    ``foot_axis`` "auto" finds the foot's axis in the first seconds and follows
+    it through the video (vision/axis): each frame is judged against the axis
+    found in its own picture. Raises axis.source.AxisNotFound if there is none.
     """
     path = Path(path)
     info = probe(path)
+    followed = None
+    if isinstance(foot_axis, str):
+        if foot_axis != FOLLOW_THE_FOOT:
+            raise ValueError(f"foot axis must be degrees, a FootAxis or {FOLLOW_THE_FOOT!r}, got {foot_axis!r}")
+        from .axis.source import FollowedAxis, starting_axis
+        followed = FollowedAxis(starting_axis(path))
+        foot_axis = followed.start
     total = info.frame_count
     annotate_live = annotated_path is not None and causal
     keep = annotated_path is not None and not causal
@@ -311,13 +324,19 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float, causal: bool = 
         painter = LivePainter(technique_name)
     try:
         with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
-            if writer is None:  # nothing here needs the pixels: track on both cores
+            if writer is None and followed is None:  # nothing here needs the pixels: track on both cores
                 for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress):
                     session.add_observation(tracked.observation, tracked.t)
             else:
                 for frame in prefetch(iter_frames(path, max_side=max_side)):
-                    result = session.process(frame.rgb, frame.t)
-                    writer.write(painter.paint(frame.rgb, result), frame.t)
+                    if followed is not None:
+                        obs = session.tracker.process(frame.rgb, frame.t)
+                        session.set_foot_axis(followed.axis_for(frame.rgb, frame.t, None if obs is None else obs.xy))
+                        result = session.add_observation(obs, frame.t)
+                    else:
+                        result = session.process(frame.rgb, frame.t)
+                    if writer is not None:
+                        writer.write(painter.paint(frame.rgb, result), frame.t)
                     if progress is not None:
                         progress(frame.i + 1, total)
             report = session.report(source=source or path.name, fps=info.fps, causal=causal)

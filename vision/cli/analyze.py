@@ -12,7 +12,8 @@ from ..io.atomic import atomic_path, atomic_write_text
 from ..io.limits import Limits
 from ..io.video import VIDEO_SUFFIXES
 from .batch import run_batch
-from .common import EXIT_USAGE, CliError, ProgressBar, foot_axis, positive_int
+from .axis import add_axis_arguments, axis_choice, foot_axis_or_auto
+from .common import EXIT_USAGE, CliError, ProgressBar, positive_int
 from .outputs import Job, plan_jobs
 
 
@@ -55,7 +56,9 @@ def format_summary(report, causal: bool) -> str:
     s = report.summary
     lines = [
         f"{report.source}: {report.duration_s:.1f} s, {s['frames']} frames at {report.fps:.1f} fps, "
-        f"foot axis {report.foot_axis_deg:.0f} deg, {'causal (live)' if causal else 'offline'} labels",
+        f"foot axis {report.foot_axis_deg:.0f} deg ({report.axes[0].source if report.axes else 'typed'}"
+        + (f", followed: {len(report.axes)} changes" if len(report.axes) > 1 else "") + "), "
+        f"{'causal (live)' if causal else 'offline'} labels",
         f"  hand found in {100 * s['hand_found_fraction']:.0f}% of frames",
     ]
     if s.get("note"):
@@ -115,13 +118,15 @@ def format_coaching(coaching: dict) -> str:
     return "\n".join(lines)
 
 
-def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: str,
+def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str,
                  show_progress: bool, tracking_workers: int = 2) -> tuple[str, str | None, list[str]]:
     """Analyse one video and write its outputs; returns (summary text, error message or None, paths written).
 
     Every output goes through a temporary name (io/atomic.py): an error or an
-    interruption leaves nothing under the final name.
+    interruption leaves nothing under the final name. ``foot_axis``: a
+    FootAxis, or "auto" to find and follow the foot.
     """
+    from ..axis.source import AxisNotFound
     from ..io.video import VideoError, timing_note
     from ..pipeline import analyze_video
 
@@ -135,7 +140,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
             if annotated is not None:
                 try:
                     with atomic_path(annotated) as tmp:
-                        report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
+                        report = analyze_video(path, foot_axis, causal=causal, progress=bar,
                                                annotated_path=tmp, technique_name=technique_name,
                                                tracking_workers=tracking_workers)
                 except OSError as exc:
@@ -144,7 +149,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
                     raise OutputError("annotated", annotated, exc) from None
                 written.append(str(annotated))
             else:
-                report = analyze_video(path, foot_axis_deg, causal=causal, progress=bar,
+                report = analyze_video(path, foot_axis, causal=causal, progress=bar,
                                        technique_name=technique_name, tracking_workers=tracking_workers)
         finally:
             if bar:
@@ -159,7 +164,7 @@ def _analyze_one(job: Job, foot_axis_deg: float, causal: bool, technique_name: s
         note = timing_note(path)
     except OutputError as exc:
         return "", str(exc) + (f"; written before it: {', '.join(written)}" if written else ""), written
-    except VideoError as exc:
+    except (VideoError, AxisNotFound) as exc:
         return "", str(exc), written
     except OSError as exc:
         where = exc.filename or path
@@ -196,15 +201,16 @@ def cmd_analyze(args) -> int:
         Limits.from_env()
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    axis = axis_choice(args.foot_axis, args.heel, args.toes)
     videos = expand_inputs(args.videos)
     jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
     if len(jobs) == 1:
-        text, error, _ = _analyze_one(jobs[0], args.foot_axis, args.causal, args.technique, show_progress=True)
+        text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True)
         results = [(jobs[0].video, text, error)]
     else:
         workers = min(len(jobs), args.workers or os.cpu_count() or 1)
         # one video a core: each video's two time ranges tracked one after the other (the same report)
-        results = run_batch(jobs, _analyze_one, (args.foot_axis, args.causal, args.technique, 1), workers)
+        results = run_batch(jobs, _analyze_one, (axis, args.causal, args.technique, 1), workers)
     failures = 0
     for video, text, error in results:
         if error:
@@ -230,8 +236,10 @@ def register(sub) -> None:
                        epilog="Limits: see README (CROSSGRAIN_MAX_PIXELS, CROSSGRAIN_MAX_FRAMES, "
                               "CROSSGRAIN_MAX_DURATION_S).")
     a.add_argument("videos", nargs="+", metavar="VIDEO", help="video files or folders")
-    a.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
-                   help="the heel-to-toes line as a screen angle: 90 = foot points up the screen, 0 = left-right")
+    a.add_argument("--foot-axis", type=foot_axis_or_auto, metavar="DEG|auto",
+                   help="the heel-to-toes line as a screen angle: 90 = foot points up the screen, 0 = left-right; "
+                        "auto: find the foot in the picture and follow it as it turns")
+    add_axis_arguments(a)
     a.add_argument("--causal", action="store_true", help="label with past frames only, exactly as the live view")
     a.add_argument("--json", metavar="OUT", help="write the report as JSON (a folder when several videos)")
     a.add_argument("--csv", metavar="OUT", help="write per-frame labels as CSV (a folder when several videos)")

@@ -118,8 +118,8 @@ def format_coaching(coaching: dict) -> str:
     return "\n".join(lines)
 
 
-def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str,
-                 show_progress: bool, tracking_workers: int = 2) -> tuple[str, str | None, list[str]]:
+def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, tracking_workers: int = 2, *,
+                 show_progress: bool = False) -> tuple[str, str | None, list[str]]:
     """Analyse one video and write its outputs; returns (summary text, error message or None, paths written).
 
     Every output goes through a temporary name (io/atomic.py): an error or an

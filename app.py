@@ -37,9 +37,11 @@ from vision.ui.uploads import (
     UploadError,
     analyze_bytes,
     analyze_path,
+    first_clear_still,
     progress_fraction,
     read_max_upload_mb,
 )
+from vision.axis.source import AxisNotFound
 from vision.io.video import VideoError
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
@@ -264,7 +266,7 @@ def run_analysis(job) -> None:
 
     try:
         analysis = job(progress)
-    except (UploadError, VideoError) as exc:
+    except (UploadError, VideoError, AxisNotFound) as exc:
         st.session_state.pop("analysis", None)
         st.session_state["analysis_error"] = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug must not show the user a stack trace
@@ -276,6 +278,39 @@ def run_analysis(job) -> None:
         st.session_state.pop("analysis_error", None)
     finally:
         bar.empty()
+
+
+AXIS_MODES = ("The sidebar's angle", "Find the foot and follow it", "Click heel and toes on a frame")
+
+
+def choose_upload_axis(uploaded, axis: float):
+    """How the upload's foot axis is set: the sidebar's angle, found and followed, or drawn on a still.
+
+    Returns what analyze_bytes takes (degrees, "auto" or a FootAxis), or None while a drawing is unfinished.
+    """
+    mode = st.radio("Foot axis (the heel-to-toes line)", AXIS_MODES, key="upload_axis_mode",
+                    captions=(f"{axis:.0f}°, set in the sidebar", "from the first seconds, as the foot turns",
+                              "on a still of the video"))
+    if mode == AXIS_MODES[1]:
+        return "auto"
+    if mode == AXIS_MODES[0]:
+        return axis
+    if uploaded is None:
+        st.caption("Choose a video first.")
+        return None
+    still = st.session_state.get("upload_still")
+    if still is None or still[0] != (uploaded.name, uploaded.size):
+        if not st.button("Show a frame to draw on", key="upload_still_button"):
+            return None
+        try:
+            with st.spinner("Finding a clear frame…"):
+                rgb, found = first_clear_still(uploaded.getvalue(), uploaded.name, MAX_UPLOAD_MB)
+        except (UploadError, VideoError, AxisNotFound) as exc:
+            st.error(md_escape(str(exc)))
+            return None
+        still = st.session_state["upload_still"] = ((uploaded.name, uploaded.size), rgb, found)
+        st.session_state.pop("upload_axis", None)
+    return axis_picker(still[1], still[2], key="upload_axis")
 
 
 def analyse_page(axis: float, technique_name: str) -> None:
@@ -309,10 +344,10 @@ def analyse_page(axis: float, technique_name: str) -> None:
         st.markdown("**Your own video**")
         uploaded = st.file_uploader(f"Upload a video (up to {MAX_UPLOAD_MB:.0f} MB)", type=list(UPLOAD_TYPES),
                                     key="upload")
-        st.caption(f"Uses the sidebar's foot axis ({axis:.0f}°): set it to the foot's heel-to-toes line first.")
-        if st.button("Analyse upload", disabled=uploaded is None, key="analyse_upload"):
+        upload_axis = choose_upload_axis(uploaded, axis)
+        if st.button("Analyse upload", disabled=uploaded is None or upload_axis is None, key="analyse_upload"):
             data, display_name = uploaded.getvalue(), uploaded.name
-            run_analysis(lambda progress: analyze_bytes(data, display_name, axis, technique_name,
+            run_analysis(lambda progress: analyze_bytes(data, display_name, upload_axis, technique_name,
                                                         MAX_UPLOAD_MB, progress))
 
     if error := st.session_state.get("analysis_error"):

@@ -376,6 +376,26 @@ def test_invalid_upload_gives_a_clear_message(app):
     assert "analysis" not in app.session_state
 
 
+def test_upload_axis_found_and_followed_or_drawn_on_a_still(app):
+    """The upload's axis: found and followed (the analysis gets "auto"), or drawn on a still of the video."""
+    app.run()
+    radio = app.radio(key="upload_axis_mode")
+    radio.set_value("Click heel and toes on a frame").run()
+    assert app.button(key="analyse_upload").disabled  # nothing to draw on yet
+    video = (ROOT / "sample_videos" / "cross_friction_good.mp4").read_bytes()
+    app.get("file_uploader")[0].set_value(("my foot.mp4", video, "video/mp4")).run()
+    assert app.button(key="analyse_upload").disabled  # no axis drawn yet
+    app.button(key="upload_still_button").click().run()
+    assert not app.exception
+    still = app.session_state["upload_still"]
+    assert still[1].shape[:2] == (480, 640) and still[2] is not None  # the frame, and the axis found on it
+    app.radio(key="upload_axis_mode").set_value("Find the foot and follow it").run()
+    app.button(key="analyse_upload").click().run()
+    assert not app.exception, app.exception
+    report = app.session_state["analysis"].report
+    assert {f.axis_source for f in report.frames} == {"found"}
+
+
 def test_live_panel_with_injected_webrtc(app, monkeypatch):
     import streamlit_webrtc
 

@@ -130,3 +130,32 @@ def progress_fraction(done: int, total: int | None, duration_hint_frames: int | 
     if total:
         return min(max(done / total, 0.0), 1.0)
     return min(0.95, 1.0 - math.exp(-done / 600.0))
+
+
+def first_clear_still(data: bytes, display_name: str, max_mb: float):
+    """A still of an upload's first seconds where the foot is clearest, and the axis found there (or None).
+
+    For drawing the axis before the analysis: the user sees the frame and
+    accepts the found axis or clicks heel and toes. The file is stored and
+    removed as for an analysis. Returns (rgb, FootAxis or None).
+    """
+    from ..axis.combine import first_seconds
+    from ..io.tracking import HandTracker
+    from ..io.video import VideoError, iter_frames
+
+    suffix = check_upload(display_name, len(data), max_mb)
+    with PrivateDir() as tmp:
+        src = tmp / f"upload{suffix}"
+        src.write_bytes(data)
+        try:
+            with HandTracker() as tracker:
+                def track(rgb, t):
+                    obs = tracker.process(rgb, t)
+                    return None if obs is None else obs.xy
+
+                result, still, _ = first_seconds(iter_frames(src, max_side=1280), track)
+        except VideoError as exc:
+            raise VideoError(str(exc).replace(str(src), f"“{display_name}”")) from None
+    if still is None:
+        raise VideoError(f"“{display_name}”: no frame could be shown")
+    return still.rgb, result.foot_axis()

@@ -103,10 +103,20 @@ class Engine:
         """The frame's time, made monotonic: the one rule, applied where frames enter."""
         return self._clock(t)
 
-    def step(self, obs: HandObservation | None, t: float | Tick | None, foot_axis: FootAxis) -> FrameVerdict:
+    def hand_shown(self, found) -> HandObservation | None:
+        """The hand to draw for the last step: the working one, else the most confident found."""
+        selection = self._gate.selection
+        if selection is not None and selection.working is not None:
+            return selection.working
+        if isinstance(found, HandObservation) or not found:
+            return found or None
+        return found[0]
+
+    def step(self, obs: list[HandObservation] | HandObservation | None, t: float | Tick | None,
+             foot_axis: FootAxis) -> FrameVerdict:
         """One frame; ``t`` its own time in seconds (or the Tick ``tick`` already made of it)."""
         tick = t if isinstance(t, Tick) else self._clock(t)
-        obs = self._gate.accept(obs)
+        obs = self._gate.accept(obs, tick.t)
         self._motion.set_foot_axis(foot_axis.deg)
         state = self._motion.update(obs, tick.t)
         verdict = self.judge.judge(motion_verdict(self._i, tick, state, foot_axis))

@@ -101,14 +101,15 @@ class Session:
         """Track and analyse one RGB frame taken at ``t`` seconds (its own time; made monotonic here)."""
         with self._lock:
             tick = self._engine.tick(t)
-        obs = self.tracker.process(rgb, tick.t)
-        return self.add_observation(obs, tick)
+        hands = self.tracker.process_all(rgb, tick.t)
+        return self.add_observation(hands, tick)
 
-    def add_observation(self, obs: HandObservation | None, t: float | Tick) -> FrameResult:
-        """Advance with an already tracked observation (or None: no hand)."""
+    def add_observation(self, obs: list[HandObservation] | HandObservation | None, t: float | Tick) -> FrameResult:
+        """Advance with the hands already tracked in a frame (a list, one hand, or None: no hand)."""
         with self._lock:
             verdict = self._engine.step(obs, t, self._axis)
             self._log.append(verdict)
+            obs = self._engine.hand_shown(obs)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
             self._latest = FrameResult(obs, verdict)

@@ -53,12 +53,15 @@ class HandObservation:
         handedness: "Left" or "Right" as MediaPipe reports it (mirrored view).
         score: handedness confidence in [0, 1].
         t: the frame's own timestamp in seconds.
+        depth_px: optional (21,) landmark depth relative to the wrist, in pixels of the
+            image width (MediaPipe's z): it makes hand size independent of how the hand turns.
     """
 
     xy: np.ndarray
     handedness: str
     score: float
     t: float
+    depth_px: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.xy.shape != (21, 2):
@@ -68,9 +71,11 @@ class HandObservation:
     def from_normalized(
         cls, points: np.ndarray, width: int, height: int, handedness: str, score: float, t: float
     ) -> "HandObservation":
-        """Build from MediaPipe's normalised (x, y) in [0, 1] of a width x height image."""
-        xy = np.asarray(points, dtype=np.float32)[:, :2] * np.array([width, height], np.float32)
-        return cls(xy=xy, handedness=handedness, score=float(score), t=float(t))
+        """Build from MediaPipe's normalised (x, y[, z]) in [0, 1] of a width x height image."""
+        points = np.asarray(points, dtype=np.float32)
+        xy = points[:, :2] * np.array([width, height], np.float32)
+        depth = points[:, 2] * np.float32(width) if points.shape[1] > 2 else None
+        return cls(xy=xy, handedness=handedness, score=float(score), t=float(t), depth_px=depth)
 
     @property
     def thumb_tip(self) -> np.ndarray:

@@ -33,7 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 class TrackerOptions:
     """Thresholds passed to MediaPipe's HandLandmarker (its defaults are 0.5)."""
 
-    max_hands: int = 1
+    max_hands: int = 2  # one hand holds the foot while the other's thumb works (vision/core/hands.py picks)
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
@@ -69,10 +69,11 @@ class HandTracker:
             )
         )
 
-    def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
-        """Track the hand in one RGB uint8 (H, W, 3) frame taken at time ``t`` seconds.
+    def process_all(self, rgb: np.ndarray, t: float) -> list[HandObservation]:
+        """Every hand found in one RGB uint8 (H, W, 3) frame taken at ``t`` seconds, most confident first.
 
-        Returns the most confident hand, or None when no hand is found.
+        Up to ``TrackerOptions.max_hands``; an empty list when no hand is found. Which
+        of them is the working hand is not decided here (vision/core/hands.py does).
         """
         if self._closed:
             raise RuntimeError("HandTracker is closed")
@@ -86,13 +87,20 @@ class HandTracker:
             self._quiet = not result.hand_landmarks
         else:
             result = self._landmarker.detect_for_video(image, timestamp_ms)
-        if not result.hand_landmarks:
-            return None
-        best = max(range(len(result.hand_landmarks)), key=lambda k: result.handedness[k][0].score)
-        points = np.array([(p.x, p.y) for p in result.hand_landmarks[best]], dtype=np.float32)
-        category = result.handedness[best][0]
         height, width = rgb.shape[:2]
-        return HandObservation.from_normalized(points, width, height, category.category_name, category.score, t)
+        hands = []
+        for landmarks, handedness in zip(result.hand_landmarks, result.handedness):
+            points = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
+            category = handedness[0]
+            hands.append(HandObservation.from_normalized(points, width, height, category.category_name,
+                                                         category.score, t))
+        hands.sort(key=lambda h: -h.score)
+        return hands
+
+    def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
+        """The most confident hand in the frame, or None: a convenience for one-hand callers."""
+        hands = self.process_all(rgb, t)
+        return hands[0] if hands else None
 
     MAX_STEP_MS = 10_000  # MediaPipe's tracking needs no larger gap; its clock must stay far from overflow
 

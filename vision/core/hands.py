@@ -157,6 +157,7 @@ class HandTracks:
         self._remembered: dict[int, tuple[float, float]] = {}  # track id -> (size, last seen t), real hands
         self._working_id: int | None = None
         self._challenger: tuple[int, float] | None = None  # (track id, since t)
+        self._left_t: float | None = None  # when the working hand was last lost
         self._both = False
         self._both_since: float | None = None
         self.refused = 0
@@ -283,14 +284,24 @@ class HandTracks:
         p = self.params
         tracks = self._confirmed()
         current = next((k for k in tracks if k.id == self._working_id), None)
+        live = [k for k in tracks if k.last_t == t]
         if current is None:
-            # the working hand is gone (or there was none): the most active believed hand, the
-            # longest followed on a tie (the holding hand and a pressing thumb are both still)
-            live = [k for k in tracks if k.last_t == t]
-            self._working_id = max(live, key=lambda k: (k.score, -k.first_t)).id if live else None
+            if self._working_id is not None:  # the working hand just left
+                self._left_t, self._working_id = t, None
             self._challenger = None
+            if self._left_t is not None and t - self._left_t <= p.forget_s:
+                # Not handed to the hand still holding the foot (its still thumb would read as a
+                # hold): to a hand that comes into view after the worker left, or one that moves.
+                back = [k for k in live if k.first_t > self._left_t - p.lost_s or k.score >= p.working_min]
+                if back:
+                    self._working_id = max(back, key=lambda k: (k.score, k.first_t)).id
+                    self._left_t = None
+                return
+            # no worker yet: the most active believed hand, the longest followed on a tie (the
+            # holding hand and a pressing thumb are both still)
+            self._working_id = max(live, key=lambda k: (k.score, -k.first_t)).id if live else None
             return
-        others = [k for k in tracks if k.id != current.id and k.last_t == t]
+        others = [k for k in live if k.id != current.id]
         best = max(others, key=lambda k: k.score, default=None)
         if best is not None and best.score >= p.working_min and best.score > p.switch_ratio * current.score:
             if self._challenger is None or self._challenger[0] != best.id:

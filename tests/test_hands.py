@@ -1,0 +1,176 @@
+"""HandTracks on scripted hands: identities, the defence against toes, the working thumb.
+
+Hands are a fixed 21-point shape moved, turned, scaled and given a thumb path frame by
+frame (the pure core; the real model on real footage is tools/evaluate_hands.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from vision.core.gating import HandIdentityGate
+from vision.core.hands import HandTrackParams, HandTracks, hand_size_px
+from vision.core.landmarks import HandLandmark, HandObservation
+
+FPS = 30.0
+# A right hand, palm facing the camera, fingers up; wrist at the origin, palm width 1.
+SHAPE = np.array([
+    (0.0, 0.0), (-0.45, -0.2), (-0.75, -0.45), (-0.95, -0.7), (-1.1, -0.95),  # wrist, thumb
+    (-0.45, -1.0), (-0.5, -1.45), (-0.52, -1.75), (-0.54, -2.0),  # index
+    (-0.1, -1.05), (-0.1, -1.55), (-0.1, -1.9), (-0.1, -2.15),  # middle
+    (0.25, -1.0), (0.27, -1.45), (0.28, -1.75), (0.29, -1.95),  # ring
+    (0.55, -0.9), (0.62, -1.2), (0.66, -1.4), (0.7, -1.6),  # pinky
+], dtype=np.float64)
+
+
+def hand(centre, palm_px: float, t: float, thumb=(0.0, 0.0), turn: float = 1.0, handedness: str = "Right",
+         depth: bool = True, score: float = 0.95) -> HandObservation:
+    """The shape at ``centre`` (px), palm width ``palm_px``; ``thumb`` moves the thumb's tip and IP
+    (px); ``turn`` < 1 squeezes x as a hand turning edge-on does (depth keeps the lost length)."""
+    xy = SHAPE * palm_px
+    z = np.zeros(21)
+    if turn != 1.0:
+        z = xy[:, 0] * math.sqrt(max(1.0 - turn ** 2, 0.0))
+        xy = xy * [turn, 1.0]
+    xy = xy + np.asarray(centre, float)
+    xy[[HandLandmark.THUMB_IP, HandLandmark.THUMB_TIP]] += np.asarray(thumb, float)
+    return HandObservation(xy=xy.astype(np.float32), handedness=handedness, score=score, t=t,
+                           depth_px=z.astype(np.float32) if depth else None)
+
+
+def stroke(k: int, palm_px: float, amp: float = 0.2, rate_hz: float = 1.5):
+    return (amp * palm_px * math.sin(2 * math.pi * rate_hz * k / FPS), 0.0)
+
+
+def run(tracks: HandTracks, frames):
+    """frames: list of lists of observations (t taken from the observations, or k / FPS)."""
+    return [tracks.update(obs, k / FPS) for k, obs in enumerate(frames)]
+
+
+def test_a_steady_hand_is_believed_after_three_frames_and_kept_as_it_turns():
+    tracks = HandTracks()
+    out = []
+    for k in range(60):
+        turn = 1.0 - 0.7 * min(k / 40, 1.0)  # palm width in the picture falls to 0.3 of itself
+        out.append(tracks.update([hand((320, 300), 60, k / FPS, turn=turn)], k / FPS))
+    assert [s.kept for s in out[:3]] == [False, False, True]
+    assert all(s.kept and s.working is not None for s in out[2:])
+    assert len({s.hands[0].id for s in out[2:]}) == 1
+    assert out[-1].working.palm_width_px < 0.35 * 60
+
+
+def test_hand_size_is_the_same_turned_or_not_when_depth_is_known():
+    flat, turned = hand((0, 0), 60, 0.0), hand((0, 0), 60, 0.0, turn=0.3)
+    assert hand_size_px(turned) == pytest.approx(hand_size_px(flat), rel=0.02)
+    assert turned.palm_width_px < 0.35 * flat.palm_width_px
+
+
+def test_toes_the_size_of_a_foot_are_refused_after_a_hand_left_until_it_is_forgotten():
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    t = 0.0
+    for k in range(30):  # a real hand
+        tracks.update([hand((320, 300), 60, k / FPS)], k / FPS)
+    toes_from = 30 / FPS
+    kept = []
+    for k in range(int((p.forget_s + 2.0) * FPS)):  # the hand left; the foot's toes are taken for a hand
+        t = toes_from + k / FPS
+        kept.append(tracks.update([hand((300, 200), 150, t)], t).kept)
+    refused_for = kept.index(True) / FPS
+    assert p.forget_s - 0.1 <= refused_for <= p.forget_s + 0.2
+    assert tracks.refused >= int(p.forget_s * FPS)
+
+
+def test_unstable_detections_are_never_believed():
+    tracks = HandTracks()
+    for k in range(90):  # toes whose "palm" jumps in size from frame to frame, as on the foot photos
+        size = (40.0, 80.0, 130.0, 60.0)[k % 4]
+        assert not tracks.update([hand((300, 250), size, k / FPS)], k / FPS).kept
+
+
+def test_identities_hold_when_the_tracker_lists_the_hands_in_any_order():
+    tracks = HandTracks()
+    ids = []
+    for k in range(60):
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60), handedness="Right")
+        b = hand((450, 280), 58, k / FPS, handedness="Left")
+        sel = tracks.update([a, b] if k % 2 else [b, a], k / FPS)
+        if k >= 3:
+            ids.append({h.id: float(h.observation.xy[0, 0]) for h in sel.hands})
+    first = ids[0]
+    assert len(first) == 2 and all(d == first for d in ids)
+
+
+def test_the_stroking_thumb_works_and_keeps_the_role_through_a_hold():
+    tracks = HandTracks()
+    sels = []
+    for k in range(150):
+        # 0-2 s: A strokes while B holds the foot; 2-5 s: A presses still
+        thumb = stroke(k, 60) if k < 60 else (0.0, 0.0)
+        a = hand((200, 300), 60, k / FPS, thumb=thumb)
+        b = hand((450, 280), 60, k / FPS, handedness="Left")
+        sels.append(tracks.update([b, a], k / FPS))
+    a_id = next(h.id for h in sels[-1].hands if h.observation.xy[0, 0] < 300)
+    assert all(s.working_ids == (a_id,) for s in sels[40:])
+    assert all(not s.both_working for s in sels)
+    assert sels[-1].working.xy[0, 0] == pytest.approx(200)
+
+
+def test_the_other_thumb_takes_over_when_it_clearly_works_for_half_a_second():
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    sels = []
+    for k in range(150):
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60) if k < 45 else (0.0, 0.0))
+        b = hand((450, 280), 60, k / FPS, thumb=stroke(k, 60) if k >= 60 else (0.0, 0.0), handedness="Left")
+        sels.append(tracks.update([a, b], k / FPS))
+    b_id = next(h.id for h in sels[-1].hands if h.observation.xy[0, 0] > 300)
+    took_over = next(k for k, s in enumerate(sels) if s.working_ids == (b_id,)) / FPS
+    assert 2.0 + p.switch_after_s <= took_over <= 3.2
+    assert all(s.working_ids == (b_id,) for s in sels[int(took_over * FPS):])
+
+
+def test_when_the_working_hand_leaves_the_still_holding_hand_is_not_judged():
+    tracks = HandTracks()
+    sels = []
+    for k in range(240):
+        # A strokes 0-2 s, is out of view 2-4 s, comes back and presses still 4-8 s; B holds throughout
+        b = hand((450, 280), 60, k / FPS, handedness="Left")
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60) if k < 60 else (0.0, 0.0))
+        sels.append(tracks.update([b] if 60 <= k < 120 else [a, b], k / FPS))
+    assert all(s.kept for s in sels[60:120])  # the holding hand is in view...
+    assert all(s.working is None for s in sels[60:120])  # ...but its still thumb is not judged
+    back = [s for s in sels[123:]]
+    assert all(s.working is not None and s.working.xy[0, 0] == pytest.approx(200) for s in back)
+
+
+def test_both_thumbs_stroking_are_said_to_work():
+    tracks = HandTracks()
+    sels = []
+    for k in range(120):
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60))
+        b = hand((450, 280), 60, k / FPS, thumb=stroke(k, 60, rate_hz=1.2), handedness="Left")
+        sels.append(tracks.update([a, b], k / FPS))
+    assert all(s.both_working and len(s.working_ids) == 2 for s in sels[60:])
+    assert not any(s.both_working for s in sels[:20])
+
+
+def test_no_detection_advances_time_and_reports_nothing():
+    tracks = HandTracks()
+    for k in range(10):
+        tracks.update([hand((320, 300), 60, k / FPS)], k / FPS)
+    sel = tracks.update([], 10 / FPS)
+    assert sel.working is None and not sel.kept and sel.refused == 0
+    assert tracks.update([hand((320, 300), 60, 11 / FPS)], 11 / FPS).working is not None  # a one-frame gap
+    assert not tracks.update(None, 2.0).kept  # long gone
+
+
+def test_the_gate_adapter_takes_a_list_one_hand_or_none():
+    gate = HandIdentityGate()
+    got = [gate.accept([hand((320, 300), 60, k / FPS)], k / FPS) for k in range(3)]
+    assert got[:2] == [None, None] and got[2] is not None
+    assert gate.accept(hand((320, 300), 60, 3 / FPS)) is not None  # one observation, time from it
+    assert gate.accept(None) is None and gate.selection is not None

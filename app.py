@@ -137,11 +137,13 @@ def live_stream() -> LiveStream:
 
 
 def render_panel(stream: LiveStream, playing: bool) -> None:
-    panel = live_panel(stream.snapshot(), playing, stream.technique_name)
+    panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing())
     if stream.error:
         st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
     if panel.status == "stalled":
         st.error(panel.message)
+    elif panel.status == "slow":
+        st.warning(panel.message)
     elif panel.status == "live":
         QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
     else:

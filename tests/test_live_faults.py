@@ -194,15 +194,116 @@ def test_frames_still_queued_after_stop_do_not_take_the_stopped_sessions_report(
         stream.close()
 
 
-def test_live_stream_passes_frames_through_when_it_falls_behind(hand):
+def test_live_stream_far_behind_passes_frames_through_with_the_last_overlay(hand):
     import time
 
     from vision.ui.live_stream import MAX_BEHIND_S, LiveStream
 
     stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech))
-    stream.process(hand, 100.0)  # the stream starts: analysed
+    first = stream.process(hand, 100.0)  # the stream starts: analysed
     time.sleep(MAX_BEHIND_S + 0.15)  # the next frame was taken 33 ms later but reaches us much later
     out = stream.process(hand, 100.033)
-    assert stream.skipped == 1 and out is hand
-    assert stream.snapshot().frames == 1
+    assert stream.skipped == 1 and stream.snapshot().frames == 1
+    assert out is not hand and np.array_equal(out, first)  # not a bare frame: the last verdict, redrawn
     stream.close()
+
+
+def shifted(rgb: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    import cv2
+
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(rgb, m, (rgb.shape[1], rgb.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+
+
+def test_a_camera_faster_than_the_machine_gets_an_even_subset_analysed_an_overlay_on_every_frame_and_no_hold(hand):
+    """A 60 fps camera of pure strokes, delivered in real time: the real engine cannot analyse
+    every frame here, so LiveStream analyses an even subset and redraws the verdict on the rest."""
+    import time
+
+    from vision.ui.live_stream import LiveStream
+
+    camera_fps, seconds = 60.0, 6.0
+    strokes = [shifted(hand, 14 * math.sin(2 * math.pi * 1.5 * k / camera_fps), 0.0)
+               for k in range(int(camera_fps / 1.5))]  # one stroke cycle, looped: 1.5 a second
+    stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech), foot_axis_deg=90.0)
+    labels, bare, analysed_t = [], 0, []
+    start = time.monotonic()
+    k = 0
+    try:
+        while k < camera_fps * seconds:
+            due = int((time.monotonic() - start) * camera_fps) + 1  # frames the camera has taken by now
+            for j in range(k, min(due, int(camera_fps * seconds))):  # delivered in a burst, as WebRTC does
+                before = stream.snapshot().frames if j else 0
+                frame = strokes[j % len(strokes)]
+                out = stream.process(frame, 50.0 + j / camera_fps)
+                bare += int(np.array_equal(out, frame))
+                snap = stream.snapshot()
+                if snap.frames > before:
+                    analysed_t.append(j / camera_fps)
+                    labels.append(snap.label)
+            k = max(k, min(due, int(camera_fps * seconds)))
+            time.sleep(0.002)
+        pacing = stream.pacing()
+        report = stream.report()
+    finally:
+        stream.close()
+    gaps = np.diff(analysed_t[len(analysed_t) // 3:])
+    print(f"\nanalysed {len(analysed_t)} of {int(camera_fps * seconds)} frames; pacing {pacing}; "
+          f"gaps between analysed frames (s) median {np.median(gaps):.3f}, max {gaps.max():.3f}")
+    assert stream.skipped > 0 and len(analysed_t) < camera_fps * seconds  # it could not analyse them all...
+    assert bare == 0  # ...yet every frame carries the overlay
+    assert gaps.max() <= 3.5 * np.median(gaps)  # an even subset, not bursts with long gaps between
+    assert HOLD not in labels[len(labels) // 3:]  # no gap turned into a hold
+    assert not report.holds, report.holds
+
+
+def test_pacer_spreads_analysed_frames_evenly_and_keeps_every_frame_when_it_can():
+    from vision.ui.frame_pacing import FramePacer
+
+    dt = 1 / 30
+    for cost, expected in ((0.010, 1.0), (0.050, 0.5), (0.120, 0.2)):
+        pacer = FramePacer()
+        picked = []
+        for k in range(300):
+            t = k * dt
+            a = pacer.decide(t)
+            pacer.record(t, a, cost if a else 0.004)
+            picked.append(a)
+        share = sum(picked[100:]) / 200
+        assert share == pytest.approx(expected, abs=0.12), (cost, share)
+        runs = np.diff(np.flatnonzero(picked[100:]))
+        assert runs.max() - runs.min() <= 1, (cost, runs)  # evenly spaced, never a burst
+        stats = pacer.stats()
+        assert stats.camera_fps == pytest.approx(30, rel=0.05)
+        assert stats.too_slow == (stats.analysed_fps < 8.0)
+
+
+def test_pacer_analyses_more_sparsely_while_the_stream_falls_behind():
+    from vision.ui.frame_pacing import FramePacer
+
+    pacer = FramePacer()
+    for k in range(60):
+        a = pacer.decide(k / 30)
+        pacer.record(k / 30, a, 0.020 if a else 0.004)
+    assert pacer.share(0.0) == 1.0
+    assert pacer.share(0.5) < 0.7 and pacer.share(0.9) < pacer.share(0.5)
+    assert not pacer.decide(61 / 30, behind_s=2.0)  # far behind: nothing analysed until caught up
+
+
+def test_overlay_stamp_redraws_the_last_verdict_on_a_new_frame(hand):
+    from vision.io.overlay_stamp import OverlayStamp
+
+    coach = LiveCoach(90.0, "cross_friction")
+    try:
+        for k in range(5):
+            painted = coach.process(hand, k / FPS)
+    finally:
+        coach.close()
+    stamp = OverlayStamp()
+    assert stamp.apply(hand) is hand  # nothing to redraw yet
+    stamp.take(hand, painted)
+    moved = shifted(hand, 9, 4)
+    out = stamp.apply(moved)
+    drawn = np.any(painted != hand, axis=2)
+    assert 0.01 < drawn.mean() < 0.5  # an overlay: axis, badge, skeleton
+    assert np.array_equal(out[drawn], painted[drawn]) and np.array_equal(out[~drawn], moved[~drawn])

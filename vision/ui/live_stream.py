@@ -2,8 +2,9 @@
 
 streamlit-webrtc calls the frame callback in a worker thread and replaces it on every
 rerun, so the state lives in a LiveStream kept in the page's session state: one coach
-(one tracker with increasing timestamps) per stream, guarded by a lock, and frames
-passed through untouched while a slow machine catches up with the camera.
+(one tracker with increasing timestamps) per stream, guarded by a lock. A machine slower
+than the camera analyses an even subset of frames (FramePacer) and redraws the latest
+verdict on the rest (OverlayStamp).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import numpy as np
 
 from ..coach.techniques import DEFAULT_TECHNIQUE
 from ..core.report import Report
+from ..io.overlay_stamp import OverlayStamp
+from .frame_pacing import FramePacer, PacingStats
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 
@@ -47,7 +50,7 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
     return value, None
 
 
-MAX_BEHIND_S = 0.25  # live frames later than this (beyond the usual) are passed through to catch up
+MAX_BEHIND_S = 1.0  # live frames later than this (beyond the usual) are all passed through to catch up
 MAX_CATCH_UP_S = 1.0  # ... for at most this long at a time
 
 
@@ -110,8 +113,11 @@ class LiveStream:
     _last_report: Report | None = None  # the stopped session's, kept until the page sees a new START
     _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
-    skipped: int = 0  # frames passed through unanalysed to catch up with the camera
+    skipped: int = 0  # frames passed through unanalysed (with the last overlay) to keep up with the camera
     _catching_up_since: float | None = None
+    _pacer: FramePacer = field(default_factory=FramePacer)
+    _stamp: OverlayStamp = field(default_factory=OverlayStamp)
+    _overhead_s: float = 0.0  # the callback's own cost a frame (decode, encode), measured there
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -135,35 +141,56 @@ class LiveStream:
             coach.set_foot_axis(foot_axis_deg)
 
     def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
+        """One camera frame in, the frame with the overlay out: analysed, or (to keep up) the latest verdict redrawn."""
+        started = time.perf_counter()
         with self._lock:
             if self._closed:
                 return rgb
             if self._stopped or self._coach is None:
                 old = self._coach
                 self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
-                self._clock = StreamClock()
+                self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
                 if old is not None:
                     old.close()
-            coach, clock = self._coach, self._clock
+            coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
         t = clock(raw_t)
-        if clock.behind_s > MAX_BEHIND_S:
-            # Frames are processed as they come (no dropping inside streamlit-webrtc), so a
-            # machine too slow for the camera would fall further and further behind: pass
-            # frames through untouched until the stream is live again. A delay that passing
-            # through does not cure (it is not ours) becomes the new normal.
-            now = time.monotonic()
-            if self._catching_up_since is None:
-                self._catching_up_since = now
-            if now - self._catching_up_since > MAX_CATCH_UP_S:
-                clock.accept_lag()
-                self._catching_up_since = None
-            else:
-                self.skipped += 1
-                return rgb
+        analyse = not self._catching_up(clock) and pacer.decide(t, clock.behind_s)
+        if analyse:
+            out = coach.process(rgb, t)
+            stamp.take(rgb, out)
         else:
+            # Skipped frames never reach the analyzer (a gap in time, not a still thumb), but they
+            # show the latest verdict: never a bare frame.
+            self.skipped += 1
+            out = stamp.apply(rgb)
+        pacer.record(t, analyse, time.perf_counter() - started + self._overhead_s)
+        return out
+
+    def _catching_up(self, clock: StreamClock) -> bool:
+        """Far behind (a stall elsewhere): pass everything through until live again, for at most
+        MAX_CATCH_UP_S; a delay that passing through does not cure (it is not ours) becomes the new normal."""
+        if clock.behind_s <= MAX_BEHIND_S:
             self._catching_up_since = None
-        return coach.process(rgb, t)
+            return False
+        now = time.monotonic()
+        if self._catching_up_since is None:
+            self._catching_up_since = now
+        if now - self._catching_up_since > MAX_CATCH_UP_S:
+            clock.accept_lag()
+            self._catching_up_since = None
+            return False
+        return True
+
+    def note_overhead(self, seconds: float) -> None:
+        """The callback's decode and encode time for a frame, counted in the frame's cost."""
+        self._overhead_s += 0.2 * (seconds - self._overhead_s)
+
+    def pacing(self) -> PacingStats:
+        """How the analysis keeps up with the camera: analysed and camera fps, too slow to judge or not."""
+        with self._lock:
+            pacer = self._pacer
+        return pacer.stats()
 
     def mark_stopped(self) -> None:
         """The page saw the stream idle: the next frame starts a new session.
@@ -226,15 +253,19 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     import av
 
     def callback(frame):
+        t0 = time.perf_counter()
         img = frame.to_ndarray(format="rgb24")
+        t1 = time.perf_counter()
         try:
             out = stream.process(img, frame.time)
         except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
             stream.error = f"{type(exc).__name__}: {exc}"
             return frame
+        t2 = time.perf_counter()
         new = av.VideoFrame.from_ndarray(np.ascontiguousarray(out), format="rgb24")
         new.pts = frame.pts
         new.time_base = frame.time_base
+        stream.note_overhead((t1 - t0) + (time.perf_counter() - t2))
         return new
 
     return callback
@@ -246,8 +277,8 @@ def make_queued_frames_callback(stream: "LiveStream") -> Callable:
     Runs in the component's own worker thread (not the WebRTC event loop that all
     sessions share), and gets all the frames that came while the previous call was
     busy: WebRTC hands frames over in bursts, and a callback that took only the newest
-    would drop the rest. Each frame gets its own overlay; a stream that falls behind is
-    caught up by LiveStream passing late frames through.
+    would drop the rest. Each frame gets an overlay; when the machine cannot analyse them
+    all, LiveStream analyses an even subset and redraws the latest verdict on the others.
     """
     one = make_frame_callback(stream)
 

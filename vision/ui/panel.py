@@ -20,7 +20,7 @@ STALL_S = 2.0  # playing, but no frame for this long: the camera has stopped sen
 class LivePanel:
     """What the panel beside the video shows, as text."""
 
-    status: str  # 'waiting' | 'live' | 'stalled' | 'stopped'
+    status: str  # 'waiting' | 'live' | 'slow' (live, but too few frames analysed to judge) | 'stalled' | 'stopped'
     message: str
     technique: str
     label: str
@@ -50,11 +50,14 @@ def fmt_duration(seconds: float | None) -> str:
 
 
 def live_panel(snap, playing: bool, technique_name: str | None = None, now: float | None = None,
-               stall_s: float = STALL_S) -> LivePanel:
+               stall_s: float = STALL_S, pacing=None) -> LivePanel:
     """Turn a LiveSnapshot (its latest verdict) into the panel's text; says so when frames stop arriving.
 
     ``technique_name`` is the sidebar's choice: the panel names it even before
-    the first frame of a session coached for it arrives.
+    the first frame of a session coached for it arrives. ``pacing`` (a
+    frame_pacing.PacingStats) says how many frames a second are analysed: below
+    its ``min_fps`` strokes cannot be told from holds, and the panel says so
+    ("slow") instead of judging.
     """
     now = time.monotonic() if now is None else now
     name = technique_name or snap.technique
@@ -70,6 +73,10 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
         status, message = "stalled", (f"The camera stopped sending frames {now - snap.last_frame_wall:.0f} s ago: "
                                       "check that it is still connected and not used by another program, "
                                       "or press STOP and START again.")
+    elif pacing is not None and pacing.too_slow:
+        status, message = "slow", (f"Analysis too slow to judge: {pacing.analysed_fps:.0f} frames a second "
+                                   f"analysed (of {pacing.camera_fps:.0f}), at least {pacing.min_fps:.0f} are "
+                                   "needed to tell strokes from holds. Close other programs or tabs.")
     else:
         status, message = "live", "Live"
     live = status == "live"
@@ -87,6 +94,11 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
     guide = None
     if live and c is not None:
         guide = c.guide or (c.hold_paused.capitalize() if c.hold_paused else None)
+    fps = "–"
+    if status in ("live", "slow"):
+        skipping = pacing is not None and pacing.analysed_share < 0.98 and pacing.camera_fps > 0
+        fps = (f"{snap.fps:.0f} of {pacing.camera_fps:.0f} frames a second" if skipping
+               else f"{snap.fps:.0f} frames a second")
     return LivePanel(
         status=status, message=message, technique=title,
         label=label_title(v.label) if live and v is not None else "–",
@@ -95,7 +107,7 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
         rate="–" if not live or v is None or v.rate_per_min is None else f"{v.rate_per_min:.0f} strokes a minute",
         hold=hold, longest_hold=fmt_duration((c.longest_good_hold_s if holding else c.longest_hold_s)
                                             if c is not None else None),
-        correction=correction, fps=f"{snap.fps:.0f} frames a second" if live else "–", fps_value=float(snap.fps),
+        correction=correction, fps=fps, fps_value=float(snap.fps),
         score="–" if c is None or c.score is None else f"{c.score:.0f} / 100",
         progress="–" if c is None else f"{100 * c.progress:.0f}%",
         components=tuple((COMPONENT_TITLES.get(k, k), f"{100 * val:.0f}%") for k, val in (c.components if c else ())),

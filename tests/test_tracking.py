@@ -68,3 +68,46 @@ def test_misuse_is_refused(frame):
 def test_observation_checks_its_shape():
     with pytest.raises(ValueError):
         HandObservation(xy=np.zeros((20, 2), np.float32), handedness="Left", score=1.0, t=0.0)
+
+
+def two_hands_frame(frame):
+    """The hand still beside its mirror image: a left and a right hand, side by side."""
+    half = frame[:, 80:560]
+    both = np.concatenate([half, half[:, ::-1]], axis=1)
+    import cv2
+
+    return cv2.resize(both, (frame.shape[1], frame.shape[0]), interpolation=cv2.INTER_AREA)
+
+
+def test_finds_both_hands_and_a_second_hand_that_comes_into_view(frame):
+    from vision.io.tracking import TrackerOptions
+
+    pair = two_hands_frame(frame)
+    one = np.ascontiguousarray(np.where(np.arange(pair.shape[1])[None, :, None] < pair.shape[1] // 2, pair, 200)
+                               .astype(np.uint8))
+    every = TrackerOptions().second_hand_search_every
+    with HandTracker() as tracker:
+        alone = [tracker.process_all(one, k / 30) for k in range(3 * every)]  # one hand: the cheap tracker
+        assert all(len(h) == 1 for h in alone)
+        found = [len(tracker.process_all(pair, (3 * every + k) / 30)) for k in range(3 * every)]
+    assert found.index(2) <= every  # the second hand is looked for within `every` frames...
+    assert all(n == 2 for n in found[found.index(2):])  # ...and tracked from then on
+    with HandTracker() as tracker:
+        hands = tracker.process_all(pair, 0.0)
+    assert len(hands) == 2 and {h.handedness for h in hands} == {"Left", "Right"}
+    assert hands[0].score >= hands[1].score
+    assert all(h.depth_px is not None and h.depth_px.shape == (21,) for h in hands)
+
+
+def test_second_hand_search_policy():
+    from vision.io.tracking import SecondHandSearch
+
+    search = SecondHandSearch(every=4)
+    used = []
+    for k in range(20):  # one hand in view: after 4 frames, the two-hand landmarker every 4th frame only
+        two = search.use_two()
+        used.append(two)
+        search.found(two, 1)
+    assert used[:4] == [True] * 4 and used[4:12] == [False, False, False, True] * 2
+    search.found(True, 2)  # a search found two hands: both tracked every frame
+    assert all(search.use_two() for _ in range(5))

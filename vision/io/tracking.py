@@ -14,7 +14,7 @@ import math
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -37,6 +37,40 @@ class TrackerOptions:
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
+    # With fewer hands in view than max_hands, MediaPipe's VIDEO mode runs its palm detector on
+    # every frame (2.5 times the cost of tracking one hand here). While only one hand is seen,
+    # track it with a one-hand landmarker and look for a second hand every this many frames.
+    second_hand_search_every: int = 6
+
+
+class SecondHandSearch:
+    """Which landmarker a frame goes to: the two-hand one while two hands are tracked (and on
+    every ``every``-th frame to look for a second hand), else the cheap one-hand one."""
+
+    def __init__(self, every: int):
+        self.every = every
+        self.two = True  # start by looking for both
+        self._frames_with_fewer = 0
+        self._since_search = 0
+
+    def use_two(self) -> bool:
+        if self.two or self.every <= 1:
+            return True
+        self._since_search += 1
+        if self._since_search >= self.every:
+            self._since_search = 0
+            return True
+        return False
+
+    def found(self, used_two: bool, hands: int) -> None:
+        if not used_two:
+            return
+        if hands >= 2:
+            self.two, self._frames_with_fewer = True, 0
+        elif self.two:
+            self._frames_with_fewer += 1
+            if self._frames_with_fewer >= self.every:
+                self.two, self._frames_with_fewer, self._since_search = False, 0, 0
 
 
 class HandTracker:
@@ -52,6 +86,10 @@ class HandTracker:
         self._quiet = True  # the first inferences with a hand also print native warnings
         with quiet_native_stderr():
             self._landmarker = self._create(tasks, model_path, options)
+            self._one_hand = None
+            if options.max_hands == 2 and options.second_hand_search_every > 1:
+                self._one_hand = self._create(tasks, model_path, replace(options, max_hands=1))
+        self._search = SecondHandSearch(options.second_hand_search_every)
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
@@ -81,12 +119,15 @@ class HandTracker:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
         timestamp_ms = self._clock_ms(t)
         image = self._mp_image(np.ascontiguousarray(rgb))
+        use_two = self._one_hand is None or self._search.use_two()
+        landmarker = self._landmarker if use_two else self._one_hand
         if self._quiet:
             with quiet_native_stderr():
-                result = self._landmarker.detect_for_video(image, timestamp_ms)
+                result = landmarker.detect_for_video(image, timestamp_ms)
             self._quiet = not result.hand_landmarks
         else:
-            result = self._landmarker.detect_for_video(image, timestamp_ms)
+            result = landmarker.detect_for_video(image, timestamp_ms)
+        self._search.found(use_two, len(result.hand_landmarks))
         height, width = rgb.shape[:2]
         hands = []
         for landmarks, handedness in zip(result.hand_landmarks, result.handedness):
@@ -123,6 +164,8 @@ class HandTracker:
             self._closed = True
             with quiet_native_stderr():
                 self._landmarker.close()
+                if self._one_hand is not None:
+                    self._one_hand.close()
 
     def __enter__(self) -> "HandTracker":
         return self

@@ -51,6 +51,7 @@ class FramePacer:
         self._last_t: float | None = None
         self._next_t: float | None = None  # stream time from which the next frame is analysed
         self._frames: deque = deque()  # (t, analysed)
+        self._warmed_up = False
 
     def share(self, behind_s: float = 0.0) -> float:
         """The share of frames to analyse now."""
@@ -88,7 +89,9 @@ class FramePacer:
 
     def record(self, t: float, analysed: bool, cost_s: float) -> None:
         """The wall time a frame took (analysed, or passed through with the overlay redrawn)."""
-        if analysed:
+        if analysed and not self._warmed_up:
+            self._warmed_up = True  # the first frame loads the model: not what a frame costs
+        elif analysed:
             self.cost_analysed_s = self._ema(self.cost_analysed_s, cost_s)
         else:
             self.cost_passed_s = self._ema(self.cost_passed_s, cost_s)

@@ -53,7 +53,8 @@ GRAB_JS = """() => {
   const g = c.getContext('2d');
   g.drawImage(v, 0, 0);
   const d = g.getImageData(0, 0, 40, 40).data;
-  return {w: v.videoWidth, h: v.videoHeight, t: v.currentTime, px: Array.from(d)};
+  return {w: v.videoWidth, h: v.videoHeight, t: v.currentTime, px: Array.from(d),
+          png: window.__keepNext ? c.toDataURL('image/png') : null};
 }"""
 
 
@@ -143,7 +144,10 @@ def run_page(y4m: Path, seconds: float, tmp: Path) -> dict:
             if grab is not None:
                 px = np.array(grab["px"], np.uint8).reshape(40, 40, 4)[:, :, :3]
                 out["grabs"] += 1
-                out["with_badge"] += has_badge(px)
+                badge = has_badge(px)
+                out["with_badge"] += badge
+                if not badge and not out.get("kept_bare"):
+                    out["kept_bare"] = _keep_frame(page, ROOT / "test-artifacts" / "live_under_load_no_overlay.png")
             time.sleep(0.1)
         component.get_by_role("button", name="STOP").click()
         page.get_by_text("Download report (JSON)").wait_for(timeout=120_000)
@@ -154,6 +158,22 @@ def run_page(y4m: Path, seconds: float, tmp: Path) -> dict:
         out["report"] = json.loads(path.read_text())
         page.close()
     return out
+
+
+def _keep_frame(page, path: Path) -> bool:
+    """Save the shown frame as a PNG (the first one without an overlay, to look at)."""
+    import base64
+
+    for f in page.frames:
+        try:
+            f.evaluate("() => { window.__keepNext = true; }")
+            got = f.evaluate(GRAB_JS)
+        except Exception:  # noqa: BLE001 - a frame may be reloading
+            continue
+        if got is not None and got.get("png"):
+            path.write_bytes(base64.b64decode(got["png"].split(",", 1)[1]))
+            return True
+    return False
 
 
 def _grab(page) -> dict | None:

@@ -2,15 +2,16 @@
 
 streamlit-webrtc hands every camera frame to the callback (in bursts when it is
 busy); a machine slower than the camera falls further and further behind. The
-pacer picks an *even* subset of frames, spaced in the frames' own time, as
-many as the measured costs allow: with ``cost_analysed_s`` for an analysed
-frame, ``cost_passed_s`` for one passed through with the last overlay redrawn,
-and frames ``frame_interval_s`` apart, the share analysed is the largest ``f``
-with ``f * cost_analysed + (1 - f) * cost_passed <= utilisation * interval``.
-A stream that still falls behind (another process takes the CPU) is analysed
-more sparsely until it catches up. Skipped frames are never fed to the
-analyzer: a gap in time, never a still thumb.
+pacer analyses an *even* subset of the frames, spaced in the frames' own time,
+and sets the share analysed from how late the frames reach it (the stream's
+delay beyond its usual, ``behind_s``): while the stream keeps up the share
+grows (additively, ``increase_per_s``), while it falls behind the share is cut
+(by ``decrease`` at most every ``cut_every_s``). Wall-time costs of single
+frames are no guide here: the callback shares the interpreter with the page
+and the WebRTC threads, and under load a frame that does nothing can take
+0.4 s. The delay says what the whole machine manages.
 
+Skipped frames are never fed to the analyzer: a gap in time, never a still thumb.
 Pure logic: times are passed in, so tests can script them.
 """
 
@@ -35,72 +36,56 @@ class PacingStats:
 
 
 class FramePacer:
-    """``decide(t, behind_s)`` per frame, then ``record(analysed, cost_s)`` once the frame is done."""
+    """``decide(t, behind_s)`` once per frame, in order; ``record(t, analysed)`` once it is done."""
 
-    def __init__(self, utilisation: float = 0.85, min_share: float = 0.15, smoothing: float = 0.2,
-                 behind_soft_s: float = 0.15, behind_hard_s: float = 1.0, min_fps: float = MIN_JUDGE_FPS):
-        self.utilisation = utilisation  # of the camera's frame time we may spend (the rest: the page, the encoder)
-        self.min_share = min_share  # never analyse fewer than this share of frames (unless over behind_hard_s)
-        self.smoothing = smoothing  # weight of the newest cost in the running averages
-        self.behind_soft_s = behind_soft_s  # from this delay on, analyse more sparsely
-        self.behind_hard_s = behind_hard_s  # past this, analyse nothing until caught up
+    def __init__(self, behind_ok_s: float = 0.12, behind_hard_s: float = 1.0, min_share: float = 0.15,
+                 increase_per_s: float = 0.3, decrease: float = 0.75, cut_every_s: float = 0.3,
+                 min_fps: float = MIN_JUDGE_FPS):
+        self.behind_ok_s = behind_ok_s  # a delay up to this is keeping up
+        self.behind_hard_s = behind_hard_s  # past this, nothing is analysed until caught up
+        self.min_share = min_share
+        self.increase_per_s = increase_per_s
+        self.decrease = decrease
+        self.cut_every_s = cut_every_s
         self.min_fps = min_fps
-        self.cost_analysed_s: float | None = None
-        self.cost_passed_s: float | None = None
+        self.share = 1.0
         self.frame_interval_s: float | None = None
         self._last_t: float | None = None
+        self._last_cut_t = float("-inf")
         self._next_t: float | None = None  # stream time from which the next frame is analysed
         self._frames: deque = deque()  # (t, analysed)
-        self._warmed_up = False
-
-    def share(self, behind_s: float = 0.0) -> float:
-        """The share of frames to analyse now."""
-        if self.cost_analysed_s is None or self.frame_interval_s is None:
-            return 1.0
-        passed = self.cost_passed_s if self.cost_passed_s is not None else 0.1 * self.cost_analysed_s
-        budget = self.utilisation * self.frame_interval_s
-        if self.cost_analysed_s <= budget:
-            f = 1.0
-        else:
-            f = (budget - passed) / max(self.cost_analysed_s - passed, 1e-9)
-        if behind_s > self.behind_soft_s:  # still falling behind: make room to catch up
-            f *= max(0.3, 1.0 - (behind_s - self.behind_soft_s) / (self.behind_hard_s - self.behind_soft_s))
-        return min(1.0, max(self.min_share, f))
 
     def decide(self, t: float, behind_s: float = 0.0) -> bool:
-        """Analyse the frame taken at stream time ``t``? Call once per frame, in order."""
+        """Analyse the frame taken at stream time ``t``?"""
+        dt = None
         if self._last_t is not None and t > self._last_t:
             dt = t - self._last_t
-            if dt < 1.0:  # a stall is not the camera's rate
+            if dt < 0.5:  # a stall is not the camera's rate
                 self.frame_interval_s = dt if self.frame_interval_s is None else \
-                    self.frame_interval_s + self.smoothing * (dt - self.frame_interval_s)
+                    self.frame_interval_s + 0.1 * (dt - self.frame_interval_s)
         self._last_t = t
+        if behind_s > self.behind_ok_s:
+            if t - self._last_cut_t >= self.cut_every_s:
+                self.share = max(self.min_share, self.share * self.decrease)
+                self._last_cut_t = t
+        elif dt is not None:
+            self.share = min(1.0, self.share + self.increase_per_s * min(dt, 0.5))
         if behind_s > self.behind_hard_s and self._next_t is not None:
             return False
-        interval = (self.frame_interval_s or 0.0) / self.share(behind_s)
+        interval = (self.frame_interval_s or 0.0) / self.share
         half_frame = 0.5 * (self.frame_interval_s or 0.0)
         if self._next_t is None or t + half_frame >= self._next_t:
-            # even spacing: the next due time advances by the interval, not from this frame's time,
+            # even spacing: the due time advances by the interval, not from this frame's time,
             # unless it fell a whole interval behind (then it starts again from here)
             base = self._next_t if self._next_t is not None and t - self._next_t < interval else t
             self._next_t = base + interval
             return True
         return False
 
-    def record(self, t: float, analysed: bool, cost_s: float) -> None:
-        """The wall time a frame took (analysed, or passed through with the overlay redrawn)."""
-        if analysed and not self._warmed_up:
-            self._warmed_up = True  # the first frame loads the model: not what a frame costs
-        elif analysed:
-            self.cost_analysed_s = self._ema(self.cost_analysed_s, cost_s)
-        else:
-            self.cost_passed_s = self._ema(self.cost_passed_s, cost_s)
+    def record(self, t: float, analysed: bool) -> None:
         self._frames.append((t, analysed))
         while self._frames and t - self._frames[0][0] > WINDOW_S:
             self._frames.popleft()
-
-    def _ema(self, old: float | None, new: float) -> float:
-        return new if old is None else old + self.smoothing * (new - old)
 
     def stats(self) -> PacingStats:
         frames = list(self._frames)
@@ -110,6 +95,5 @@ class FramePacer:
         camera = (len(frames) - 1) / span
         analysed_n = sum(1 for _, a in frames if a)
         analysed = analysed_n * camera / len(frames)
-        full_window = span >= 0.9 * WINDOW_S
         return PacingStats(camera_fps=camera, analysed_fps=analysed, analysed_share=analysed_n / len(frames),
-                           too_slow=full_window and analysed < self.min_fps, min_fps=self.min_fps)
+                           too_slow=span >= 0.9 * WINDOW_S and analysed < self.min_fps, min_fps=self.min_fps)

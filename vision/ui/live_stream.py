@@ -117,7 +117,6 @@ class LiveStream:
     _catching_up_since: float | None = None
     _pacer: FramePacer = field(default_factory=FramePacer)
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
-    _overhead_s: float = 0.0  # the callback's own cost a frame (decode, encode), measured there
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -142,7 +141,6 @@ class LiveStream:
 
     def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
         """One camera frame in, the frame with the overlay out: analysed, or (to keep up) the latest verdict redrawn."""
-        started = time.perf_counter()
         with self._lock:
             if self._closed:
                 return rgb
@@ -164,7 +162,7 @@ class LiveStream:
             # show the latest verdict: never a bare frame.
             self.skipped += 1
             out = stamp.apply(rgb)
-        pacer.record(t, analyse, time.perf_counter() - started + self._overhead_s)
+        pacer.record(t, analyse)
         return out
 
     def _catching_up(self, clock: StreamClock) -> bool:
@@ -181,10 +179,6 @@ class LiveStream:
             self._catching_up_since = None
             return False
         return True
-
-    def note_overhead(self, seconds: float) -> None:
-        """The callback's decode and encode time for a frame, counted in the frame's cost."""
-        self._overhead_s += 0.2 * (seconds - self._overhead_s)
 
     def pacing(self) -> PacingStats:
         """How the analysis keeps up with the camera: analysed and camera fps, too slow to judge or not."""
@@ -253,19 +247,15 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     import av
 
     def callback(frame):
-        t0 = time.perf_counter()
         img = frame.to_ndarray(format="rgb24")
-        t1 = time.perf_counter()
         try:
             out = stream.process(img, frame.time)
         except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
             stream.error = f"{type(exc).__name__}: {exc}"
             return frame
-        t2 = time.perf_counter()
         new = av.VideoFrame.from_ndarray(np.ascontiguousarray(out), format="rgb24")
         new.pts = frame.pts
         new.time_base = frame.time_base
-        stream.note_overhead((t1 - t0) + (time.perf_counter() - t2))
         return new
 
     return callback

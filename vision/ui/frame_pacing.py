@@ -2,8 +2,8 @@
 
 streamlit-webrtc hands every camera frame to the callback (in bursts when it is
 busy); a machine slower than the camera falls further and further behind. The
-pacer analyses an *even* subset of the frames, spaced in the frames' own time,
-and sets the share analysed from how late the frames reach it (the stream's
+pacer analyses an *even* subset of the frames (at a share of 0.4, two frames in
+five, spread out), and sets the share analysed from how late the frames reach it (the stream's
 delay beyond its usual, ``behind_s``): while the stream keeps up the share
 grows (additively, ``increase_per_s``), while it falls behind the share is cut
 (by ``decrease`` at most every ``cut_every_s``). Wall-time costs of single
@@ -49,20 +49,15 @@ class FramePacer:
         self.cut_every_s = cut_every_s
         self.min_fps = min_fps
         self.share = 1.0
-        self.frame_interval_s: float | None = None
         self._last_t: float | None = None
         self._last_cut_t = float("-inf")
-        self._next_t: float | None = None  # stream time from which the next frame is analysed
+        self._credit = 0.0
+        self._started = False
         self._frames: deque = deque()  # (t, analysed)
 
     def decide(self, t: float, behind_s: float = 0.0) -> bool:
         """Analyse the frame taken at stream time ``t``?"""
-        dt = None
-        if self._last_t is not None and t > self._last_t:
-            dt = t - self._last_t
-            if dt < 0.5:  # a stall is not the camera's rate
-                self.frame_interval_s = dt if self.frame_interval_s is None else \
-                    self.frame_interval_s + 0.1 * (dt - self.frame_interval_s)
+        dt = t - self._last_t if self._last_t is not None and t > self._last_t else None
         self._last_t = t
         if behind_s > self.behind_ok_s:
             if t - self._last_cut_t >= self.cut_every_s:
@@ -70,15 +65,14 @@ class FramePacer:
                 self._last_cut_t = t
         elif dt is not None:
             self.share = min(1.0, self.share + self.increase_per_s * min(dt, 0.5))
-        if behind_s > self.behind_hard_s and self._next_t is not None:
+        if behind_s > self.behind_hard_s and self._started:
             return False
-        interval = (self.frame_interval_s or 0.0) / self.share
-        half_frame = 0.5 * (self.frame_interval_s or 0.0)
-        if self._next_t is None or t + half_frame >= self._next_t:
-            # even spacing: the due time advances by the interval, not from this frame's time,
-            # unless it fell a whole interval behind (then it starts again from here)
-            base = self._next_t if self._next_t is not None and t - self._next_t < interval else t
-            self._next_t = base + interval
+        # even spacing (a credit of ``share`` a frame, one analysed frame per whole credit): at
+        # share 0.5 every other frame, at 0.4 two in five, never a burst followed by a gap
+        self._credit += self.share
+        if not self._started or self._credit >= 1.0:
+            self._credit = max(self._credit - 1.0, 0.0)
+            self._started = True
             return True
         return False
 

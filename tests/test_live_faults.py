@@ -356,3 +356,33 @@ def test_overlay_stamp_redraws_the_last_verdict_on_a_new_frame(hand):
     drawn = np.any(painted != hand, axis=2)
     assert 0.01 < drawn.mean() < 0.5  # an overlay: axis, badge, skeleton
     assert np.array_equal(out[drawn], painted[drawn]) and np.array_equal(out[~drawn], moved[~drawn])
+
+
+def test_queued_callback_thins_a_backlog_evenly_and_overlays_every_frame(hand):
+    """WebRTC hands over the frames that queued while the last call was busy: the backlog (the
+    newest frame's time minus each frame's) thins the analysis; every frame comes back painted."""
+    import asyncio
+    from fractions import Fraction
+
+    import av
+
+    from vision.ui.live_stream import LiveStream, make_queued_frames_callback
+
+    def frame(k):
+        f = av.VideoFrame.from_ndarray(hand, format="rgb24")
+        f.pts, f.time_base = k * 3000, Fraction(1, 90000)
+        return f
+
+    stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech))
+    callback = make_queued_frames_callback(stream)
+    try:
+        singles = [asyncio.run(callback([frame(k)]))[0] for k in range(5)]  # keeping up: one frame a call
+        assert stream.snapshot().frames == 5 and stream.skipped == 0
+        burst = asyncio.run(callback([frame(k) for k in range(5, 35)]))  # a second of frames waited
+        analysed = stream.snapshot().frames - 5
+    finally:
+        stream.close()
+    assert [f.pts for f in burst] == [k * 3000 for k in range(5, 35)]
+    assert 1 <= analysed < 20 and stream.skipped == 30 - analysed
+    for out in singles + burst:
+        assert not np.array_equal(out.to_ndarray(format="rgb24"), hand)  # never a bare frame

@@ -146,6 +146,7 @@ def run_page(y4m: Path, seconds: float, tmp: Path) -> dict:
                 out["grabs"] += 1
                 badge = has_badge(px)
                 out["with_badge"] += badge
+                out.setdefault("bare_at", []).append(not badge)
                 if not badge and not out.get("kept_bare"):
                     out["kept_bare"] = _keep_frame(page, ROOT / "test-artifacts" / "live_under_load_no_overlay.png")
             time.sleep(0.1)
@@ -204,6 +205,10 @@ def report_fig(r: dict, false_alarm: float, hog: bool) -> None:
     print(f"  shown frames with the overlay: {r['with_badge']}/{r['grabs']} = "
           f"{r['with_badge'] / max(r['grabs'], 1):.3f}  [target 1.000]; the same check on the camera's own "
           f"frames: {false_alarm:.3f} (false alarms)")
+    bare = r.get("bare_at", [])
+    first = bare.index(False) if False in bare else len(bare)
+    print(f"  shown frames without it after the first with it: {sum(bare[first:])} of {len(bare) - first} "
+          f"(before: {first}, the start of the stream)")
     print(f"  labels on the panel: {sorted(set(r['labels']))}")
     for text in sorted(r["errors"]):
         print(f"  the page said: {text}")

@@ -139,8 +139,14 @@ class LiveStream:
         if axis_changed and coach is not None and not technique_changed:
             coach.set_foot_axis(foot_axis_deg)
 
-    def process(self, rgb: np.ndarray, raw_t: float | None) -> np.ndarray:
-        """One camera frame in, the frame with the overlay out: analysed, or (to keep up) the latest verdict redrawn."""
+    def process(self, rgb: np.ndarray, raw_t: float | None, queued_after_s: float | None = None) -> np.ndarray:
+        """One camera frame in, the frame with the overlay out: analysed, or (to keep up) the latest verdict redrawn.
+
+        ``queued_after_s``: how much newer the newest frame already waiting is (from the
+        queued callback): the backlog, measured on the camera's own clock. Without it the
+        delay is estimated from the wall clock, which drifts when the browser's camera
+        runs slow under load.
+        """
         with self._lock:
             if self._closed:
                 return rgb
@@ -153,7 +159,8 @@ class LiveStream:
                     old.close()
             coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
         t = clock(raw_t)
-        analyse = not self._catching_up(clock) and pacer.decide(t, clock.behind_s)
+        behind_s = clock.behind_s if queued_after_s is None else queued_after_s
+        analyse = not self._catching_up(clock, behind_s) and pacer.decide(t, behind_s)
         if analyse:
             out = coach.process(rgb, t)
             stamp.take(rgb, out)
@@ -165,10 +172,10 @@ class LiveStream:
         pacer.record(t, analyse)
         return out
 
-    def _catching_up(self, clock: StreamClock) -> bool:
+    def _catching_up(self, clock: StreamClock, behind_s: float) -> bool:
         """Far behind (a stall elsewhere): pass everything through until live again, for at most
         MAX_CATCH_UP_S; a delay that passing through does not cure (it is not ours) becomes the new normal."""
-        if clock.behind_s <= MAX_BEHIND_S:
+        if behind_s <= MAX_BEHIND_S:
             self._catching_up_since = None
             return False
         now = time.monotonic()
@@ -246,10 +253,10 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     """
     import av
 
-    def callback(frame):
+    def callback(frame, queued_after_s: float | None = None):
         img = frame.to_ndarray(format="rgb24")
         try:
-            out = stream.process(img, frame.time)
+            out = stream.process(img, frame.time, queued_after_s)
         except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
             stream.error = f"{type(exc).__name__}: {exc}"
             return frame
@@ -273,6 +280,8 @@ def make_queued_frames_callback(stream: "LiveStream") -> Callable:
     one = make_frame_callback(stream)
 
     async def callback(frames):
-        return [one(frame) for frame in frames]
+        newest = frames[-1].time if frames else None
+        return [one(frame, None if newest is None or frame.time is None else max(newest - frame.time, 0.0))
+                for frame in frames]
 
     return callback

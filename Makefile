@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval eval-axis sample-scores stroke-grid bench robustness samples model clean browser-deps trace-deps
+.PHONY: run test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench robustness samples model clean browser-deps trace-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ sample-scores: $(STAMP)
 # The foot-axis estimator on marked foot photos: originals, turned, with real hands pasted on.
 eval-axis: $(STAMP)
 	$(BIN)/python tools/evaluate_axis.py
+
+# Hands kept on real two-handed footage, toes refused, the working thumb chosen, the cost of two hands.
+eval-hands: $(STAMP)
+	$(BIN)/python tools/evaluate_hands.py
+
+# The live page with a CPU hog on the second core: analysed fps, overlay on every frame, no hold invented.
+LIVE_SECONDS ?= 40
+live-under-load: $(STAMP) browser-deps
+	$(BIN)/python tools/live_under_load.py --seconds $(LIVE_SECONDS)
 
 # The analyzer over issue 11's stroke space (rate x amplitude x fps x dropped frames x palm x waveform), on numbers.
 stroke-grid: $(STAMP)

@@ -214,8 +214,10 @@ def test_live_stream_far_behind_passes_frames_through_with_the_last_overlay(hand
     stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech))
     first = stream.process(hand, 100.0)  # the stream starts: analysed
     time.sleep(MAX_BEHIND_S + 0.15)  # the next frame was taken 33 ms later but reaches us much later
+    analysed_at = stream.snapshot().last_frame_wall
     out = stream.process(hand, 100.033)
     assert stream.skipped == 1 and stream.snapshot().frames == 1
+    assert stream.snapshot().last_frame_wall > analysed_at + MAX_BEHIND_S  # the camera is still sending
     assert out is not hand and np.array_equal(out, first)  # not a bare frame: the last verdict, redrawn
     stream.close()
 

@@ -14,7 +14,7 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -117,6 +117,7 @@ class LiveStream:
     _catching_up_since: float | None = None
     _pacer: FramePacer = field(default_factory=FramePacer)
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
+    _last_frame_wall: float | None = None  # time.monotonic() of the last frame, analysed or not
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -159,6 +160,7 @@ class LiveStream:
                     old.close()
             coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
         t = clock(raw_t)
+        self._last_frame_wall = time.monotonic()
         behind_s = clock.behind_s if queued_after_s is None else queued_after_s
         analyse = not self._catching_up(clock, behind_s) and pacer.decide(t, behind_s)
         if analyse:
@@ -221,7 +223,13 @@ class LiveStream:
         return coach is not None and coach.snapshot().frames > 0
 
     def snapshot(self):
-        return self.coach.snapshot()
+        """The coach's snapshot, with the time of the last frame that reached the stream (analysed
+        or not): a frame passed through to keep up is a frame the camera sent."""
+        snap = self.coach.snapshot()
+        last = self._last_frame_wall
+        if last is not None and snap.last_frame_wall is not None and last > snap.last_frame_wall:
+            snap = replace(snap, last_frame_wall=last)
+        return snap
 
     def report(self) -> Report | None:
         """The stopped session's report, or else the report of the frames analysed so far (None if none)."""

@@ -368,7 +368,7 @@ def test_queued_callback_thins_a_backlog_evenly_and_overlays_every_frame(hand):
 
     import av
 
-    from vision.ui.live_stream import LiveStream, make_queued_frames_callback
+    from vision.ui.live_stream import MAX_QUEUE_S, LiveStream, make_queued_frames_callback
 
     def frame(k):
         f = av.VideoFrame.from_ndarray(hand, format="rgb24")
@@ -384,7 +384,8 @@ def test_queued_callback_thins_a_backlog_evenly_and_overlays_every_frame(hand):
         analysed = stream.snapshot().frames - 5
     finally:
         stream.close()
-    assert [f.pts for f in burst] == [k * 3000 for k in range(5, 35)]
-    assert 1 <= analysed < 20 and stream.skipped == 30 - analysed
+    kept = [k for k in range(5, 35) if (34 - k) / 30 <= MAX_QUEUE_S]  # a stale backlog is dropped
+    assert [f.pts for f in burst] == [k * 3000 for k in kept] and stream.dropped == 30 - len(kept)
+    assert 1 <= analysed < len(kept) and stream.skipped == len(kept) - analysed
     for out in singles + burst:
         assert not np.array_equal(out.to_ndarray(format="rgb24"), hand)  # never a bare frame

@@ -38,7 +38,11 @@ def _metrics(page) -> dict[str, str]:
 
 
 def _live(m: dict) -> bool:
-    return bool(m) and m.get("Processing", "–") not in ("–", "0.0 fps")
+    """The panel shows frames being analysed (on a loaded machine it may say it is too slow to judge)."""
+    try:
+        return float(m.get("Processing", "–").split()[0]) > 0
+    except (ValueError, IndexError):
+        return False
 
 
 def _start(browser, url: str):
@@ -49,13 +53,16 @@ def _start(browser, url: str):
     tech = TECHNIQUES["myofascial_hold"]
     page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
     page.get_by_role("option").filter(has_text=tech.title).first.click()
-    page.get_by_text(tech.how_to[:30]).wait_for(timeout=30_000)
+    page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
     component = page.frame_locator("iframe[title*='streamlit_webrtc']")
-    component.get_by_role("button", name="START").click(timeout=60_000)
+    component.get_by_role("button", name="START").click(timeout=90_000)
     return context, page, component
 
 
-def _wait_live(page, timeout_s: float = 60.0) -> dict:
+LIVE_WAIT_S = 180.0  # a loaded 2-core machine takes long to start a session (model load, WebRTC)
+
+
+def _wait_live(page, timeout_s: float = LIVE_WAIT_S) -> dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         m = _metrics(page)
@@ -81,22 +88,26 @@ def test_two_browser_sessions_count_independently(tmp_path):
             ctx_b, page_b, cam_b = _start(browser, url)
             _wait_live(page_b)
 
-            readings = []
-            deadline = time.monotonic() + 12
+            readings, slow_said = [], False
+            deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 a, b = _metrics(page_a), _metrics(page_b)
                 if _live(a) and _live(b):
                     readings.append((_seconds(a["Done right for"]), _seconds(b["Done right for"]),
                                      a["Doing now"], b["Doing now"]))
+                    slow_said = slow_said or any("too slow to judge" in t for p in (page_a, page_b)
+                                                 for t in p.locator("[data-testid='stAlert']").all_inner_texts())
                     if len(readings) >= 6 and readings[-1][1] >= 2.0 and "Hold" in {r[3] for r in readings}:
                         break
                 time.sleep(0.5)
             page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a.png"))
             page_b.screenshot(path=str(ARTIFACTS / "two_sessions_b.png"))
-            print(f"\ntwo sessions: (good time A, good time B, label A, label B) {readings}")
+            print(f"\ntwo sessions: (good time A, good time B, label A, label B) {readings}; "
+                  f"'too slow to judge' said: {slow_said}")
             assert len(readings) >= 3, "both panels were never live at the same time"
-            # both sessions see the hold and count it...
-            assert "Hold" in {r[2] for r in readings} and "Hold" in {r[3] for r in readings}
+            # both sessions see the hold (or, analysing too few frames a second, say they cannot judge)...
+            for labels in ({r[2] for r in readings}, {r[3] for r in readings}):
+                assert "Hold" in labels or (slow_said and labels <= {"–", "Hold"}), readings
             assert readings[-1][1] > readings[0][1]  # B's own timer counts up
             assert readings[-1][0] > readings[0][0]  # and so does A's, at the same time
             # ...each on its own: A, started earlier, has counted more all along
@@ -105,17 +116,17 @@ def test_two_browser_sessions_count_independently(tmp_path):
             # A stops: A gets its report, B keeps going
             cam_a.get_by_role("button", name="STOP").click()
             try:
-                page_a.get_by_text("Your last session").wait_for(timeout=30_000)
+                page_a.get_by_text("Your last session").wait_for(timeout=90_000)
             except Exception:
                 page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a_no_report.png"))
                 raise
             before = _seconds(_metrics(page_b)["Done right for"])
-            time.sleep(2.0)
+            time.sleep(5.0)
             after_m = _metrics(page_b)
             assert _live(after_m) and _seconds(after_m["Done right for"]) > before, after_m
             assert page_b.get_by_text("Your last session").count() == 0
             cam_b.get_by_role("button", name="STOP").click()
-            page_b.get_by_text("Your last session").wait_for(timeout=30_000)
+            page_b.get_by_text("Your last session").wait_for(timeout=90_000)
             ctx_a.close()
             ctx_b.close()
     finally:

@@ -52,6 +52,7 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
 
 MAX_BEHIND_S = 1.0  # live frames later than this (beyond the usual) are all passed through to catch up
 MAX_CATCH_UP_S = 1.0  # ... for at most this long at a time
+MAX_QUEUE_S = 0.5  # queued frames older than this behind the newest are dropped (streamlit-webrtc shows the last)
 
 
 class StreamClock:
@@ -114,6 +115,7 @@ class LiveStream:
     _closed: bool = False  # the browser session ended: late frames pass through untouched
     error: str | None = None
     skipped: int = 0  # frames passed through unanalysed (with the last overlay) to keep up with the camera
+    dropped: int = 0  # stale frames of a backlog, neither analysed nor shown
     _catching_up_since: float | None = None
     _pacer: FramePacer = field(default_factory=FramePacer)
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
@@ -188,6 +190,17 @@ class LiveStream:
             self._catching_up_since = None
             return False
         return True
+
+    def drop(self, raw_t: float | None) -> None:
+        """A camera frame too stale to analyse or show (a backlog that passing through would not clear)."""
+        with self._lock:
+            if self._closed or self._coach is None or self._stopped:
+                return
+            clock, pacer = self._clock, self._pacer
+        t = clock(raw_t)
+        self._last_frame_wall = time.monotonic()
+        pacer.record(t, False)
+        self.dropped += 1
 
     def pacing(self) -> PacingStats:
         """How the analysis keeps up with the camera: analysed and camera fps, too slow to judge or not."""
@@ -284,12 +297,20 @@ def make_queued_frames_callback(stream: "LiveStream") -> Callable:
     busy: WebRTC hands frames over in bursts, and a callback that took only the newest
     would drop the rest. Each frame gets an overlay; when the machine cannot analyse them
     all, LiveStream analyses an even subset and redraws the latest verdict on the others.
+    A backlog older than MAX_QUEUE_S is dropped: on a starved machine even passing frames
+    through falls behind, and streamlit-webrtc shows the last frame returned meanwhile.
     """
     one = make_frame_callback(stream)
 
     async def callback(frames):
         newest = frames[-1].time if frames else None
-        return [one(frame, None if newest is None or frame.time is None else max(newest - frame.time, 0.0))
-                for frame in frames]
+        out = []
+        for frame in frames:
+            queued_after_s = None if newest is None or frame.time is None else max(newest - frame.time, 0.0)
+            if queued_after_s is not None and queued_after_s > MAX_QUEUE_S:
+                stream.drop(frame.time)  # too stale to show: even passing it through would keep us behind
+                continue
+            out.append(one(frame, queued_after_s))
+        return out
 
     return callback

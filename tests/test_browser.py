@@ -25,7 +25,8 @@ pytestmark = [
 ]
 
 LIVE_SAMPLE = "myofascial_hold"  # a long, steady hold: the live timer must count
-LIVE_CLIP_S = (2.0, 14.0)  # 2 s of strokes, then the hold (keeps the .y4m at ~170 MB)
+LIVE_CLIP_S = (2.0, 14.0)  # 2 s of strokes, then the hold
+CAMERA_FPS = 15  # a dim-light webcam's rate: half the video work of 30 fps on a loaded 2-core box (~85 MB .y4m)
 
 
 def _sample(name: str) -> Sample:
@@ -50,7 +51,7 @@ def server():
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     sample = _sample(LIVE_SAMPLE)
-    y4m = make_y4m(sample.path, tmp_path_factory.mktemp("cam") / "camera.y4m", *LIVE_CLIP_S)
+    y4m = make_y4m(sample.path, tmp_path_factory.mktemp("cam") / "camera.y4m", *LIVE_CLIP_S, fps=CAMERA_FPS)
     try:
         with chromium(y4m) as b:
             yield b

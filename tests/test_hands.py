@@ -174,3 +174,12 @@ def test_the_gate_adapter_takes_a_list_one_hand_or_none():
     assert got[:2] == [None, None] and got[2] is not None
     assert gate.accept(hand((320, 300), 60, 3 / FPS)) is not None  # one observation, time from it
     assert gate.accept(None) is None and gate.selection is not None
+
+
+def test_a_second_hand_the_size_of_the_first_is_believed_a_frame_sooner():
+    tracks = HandTracks()
+    for k in range(30):
+        tracks.update([hand((200, 300), 60, k / FPS)], k / FPS)
+    kept = [len(tracks.update([hand((200, 300), 60, k / FPS), hand((450, 280), 62, k / FPS, handedness="Left")],
+                              k / FPS).hands) for k in range(30, 34)]
+    assert kept == [1, 2, 2, 2]

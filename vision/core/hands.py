@@ -10,7 +10,8 @@ an empty list when nothing was found, so that time advances), keeps:
   same handedness; a detection nobody continues starts a new track;
 - **the defence against toes**: MediaPipe's palm detector fires on feet. A new
   track is believed only after ``confirm_frames`` consecutive consistent
-  detections (toes often jump in size and shape), and only if its size is
+  detections (toes often jump in size and shape; two when a real hand of its
+  size was seen lately), and only if its size is
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
   (toes seen as a hand are 1.5-2.5 times a real hand's size). A believed
   track is never dropped for a changing shape or palm width: real hands turn
@@ -65,6 +66,7 @@ class HandTrackParams(Checked):
     """Lengths in hand sizes (``hand_size_px``), times in seconds."""
 
     confirm_frames: int = 3  # consecutive consistent detections before a new hand is believed
+    confirm_frames_known_size: int = 2  # ... when a real hand of its size was seen in the last forget_s
     max_step_size_ratio: float = 1.25  # a new track's size, frame to frame (toes jump)
     max_step_shape_change: float = 0.25  # a new track's mean landmark move relative to its wrist, frame to frame
     max_move_per_frame: float = 1.0  # centroid move that still continues a track, per 1/30 s
@@ -184,8 +186,10 @@ class HandTracks:
             else:
                 self._continue(track, det, t)
             self._vote(track, det)
-            if not track.confirmed and track.streak >= p.confirm_frames and self._size_believable(track.size):
-                track.confirmed = True
+            if not track.confirmed and self._size_believable(track.size):
+                # a second hand, or one coming back, the size of a real hand seen lately: one frame sooner
+                needed = p.confirm_frames_known_size if self._remembered else p.confirm_frames
+                track.confirmed = track.streak >= needed
             if track.confirmed:
                 self._remembered[track.id] = (track.size, t)
                 self._record_thumb(track, det, t)

@@ -183,3 +183,15 @@ def test_a_second_hand_the_size_of_the_first_is_believed_a_frame_sooner():
     kept = [len(tracks.update([hand((200, 300), 60, k / FPS), hand((450, 280), 62, k / FPS, handedness="Left")],
                               k / FPS).hands) for k in range(30, 34)]
     assert kept == [1, 2, 2, 2]
+
+
+def test_a_holding_hand_swaying_slowly_with_the_foot_does_not_work():
+    tracks = HandTracks()
+    sels = []
+    for k in range(240):  # B sways 0.1 palm at 0.25 a second; A strokes 0-2 s, leaves 2-4 s, presses 4-8 s
+        sway = (6.0 * math.sin(2 * math.pi * 0.25 * k / FPS), 6.0 * math.cos(2 * math.pi * 0.2 * k / FPS))
+        b = hand((450 + sway[0], 280 + sway[1]), 60, k / FPS, handedness="Left")
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60) if k < 60 else (0.0, 0.0))
+        sels.append(tracks.update([b] if 60 <= k < 120 else [a, b], k / FPS))
+    b_id = next(h.id for h in sels[-1].hands if h.observation.xy[0, 0] > 300)
+    assert all(b_id not in s.working_ids for s in sels[30:])

@@ -138,10 +138,11 @@ def scenes(quick: bool) -> list[Scene]:
               second_worker=[stroke(80, 4.0, rate=75, at=(0.9, 0.3)), stroke(80, 3.0, rate=75, at=(0.9, 0.3)),
                              absent(2.5)], seed=4),
     ]
-    leave = [(f, a) for f, a in (("ar_side", 90), ("ar_default", 20), ("ar_5", 90), ("ar_2", 90), ("found2", 20),
-                                 ("ar_3", 135))]
-    for k, (foot, axis) in enumerate(leave[:2] if quick else leave):
-        out.append(Scene(f"leaves_{foot}_{axis}", foot, axis, 60, "thumbs_up_png",
+    # hand stills MediaPipe finds on these photos (as in make_clips' evaluation set)
+    leave = [("ar_side", 90, "open"), ("ar_default", 20, "open"), ("ar_5", 90, "three"), ("ar_3", 135, "three"),
+             ("found4", 20, "thumbs_up_png"), ("ar_4", 60, "thumb_up_jpg")]
+    for k, (foot, axis, still) in enumerate(leave[:2] if quick else leave):
+        out.append(Scene(f"leaves_{foot}_{axis}", foot, axis, 60, still,
                          [stroke(90, 2.0), absent(6.0)], holder_still=None, seed=10 + k))
     return out[:2] + out[-1:] if quick else out
 

@@ -17,9 +17,10 @@ an empty list when nothing was found, so that time advances), keeps:
   track is never dropped for a changing shape or palm width: real hands turn
   and fold (their 2D palm width falls to a fifth of itself when seen edge-on),
   so size is measured in 3D where the tracker gives depth;
-- **the working thumb**: the thumb whose tip moves, on the picture or relative
-  to its own palm, over the last ``working_window_s``; the hand holding the
-  foot stays still. The choice has hysteresis (another hand takes over only
+- **the working thumb**: the thumb whose tip moves to and fro (the spread
+  about a straight drift), on the picture or relative to its own palm, over
+  the last ``working_window_s``; the hand holding the foot stays still or
+  sways slowly with it. The choice has hysteresis (another hand takes over only
   when it moves clearly more for ``switch_after_s``) so a hold that follows
   strokes stays with the hand that stroked. When both thumbs move alike,
   ``both_working`` says so.
@@ -276,10 +277,10 @@ class HandTracks:
         if len(track.tips) < 3:
             track.score = 0.0
             return
+        times = np.array([x[0] for x in track.tips])
         tips = np.array([x[1] for x in track.tips])
         rel = np.array([x[2] for x in track.tips])
-        spread = lambda a: float(np.sqrt(np.mean(np.sum((a - a.mean(axis=0)) ** 2, axis=1))))  # noqa: E731
-        track.score = max(spread(tips), spread(rel)) / track.size
+        track.score = max(_detrended_spread(times, tips), _detrended_spread(times, rel)) / track.size
 
     def _confirmed(self) -> list[_Track]:
         return [k for k in self._tracks if k.confirmed]
@@ -340,6 +341,15 @@ class HandTracks:
             if other is not None:
                 return (self._working_id, other.id)
         return (self._working_id,)
+
+
+def _detrended_spread(times: np.ndarray, xy: np.ndarray) -> float:
+    """RMS distance of the points from a straight-line drift in time: strokes go to and fro,
+    while a holding hand swaying with the foot (0.2-0.3 a second) drifts nearly straight over 1 s."""
+    design = np.column_stack([np.ones_like(times), times - times.mean()])
+    coef, *_ = np.linalg.lstsq(design, xy, rcond=None)
+    residual = xy - design @ coef
+    return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
 
 
 def _shape_change(a: HandObservation, b: HandObservation) -> float:

@@ -122,7 +122,8 @@ def chromium(fake_video: Path | None = None, without: tuple[str, ...] = ()):
     if fake_video is not None:
         args.append(f"--use-file-for-fake-video-capture={fake_video}")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
+        # a loaded 2-core machine can take longer than Playwright's default 30 s to start chromium
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=args, timeout=180_000)
         try:
             yield browser
         finally:
@@ -137,6 +138,23 @@ def stop_process(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
+
+
+def start_camera(page, component, live, wait_s: float, retry_after_s: float = 60.0) -> bool:
+    """Press START and wait until ``live(page)``; press it again if the WebRTC connection has not come
+    up after ``retry_after_s`` (on a loaded machine it can fail: "RTCIceTransport is closed")."""
+    component.get_by_role("button", name="START").click(timeout=90_000)
+    deadline = time.monotonic() + wait_s
+    pressed = time.monotonic()
+    while time.monotonic() < deadline:
+        if live(page):
+            return True
+        start = component.get_by_role("button", name="START")
+        if time.monotonic() - pressed > retry_after_s and start.count() and start.is_visible():
+            start.click(timeout=30_000)
+            pressed = time.monotonic()
+        time.sleep(0.5)
+    return False
 
 
 def panel_metrics(page) -> dict[str, str]:

@@ -17,7 +17,8 @@ import pytest
 from vision.coach.techniques import TECHNIQUES
 from vision.ui.samples import Sample, list_samples, samples_dir
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
+                             streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,8 +62,9 @@ def browser(tmp_path_factory):
 
 def _open(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(server)
-    page.get_by_text("Foot axis").first.wait_for(timeout=60_000)
+    page.set_default_timeout(90_000)  # a loaded machine renders slowly
+    page.goto(server, timeout=180_000)
+    page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
     return page
 
 
@@ -147,7 +149,9 @@ def test_live_webcam_hold(server, browser):
     _choose(page, "Technique", tech.title)
     page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
     component = page.frame_locator("iframe[title*='streamlit_webrtc']")
-    component.get_by_role("button", name="START").click(timeout=90_000)
+    processing = lambda p: _metrics(p).get("Processing", "–") != "–"  # noqa: E731
+    assert start_camera(page, component, processing, LIVE_WAIT_S), \
+        f"the live panel never showed a processed frame in {LIVE_WAIT_S} s"
 
     seen, fps, holds, slow_said = [], [], [], False
     deadline = time.monotonic() + LIVE_WAIT_S

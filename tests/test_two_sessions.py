@@ -13,7 +13,8 @@ import pytest
 from vision.coach.techniques import TECHNIQUES
 from vision.ui.samples import list_samples
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, streamlit_server
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
+                             streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,32 +46,25 @@ def _live(m: dict) -> bool:
         return False
 
 
+LIVE_WAIT_S = 180.0  # a loaded 2-core machine takes long to start a session (model load, WebRTC)
+
+
 def _start(browser, url: str):
+    """A new browser session on the live page, started; returns once its panel is live."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(url)
-    page.get_by_text("Foot axis").first.wait_for(timeout=60_000)
+    page.set_default_timeout(90_000)  # a loaded machine renders slowly
+    page.goto(url, timeout=180_000)
+    page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
     tech = TECHNIQUES["myofascial_hold"]
     page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
     page.get_by_role("option").filter(has_text=tech.title).first.click()
     page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
     component = page.frame_locator("iframe[title*='streamlit_webrtc']")
-    component.get_by_role("button", name="START").click(timeout=90_000)
+    if not start_camera(page, component, lambda p: _live(_metrics(p)), LIVE_WAIT_S):
+        page.screenshot(path=str(ARTIFACTS / "two_sessions_never_live.png"))
+        pytest.fail(f"the panel never went live in {LIVE_WAIT_S:.0f} s: {_metrics(page)}")
     return context, page, component
-
-
-LIVE_WAIT_S = 180.0  # a loaded 2-core machine takes long to start a session (model load, WebRTC)
-
-
-def _wait_live(page, timeout_s: float = LIVE_WAIT_S) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        m = _metrics(page)
-        if _live(m):
-            return m
-        time.sleep(0.3)
-    page.screenshot(path=str(ARTIFACTS / "two_sessions_never_live.png"))
-    pytest.fail(f"the panel never went live in {timeout_s:.0f} s: {_metrics(page)}")
 
 
 def test_two_browser_sessions_count_independently(tmp_path):
@@ -82,11 +76,9 @@ def test_two_browser_sessions_count_independently(tmp_path):
     t0 = time.monotonic()
     try:
         with streamlit_server(log_path=ARTIFACTS / "streamlit_two_sessions.log") as url, chromium(y4m) as browser:
-            ctx_a, page_a, cam_a = _start(browser, url)
-            _wait_live(page_a)
+            ctx_a, page_a, cam_a = _start(browser, url)  # returns once its panel is live
             time.sleep(HEAD_START_S)
             ctx_b, page_b, cam_b = _start(browser, url)
-            _wait_live(page_b)
 
             readings, slow_said = [], False
             deadline = time.monotonic() + 60

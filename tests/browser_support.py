@@ -41,7 +41,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 240.0) -> None:  # minutes when loaded
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

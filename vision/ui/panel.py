@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..coach.techniques import TECHNIQUES
 from .labels import COMPONENT_TITLES, label_title
 
-STALL_S = 4.0  # playing, but no frame for this long: the camera has stopped (a loaded machine pauses 2-3 s)
+STALL_S = 2.0  # playing, but no frame for this long (analysed or passed through): the camera has stopped
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def continuous(path):
 def report_of(tracked):
     with Session(90.0) as session:
         for f in tracked:
-            session.add_observation(f.observation, f.t)
+            session.add_observation(f.hands, f.t)
         return session.report(causal=False)
 
 
@@ -73,8 +73,11 @@ def test_split_report_has_the_labels_and_figures_of_one_continuous_tracker(two_c
         if b.amplitude_palm is not None:
             assert a.amplitude_palm == pytest.approx(b.amplitude_palm, abs=0.005)
             assert a.angle_to_grain_deg == pytest.approx(b.angle_to_grain_deg, abs=0.5)
-    assert [(h.start_s, h.duration_s) for h in split.holds] == [(h.start_s, h.duration_s) for h in serial.holds]
+    # hold times within two frames: the landmarks after the cut differ by a fraction of a pixel, and the
+    # tracker's search for a second hand runs on its own frame count in each range
+    assert len(split.holds) == len(serial.holds)
     for a, b in zip(split.holds, serial.holds):
+        assert a.start_s == pytest.approx(b.start_s, abs=0.07) and a.duration_s == pytest.approx(b.duration_s, abs=0.07)
         assert a.drift_palm == pytest.approx(b.drift_palm, abs=0.005)
 
 
@@ -117,8 +120,8 @@ class PixelTracker:
     def __init__(self, options=None):
         pass
 
-    def process(self, rgb, t):
-        return int(rgb.astype(np.int64).sum())
+    def process_all(self, rgb, t):
+        return [int(rgb.astype(np.int64).sum())]
 
     def __enter__(self):
         return self

@@ -327,13 +327,13 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: b
         with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
             if writer is None and followed is None:  # nothing here needs the pixels: track on both cores
                 for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress):
-                    session.add_observation(tracked.observation, tracked.t)
+                    session.add_observation(tracked.hands, tracked.t)
             else:
                 for frame in prefetch(iter_frames(path, max_side=max_side)):
                     if followed is not None:
-                        obs = session.tracker.process(frame.rgb, frame.t)
-                        session.set_foot_axis(followed.axis_for(frame.rgb, frame.t, None if obs is None else obs.xy))
-                        result = session.add_observation(obs, frame.t)
+                        hands = session.tracker.process_all(frame.rgb, frame.t)
+                        session.set_foot_axis(followed.axis_for(frame.rgb, frame.t, [h.xy for h in hands]))
+                        result = session.add_observation(hands, frame.t)
                     else:
                         result = session.process(frame.rgb, frame.t)
                     if writer is not None:

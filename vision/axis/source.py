@@ -46,6 +46,7 @@ class FollowedAxis:
         self.start = start
         self._follower = follower or FootAxisFollower()
 
-    def axis_for(self, rgb: np.ndarray, t: float, hand_xy: np.ndarray | None) -> FootAxis:
-        found = self._follower.update(rgb, t, None if hand_xy is None else [hand_xy])
+    def axis_for(self, rgb: np.ndarray, t: float, hands_xy: list[np.ndarray]) -> FootAxis:
+        """The axis for a frame; ``hands_xy``: the landmarks (pixels) of every hand in it, masked out."""
+        found = self._follower.update(rgb, t, hands_xy or None)
         return found or self.start

@@ -30,11 +30,16 @@ MIN_RANGE_S = 5.0  # shorter ranges are not worth a second tracker's warm-up
 
 @dataclass(frozen=True)
 class TrackedFrame:
-    """One decoded frame's index, time (s from the first frame) and hand (None: no hand)."""
+    """One decoded frame's index, time (s from the first frame) and every hand found, most confident first."""
 
     i: int
     t: float
-    observation: HandObservation | None
+    hands: list[HandObservation]
+
+    @property
+    def observation(self) -> HandObservation | None:
+        """The most confident hand (None: no hand), for one-hand callers."""
+        return self.hands[0] if self.hands else None
 
 
 def second_range_start(duration_s: float | None) -> float | None:
@@ -72,17 +77,17 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
             for frame in first:
                 if second is not None and frame.t >= cut:
                     if second.first_time() == frame.t:  # the ranges meet: the rest is the second's
-                        for i, (t, obs) in enumerate(second, start=frame.i):
+                        for i, (t, hands) in enumerate(second, start=frame.i):
                             if progress:
                                 progress(i + 1 + second.ahead, info.frame_count)
-                            yield TrackedFrame(i, t, obs)
+                            yield TrackedFrame(i, t, hands)
                         return
                     second.close()  # it could not start exactly here: track on alone
                     second = None
-                obs = tracker.process(frame.rgb, frame.t)
+                hands = tracker.process_all(frame.rgb, frame.t)
                 if progress:
                     progress(frame.i + 1 + (second.ahead if second else 0), info.frame_count)
-                yield TrackedFrame(frame.i, frame.t, obs)
+                yield TrackedFrame(frame.i, frame.t, hands)
     finally:
         first.close()
         if second is not None:
@@ -90,15 +95,15 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
 
 
 def _track_range(path, start_s: float, max_side, options, threads: int
-                 ) -> Iterator[tuple[float, HandObservation | None]]:
-    """(t, hand) from ``start_s`` to the end, by a tracker started ``WARMUP_S`` earlier."""
+                 ) -> Iterator[tuple[float, list[HandObservation]]]:
+    """(t, hands) from ``start_s`` to the end, by a tracker started ``WARMUP_S`` earlier."""
     frames = iter_frames(path, max_side=max_side, start_s=max(start_s - WARMUP_S, 0.0), threads=threads)
     try:
         with HandTracker(options=options) as tracker:
             for frame in frames:
-                obs = tracker.process(frame.rgb, frame.t)
+                hands = tracker.process_all(frame.rgb, frame.t)
                 if frame.t >= start_s:
-                    yield frame.t, obs
+                    yield frame.t, hands
     finally:
         frames.close()
 

@@ -127,7 +127,7 @@ def progress_page() -> None:
                                      y=alt.Y("week of:N", sort=None, title=None),
                                      color=alt.Color("state:N", scale=colours, title=None),
                                      tooltip=["date", "state"])
-                             .properties(height=150, title=title), width="stretch")
+                             .properties(height=alt.Step(22), title=title), width="stretch")
 
         st.markdown("**Left and right foot**")
         st.dataframe(pd.DataFrame(view.feet_rows), hide_index=True, width="stretch")

@@ -76,6 +76,7 @@ def test_keep_history_is_asked_once_and_off_keeps_nothing(app, data_dir):
     assert not app.exception
     question = app.radio(key="keep_ask_progress")
     assert question.value is None and keep_history() is None
+    assert not data_dir.exists()  # showing the page writes nothing until the user answers
     assert "No sessions kept" in texts(progress(app))
     question.set_value("No").run()
     assert keep_history() is False

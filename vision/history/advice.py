@@ -84,7 +84,7 @@ def advice(sessions, today: date) -> list[Advice]:
     out = []
     tingling = [s.day for s in sessions if s.tingling]
     if tingling:
-        out.append(Advice("stop", TINGLING_TEXT + f" (last reported on {max(tingling):%d %B %Y}.)"))
+        out.append(Advice("stop", TINGLING_TEXT + f" Last reported on {max(tingling):%d %B %Y}."))
     trend = pain_trend(sessions, today)
     if trend.status == "not_improving":
         worse = " It has gone up." if trend.last_week_mean > trend.first_week_mean else ""

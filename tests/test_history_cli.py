@@ -127,3 +127,12 @@ def test_delete_asks_on_a_terminal(data_dir):
     run = ask_on_a_terminal("y\n", "1")
     assert "deleted session 1" in run.stdout
     assert [s["id"] for s in json.loads(crossgrain("history", "--json").stdout)] == [2, 3]
+
+
+def test_a_damaged_history_file_is_one_line(data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / "history.sqlite3").write_bytes(b"garbage" * 1000)
+    for args in (["history"], ["history", "--json"], ["history", "delete", "--all", "--yes"]):
+        run = crossgrain(*args)
+        assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+        assert "not a CrossGrain history database" in run.stderr and "Traceback" not in run.stderr

@@ -115,7 +115,8 @@ else:
 
 def run_child(path: Path, mode: str) -> subprocess.Popen:
     code = CHILD.format(tests=str(ROOT / "tests"), path=str(path), mode=mode)
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    errors = open(path.with_suffix(".child-stderr"), "a")
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
 
 
 def check_whole(path: Path, saved_ids: set[int]) -> None:
@@ -156,6 +157,8 @@ def test_kills_at_random_moments_keep_every_committed_session(tmp_path):
     for _ in range(3):
         child = run_child(path, "loop")
         first = child.stdout.readline()  # it is saving
+        assert first.startswith("saved "), \
+            f"the child stopped before saving: {first!r} {path.with_suffix('.child-stderr').read_text()[-2000:]}"
         saved.add(int(first.split()[1]))
         os.set_blocking(child.stdout.fileno(), True)
         import threading
@@ -166,7 +169,8 @@ def test_kills_at_random_moments_keep_every_committed_session(tmp_path):
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
         reader.join(timeout=10)
-        saved |= {int(line.split()[1]) for line in lines if line.startswith("saved")}
+        # whole lines only: a kill can cut the last one short (that save may or may not have committed)
+        saved |= {int(line.split()[1]) for line in lines if line.endswith("\n") and line.startswith("saved ")}
         check_whole(path, saved)
     assert len(saved) > 3
 
@@ -208,3 +212,25 @@ def test_import_refuses_what_is_not_an_export(tmp_path):
             store.import_zip(tmp_path / "b.zip")
         with pytest.raises(StoreError, match="is a folder"):
             store.export_zip(tmp_path)
+
+
+def test_a_full_disk_keeps_nothing_of_the_failed_save_and_says_so(tmp_path):
+    with Store(tmp_path / "h.sqlite3") as store:
+        first = store.save(record(1))
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own limit: "database or disk is full"
+        big = record_from_report(report_dict(seconds=600.0))
+        with pytest.raises(StoreError, match="could not be saved .*full") as exc:
+            store.save(big)
+        assert "\n" not in str(exc.value)
+        assert [s.id for s in store.sessions()] == [first.id]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_import_of_a_damaged_export_is_refused(tmp_path):
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as z:
+        z.writestr("history.sqlite3", b"SQLite format 3\0" + b"\xff" * 5000)
+    with Store(tmp_path / "h.sqlite3") as store:
+        with pytest.raises(StoreError, match="bad.zip|not a CrossGrain history database") as exc:
+            store.import_zip(tmp_path / "bad.zip")
+        assert "\n" not in str(exc.value) and store.sessions() == []

@@ -7,7 +7,9 @@ nothing is kept without it. Listing never creates a database.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import sqlite3
 import sys
 from datetime import date
 
@@ -62,6 +64,19 @@ def save_report(report, **said) -> str:
     return line + (f"\n  {TINGLING_TEXT}" if saved.tingling else "")
 
 
+def store_errors(command):
+    """A database error anywhere in a history command becomes the one-line message."""
+    @functools.wraps(command)
+    def run(args) -> int:
+        from ..history.store import StoreError
+
+        try:
+            return command(args)
+        except (StoreError, sqlite3.Error) as exc:
+            raise CliError(f"history: {exc}") from None
+    return run
+
+
 def _existing_store():
     from ..history.store import Store, StoreError, default_db_path
 
@@ -74,6 +89,7 @@ def _existing_store():
         raise CliError(str(exc)) from None
 
 
+@store_errors
 def cmd_list(args) -> int:
     from ..history.advice import advice, due_today
 
@@ -103,6 +119,7 @@ def cmd_list(args) -> int:
     return 0
 
 
+@store_errors
 def cmd_export(args) -> int:
     from ..history.store import StoreError
 
@@ -118,6 +135,7 @@ def cmd_export(args) -> int:
     return 0
 
 
+@store_errors
 def cmd_import(args) -> int:
     from ..history.store import Store, StoreError
 
@@ -140,6 +158,7 @@ def confirm(question: str) -> bool:
         return False
 
 
+@store_errors
 def cmd_delete(args) -> int:
     if args.all == (args.id is not None):
         raise CliError("say what to delete: a session ID or --all")

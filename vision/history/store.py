@@ -20,6 +20,8 @@ import sqlite3
 import tempfile
 import uuid
 import zipfile
+import zlib
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,8 +102,6 @@ MIGRATIONS = {1: _to_v1, 2: _to_v2}  # version reached -> step from the version 
 
 
 def _decompress_json(blob: bytes):
-    import zlib
-
     return json.loads(zlib.decompress(blob))
 
 
@@ -169,16 +169,12 @@ class Store:
 
     def save(self, rec: SessionRecord) -> SessionRecord:
         """Keep one session: its row and its frames in one transaction. Returns it with id and uid."""
-        uid = rec.uid or uuid.uuid4().hex
-        at = rec.at.astimezone(timezone.utc).isoformat()
-        with self._transaction():
-            cur = self.conn.execute(
-                f"INSERT INTO sessions ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})",
-                (uid, at, rec.technique, rec.foot, rec.duration_s, rec.score, rec.progress, rec.good_s,
-                 rec.rate_per_min, rec.longest_hold_s, rec.pain_before, rec.pain_after, int(rec.tingling),
-                 rec.source, rec.video_path, rec.n_frames))
-            session_id = cur.lastrowid
-            self.conn.execute("INSERT INTO session_frames VALUES (?, ?)", (session_id, rec.frames_json_z))
+        rec = rec if rec.uid else replace(rec, uid=uuid.uuid4().hex)
+        try:
+            with self._transaction():
+                session_id = self._insert_within(rec)
+        except sqlite3.Error as exc:  # disk full, locked too long, read-only file: nothing was kept
+            raise StoreError(f"{self.path}: the session could not be saved ({exc})") from None
         return self.get(session_id)
 
     def delete(self, session_id: int) -> bool:
@@ -266,6 +262,8 @@ class Store:
                     incoming = other.sessions(with_frames=True)
         except zipfile.BadZipFile:
             raise StoreError(f"{path}: not a zip file") from None
+        except (sqlite3.Error, RecordError, ValueError) as exc:
+            raise StoreError(f"{path}: its history cannot be read ({exc})") from None
         known = {row[0] for row in self.conn.execute("SELECT uid FROM sessions")}
         added = 0
         with self._transaction():
@@ -277,13 +275,15 @@ class Store:
                 added += 1
         return added, len(incoming) - added
 
-    def _insert_within(self, rec: SessionRecord) -> None:
+    def _insert_within(self, rec: SessionRecord) -> int:
+        """Insert a session's row and its frames (the caller holds the transaction); returns its id."""
         cur = self.conn.execute(
             f"INSERT INTO sessions ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})",
             (rec.uid, rec.at.astimezone(timezone.utc).isoformat(), rec.technique, rec.foot, rec.duration_s,
              rec.score, rec.progress, rec.good_s, rec.rate_per_min, rec.longest_hold_s, rec.pain_before,
              rec.pain_after, int(rec.tingling), rec.source, rec.video_path, rec.n_frames))
         self.conn.execute("INSERT INTO session_frames VALUES (?, ?)", (cur.lastrowid, rec.frames_json_z))
+        return cur.lastrowid
 
 
 CSV_FIELDS = ("id", "time", "technique", "foot", "score", "progress", "duration_s", "good_s", "rate_per_min",
@@ -313,7 +313,12 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        elif self.conn.in_transaction:  # SQLite may already have rolled back (disk full): keep the first error
             self.conn.execute("ROLLBACK")
         return False

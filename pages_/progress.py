@@ -63,7 +63,7 @@ def save_session_form(report, key: str) -> None:
         st.success(f"Saved to your history (session {saved[1]}).")
         return
     pains = [None, *range(11)]
-    not_said = lambda v: "not said" if v is None else f"{v} of 10"  # noqa: E731
+    not_said = lambda v: "not said" if v is None else f"{v} of 10"
     with st.form(f"save_form_{key}"):
         foot = st.radio("Which foot?", ["left", "right"], index=None, horizontal=True, key=f"save_foot_{key}")
         c1, c2 = st.columns(2)

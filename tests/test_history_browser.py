@@ -8,9 +8,9 @@ really writes the answer. Screenshot: test-artifacts/progress_tab.png.
 from __future__ import annotations
 
 import pytest
-
 from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
 from test_history_page import seed
+
 from vision.history.settings import keep_history
 
 pytestmark = [

@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from history_support import record
+
 from vision.history.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

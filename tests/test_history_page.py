@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from history_support import record
+
 from vision.history.settings import keep_history, set_keep_history
 from vision.history.store import Store
 

@@ -9,13 +9,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
+from history_support import day_at, record, report_dict
 
-from history_support import record, report_dict, day_at
 from vision.history.record import RecordError, record_from_report
 from vision.history.store import LATEST_VERSION, Store, StoreError, data_dir
 
@@ -115,8 +116,9 @@ else:
 
 def run_child(path: Path, mode: str) -> subprocess.Popen:
     code = CHILD.format(tests=str(ROOT / "tests"), path=str(path), mode=mode)
-    errors = open(path.with_suffix(".child-stderr"), "a")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
+    with open(path.with_suffix(".child-stderr"), "a") as errors:  # the child keeps its own copy of the file
+        return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors,
+                                text=True)
 
 
 def check_whole(path: Path, saved_ids: set[int]) -> None:
@@ -160,10 +162,8 @@ def test_kills_at_random_moments_keep_every_committed_session(tmp_path):
         assert first.startswith("saved "), \
             f"the child stopped before saving: {first!r} {path.with_suffix('.child-stderr').read_text()[-2000:]}"
         saved.add(int(first.split()[1]))
-        os.set_blocking(child.stdout.fileno(), True)
-        import threading
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
+        reader = threading.Thread(target=lines.extend, args=(child.stdout,), daemon=True)
         reader.start()
         threading.Event().wait(rng.uniform(0.05, 0.4))
         os.kill(child.pid, signal.SIGKILL)
@@ -194,7 +194,7 @@ def test_export_delete_import_round_trip(tmp_path):
         assert store.import_zip(out) == (3, 0)
         assert store.import_zip(out) == (0, 3)  # merging twice adds nothing
         back = store.sessions(with_frames=True)
-    strip = lambda s: {**s.summary(), "id": None}  # noqa: E731 - ids are the new database's
+    strip = lambda s: {**s.summary(), "id": None}
     assert [strip(s) for s in back] == [strip(s) for s in kept]
     assert [s.frames() for s in back] == [s.frames() for s in kept]
 

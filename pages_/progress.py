@@ -11,11 +11,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vision.history.advice import TINGLING_TEXT
+from vision.history.advice import TINGLING_TEXT, due_sentence
 from vision.history.record import RecordError, record_from_report
 from vision.history.settings import keep_history, set_keep_history
 from vision.history.store import Store, StoreError, default_db_path
-from vision.ui.progress_view import WEEKDAYS, due_sentence, progress_view
+from vision.ui.progress_view import WEEKDAYS, progress_view
 
 ADVICE_BOX = {"stop": st.error, "see": st.warning, "ok": st.success, "info": st.info}
 KEEP_QUESTION = "Keep my history on this computer?"

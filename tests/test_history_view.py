@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from history_support import record
 
-from vision.ui.progress_view import (
-    calendar_rows,
-    due_sentence,
-    key_figure,
-    progress_view,
-)
+from vision.history.advice import due_sentence
+from vision.ui.progress_view import calendar_rows, key_figure, progress_view
 
 
 def test_calendar_marks_done_missed_and_today_in_whole_weeks():

@@ -91,7 +91,7 @@ def _existing_store():
 
 @store_errors
 def cmd_list(args) -> int:
-    from ..history.advice import advice, due_today
+    from ..history.advice import advice, due_sentence, due_today
 
     store = _existing_store()
     records = [] if store is None else store.sessions()
@@ -114,8 +114,7 @@ def cmd_list(args) -> int:
     for a in advice(records, today):
         print(f"{a.level.upper()}: {a.text}" if a.level in ("stop", "see") else a.text)
     for d in due_today(records, today):
-        state = "done today" if d.done_today else f"due this {d.when}"
-        print(f"{d.title}: {state} ({d.streak_days} days in a row)")
+        print(due_sentence(d))
     return 0
 
 

@@ -118,3 +118,11 @@ def due_today(sessions, today: date) -> list[Due]:
         days = {s.day for s in sessions if s.technique == technique}
         out.append(Due(technique, title, when, today in days, streak(days, today)))
     return out
+
+
+def due_sentence(d: Due) -> str:
+    """One line in people's words: "Calf work: due this evening (3 days in a row)."."""
+    days = f"{d.streak_days} day{'s' if d.streak_days != 1 else ''} in a row" if d.streak_days else "no streak yet"
+    if d.done_today:
+        return f"✓ {d.title}: done today ({days})."
+    return f"{d.title}: due this {d.when} ({days})."

@@ -43,13 +43,6 @@ class ProgressView:
     figure_rows: list[dict]  # every kept figure, for the engineering expander
 
 
-def due_sentence(d: Due) -> str:
-    streak = f"{d.streak_days} day{'s' if d.streak_days != 1 else ''} in a row" if d.streak_days else "no streak yet"
-    if d.done_today:
-        return f"✓ {d.title}: done today ({streak})."
-    return f"{d.title}: due this {d.when} ({streak})."
-
-
 def pain_text(rec) -> str:
     parts = [f"{label} {value} of 10" for label, value in (("before", rec.pain_before), ("after", rec.pain_after))
              if value is not None]

@@ -71,6 +71,20 @@ def test_schema_1_migrates_with_figures_from_its_reports(tmp_path):
     assert all(s.frames() == reports[0]["frames"] for s in got) and len({s.uid for s in got}) == 2
 
 
+def test_a_damaged_report_in_schema_1_keeps_its_row(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    make_v1(path, [report_dict(score=55)])
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO sessions (at, technique, duration_s, score, report_json_z) VALUES (?, ?, ?, ?, ?)",
+                 (day_at(0).isoformat(), "calf_work", 300.0, 70, b"not zlib"))
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        got = store.sessions(with_frames=True)
+    assert [(s.technique, s.score, s.duration_s, s.n_frames > 0) for s in got] == [
+        ("cross_friction", 55, 10.0, True), ("calf_work", 70, 300.0, False)]
+
+
 def test_newer_schema_and_non_database_are_refused_in_one_line(tmp_path):
     newer = tmp_path / "newer.sqlite3"
     conn = sqlite3.connect(newer)

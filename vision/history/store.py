@@ -79,11 +79,11 @@ def _to_v2(conn: sqlite3.Connection) -> None:
         frames_json_z BLOB NOT NULL)""")
     rows = conn.execute("SELECT id, at, report_json_z FROM sessions").fetchall()
     for session_id, at, blob in rows:
-        report = _decompress_json(blob) if blob else {"frames": []}
-        try:
+        try:  # a damaged old report keeps its row (time, technique, score), without frames
+            report = _decompress_json(blob) if blob else {"frames": []}
             rec = record_from_report(report, at=_parse_at(at))
-        except RecordError:
-            rec = None
+        except (zlib.error, ValueError, TypeError):  # RecordError is a ValueError
+            report, rec = {}, None
         if rec is None:
             frames_z, n, figures = compress_frames([]), 0, (None, None, None, None)
         else:

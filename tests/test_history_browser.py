@@ -28,6 +28,7 @@ def test_progress_tab_in_a_real_browser(tmp_path, monkeypatch):
             as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
+        page.get_by_text("Foot axis").first.wait_for(timeout=60_000)
         page.get_by_role("tab", name="Progress").click()
         page.get_by_text("You reported tingling").first.wait_for(timeout=60_000)
         panel = page.get_by_role("tabpanel", name="Progress")
@@ -52,4 +53,47 @@ def test_progress_tab_in_a_real_browser(tmp_path, monkeypatch):
                 break
             page.wait_for_timeout(250)
         assert keep_history() is False
+        page.close()
+
+
+def test_save_a_session_after_an_analysis_in_a_real_browser(tmp_path, monkeypatch):
+    """Asked once, then foot, pain and Save; the Progress tab shows the saved session's pain."""
+    from vision.history.store import Store
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(data))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(env={"CROSSGRAIN_DATA_DIR": str(data)}, log_path=ARTIFACTS / "streamlit_save.log") \
+            as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        page.get_by_text("Foot axis").first.wait_for(timeout=60_000)  # the app is up and listening
+        page.get_by_role("tab", name="Analyse a video").click()
+        analyse = page.get_by_role("tabpanel", name="Analyse a video")
+        analyse.get_by_role("button", name="Analyse sample").click()
+        analyse.get_by_text("Analysing").first.wait_for(timeout=60_000)
+        try:  # the sample's analysis: about 15 s on an idle machine, minutes on a loaded one
+            analyse.get_by_text("Keep this session in your history").wait_for(timeout=400_000)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "save_form.png"), full_page=True)
+        assert not data.exists()  # nothing written before the answer
+        analyse.get_by_text("Yes, keep it").click()
+        analyse.get_by_text("Which foot?").wait_for(timeout=30_000)
+        assert keep_history() is True
+        analyse.get_by_text("left", exact=True).click()
+        analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain before").click()
+        page.get_by_role("option", name="5 of 10").click()
+        analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain after").click()
+        page.get_by_role("option", name="3 of 10").click()
+        analyse.get_by_role("button", name="Save this session").click()
+        analyse.get_by_text("Saved to your history (session 1)").wait_for(timeout=30_000)
+        with Store(data / "history.sqlite3") as store:
+            (kept,) = store.sessions()
+        assert (kept.foot, kept.pain_before, kept.pain_after, kept.tingling) == ("left", 5, 3, False)
+        page.get_by_role("tab", name="Progress").click()
+        progress = page.get_by_role("tabpanel", name="Progress")
+        progress.get_by_text("Pain before and after").wait_for(timeout=30_000)
+        assert "no streak yet" in progress.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "progress_after_save.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
         page.close()

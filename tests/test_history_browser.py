@@ -68,6 +68,10 @@ def test_save_a_session_after_an_analysis_in_a_real_browser(tmp_path, monkeypatc
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
         page.get_by_text("Foot axis").first.wait_for(timeout=60_000)  # the app is up and listening
+        # the live tab's camera component reports in once it has loaded, and that rerun would cut a running
+        # analysis short: let it load first (seen twice at load average 16: results never shown)
+        page.locator("iframe[title*='streamlit_webrtc']").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_timeout(3000)
         page.get_by_role("tab", name="Analyse a video").click()
         analyse = page.get_by_role("tabpanel", name="Analyse a video")
         analyse.get_by_role("button", name="Analyse sample").click()

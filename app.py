@@ -43,6 +43,7 @@ from vision.ui.uploads import (
 )
 from vision.axis.source import AxisNotFound
 from vision.io.video import VideoError
+from pages_.progress import progress_page, save_session_form
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
 
@@ -249,6 +250,7 @@ def live_page(axis: float, technique_name: str) -> None:
         if report is not None:
             st.subheader("Your last session")
             show_report(report, technique_name, key="live")
+            save_session_form(report, key="live")
 
 
 # --------------------------------------------------------------------------- analyse a video
@@ -369,6 +371,7 @@ def analyse_page(axis: float, technique_name: str) -> None:
                 st.download_button("Download annotated video", analysis.video_mp4,
                                    file_name=f"{stem}.annotated.mp4", mime="video/mp4", key="dl_video")
         show_report(analysis.report, analysis.technique_name, key="upload", truth=analysis.truth)
+        save_session_form(analysis.report, key="upload")
 
 
 # --------------------------------------------------------------------------- foot axis: two clicks (issue 13)
@@ -409,8 +412,10 @@ def axis_picker(rgb, found=None, key: str = "axis_picker"):
 # --------------------------------------------------------------------------- page
 
 axis_deg, technique_key = sidebar()
-live_tab, analyse_tab = st.tabs(["Live practice", "Analyse a video"])
+live_tab, analyse_tab, progress_tab = st.tabs(["Live practice", "Analyse a video", "Progress"])
 with live_tab:
     live_page(axis_deg, technique_key)
 with analyse_tab:
     analyse_page(axis_deg, technique_key)
+with progress_tab:
+    progress_page()

@@ -3,6 +3,7 @@
     crossgrain analyze VIDEO [VIDEO|FOLDER ...] --foot-axis DEG ...   (analyze.py)
     crossgrain bench [VIDEO]                                           (bench.py)
     crossgrain axis IMAGE_OR_VIDEO [--json OUT]                        (axis.py)
+    crossgrain history [--json] | export | import | delete             (history.py)
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import signal
 import sys
 import threading
 
-from . import analyze, axis, bench
+from . import analyze, axis, bench, history
 from .analyze import format_coaching, format_summary
 from .batch import BatchInterrupted
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, Parser, exit_on_signal
 
-SUBCOMMANDS = (analyze, bench, axis)
+SUBCOMMANDS = (analyze, bench, axis, history)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "format_coaching", "format_summary", "main"]
 

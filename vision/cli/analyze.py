@@ -14,6 +14,7 @@ from ..io.video import VIDEO_SUFFIXES
 from .batch import run_batch
 from .axis import add_axis_arguments, axis_choice, foot_axis_or_auto
 from .common import EXIT_USAGE, CliError, ProgressBar, positive_int
+from .history import add_save_options, save_options, save_report
 from .outputs import Job, plan_jobs
 
 
@@ -118,8 +119,8 @@ def format_coaching(coaching: dict) -> str:
     return "\n".join(lines)
 
 
-def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, tracking_workers: int = 2, *,
-                 show_progress: bool = False) -> tuple[str, str | None, list[str]]:
+def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, tracking_workers: int = 2,
+                 save: dict | None = None, *, show_progress: bool = False) -> tuple[str, str | None, list[str]]:
     """Analyse one video and write its outputs; returns (summary text, error message or None, paths written).
 
     Every output goes through a temporary name (io/atomic.py): an error or an
@@ -180,6 +181,11 @@ def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, trackin
         text += f"\n  note: {note}"
     if report.coaching:
         text += "\n" + format_coaching(report.coaching)
+    if save is not None:  # --save: keep the session in the history (vision/cli/history.py)
+        try:
+            text += "\n" + save_report(report, **save)
+        except CliError as exc:
+            return text, f"{path}: {exc}", written
     if written:
         text += "\n  wrote: " + ", ".join(written)
     return text, None, written
@@ -202,15 +208,16 @@ def cmd_analyze(args) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     axis = axis_choice(args.foot_axis, args.heel, args.toes)
+    keep = save_options(args)
     videos = expand_inputs(args.videos)
     jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
     if len(jobs) == 1:
-        text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True)
+        text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True, save=keep)
         results = [(jobs[0].video, text, error)]
     else:
         workers = min(len(jobs), args.workers or os.cpu_count() or 1)
         # one video a core: each video's two time ranges tracked one after the other (the same report)
-        results = run_batch(jobs, _analyze_one, (axis, args.causal, args.technique, 1), workers)
+        results = run_batch(jobs, _analyze_one, (axis, args.causal, args.technique, 1, keep), workers)
     failures = 0
     for video, text, error in results:
         if error:
@@ -248,4 +255,5 @@ def register(sub) -> None:
     a.add_argument("--technique", default=DEFAULT_TECHNIQUE, metavar="NAME", help=technique_help())
     a.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="worker processes for several videos (default: cores)")
+    add_save_options(a)
     a.set_defaults(func=cmd_analyze)

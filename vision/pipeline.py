@@ -160,10 +160,10 @@ def build_report(records: list, holds: list, last: FrameVerdict | None, techniqu
     holds = [h for h in holds if h.duration_s >= MIN_HOLD_S]
     span = records[-1].t - records[0].t if records else 0.0
     measured = (len(records) - 1) / span if len(records) > 1 and span > 0 else None
-    # The container's nominal rate, unless the timestamps say otherwise (MJPEG AVIs claim
-    # 1000 fps, phone videos vary): then the rate the frames really came at.
-    if fps is None or fps <= 0 or (measured and abs(fps - measured) > 0.25 * measured):
-        fps = measured or 0.0
+    # The rate the frames really came at, from their own times (one owner for every path: a
+    # webcam has no container, MJPEG AVIs claim 1000 fps, phone videos vary); a container's
+    # nominal rate only where there is nothing to measure.
+    fps = measured or (fps if fps and fps > 0 else 0.0)
     axes: list[AxisSpan] = []
     for r in records:
         if not axes or (r.foot_axis_deg, r.axis_source) != (axes[-1].foot_axis_deg, axes[-1].source):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench robustness samples model clean browser-deps trace-deps
+.PHONY: run test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench batch-throughput robustness samples model clean browser-deps trace-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ stroke-grid: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/crossgrain bench
+
+# Copies of the samples analysed by one process, the local pool and a local Dask cluster (issue 17).
+batch-throughput: $(STAMP)
+	$(BIN)/python tools/batch_throughput.py
 
 # Hard inputs (inputs tried, reports, clear errors, failures), then a soak through the real
 # page: a fake webcam for SOAK_MINUTES, memory and fps every minute, drift per hour.

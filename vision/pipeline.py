@@ -294,8 +294,11 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: b
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
                   technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None,
-                  tracking_workers: int = 2) -> Report:
+                  tracking_workers: int = 2, open_tracker: Callable | None = None) -> Report:
     """Analyse a video file. Raises video.VideoError for a file that cannot be read.
+
+    ``open_tracker()``: a context manager lending a tracker for the video's ranges (a batch
+    worker's, vision/batch/trackers.py); by default each range makes a new one.
 
     ``source`` names the video in the report (default: the file's name; an
     upload's is the name the user gave it, never its temporary path).
@@ -326,7 +329,8 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: b
     try:
         with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
             if writer is None and followed is None:  # nothing here needs the pixels: track on both cores
-                for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress):
+                for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress,
+                                           open_tracker=open_tracker):
                     session.add_observation(tracked.hands, tracked.t)
             else:
                 for frame in prefetch(iter_frames(path, max_side=max_side)):

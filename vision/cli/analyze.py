@@ -211,6 +211,11 @@ def cmd_analyze(args) -> int:
     keep = save_options(args)
     videos = expand_inputs(args.videos)
     jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
+    if args.cluster:
+        from ..batch.command import run_cluster_batch
+        return run_cluster_batch(args, axis, [(job.video, job.outputs) for job in jobs],
+                                 describe=lambda r: "\n".join([format_summary(r, args.causal)]
+                                                              + ([format_coaching(r.coaching)] if r.coaching else [])))
     if len(jobs) == 1:
         text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True, save=keep)
         results = [(jobs[0].video, text, error)]
@@ -256,4 +261,7 @@ def register(sub) -> None:
     a.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="worker processes for several videos (default: cores)")
     add_save_options(a)
+    a.add_argument("--cluster", metavar="ADDRESS|local", default=None,
+                   help="run on a Dask cluster (tcp://HOST:8786), or 'local' for one on this machine; "
+                        "needs --json FOLDER; a rerun skips finished videos (pip install 'crossgrain[cluster]')")
     a.set_defaults(func=cmd_analyze)

@@ -55,7 +55,8 @@ def second_range_start(duration_s: float | None) -> float | None:
 
 def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
                 options: TrackerOptions = TrackerOptions(),
-                progress: Callable[[int, int | None], None] | None = None) -> Iterator[TrackedFrame]:
+                progress: Callable[[int, int | None], None] | None = None,
+                open_tracker: Callable | None = None) -> Iterator[TrackedFrame]:
     """Every frame of ``path`` with its hand, in order; ``workers`` 2 tracks the two ranges at once.
 
     Frames and times are those of ``iter_frames(path, max_side)``. Raises what
@@ -69,11 +70,11 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
     threads = 0  # the decoder's choice, unless the two ranges keep both cores busy
     if cut is not None:
         threads = 1 if workers >= 2 else 0
-        second = _track_range(path, cut, max_side, options, threads)
+        second = _track_range(path, cut, max_side, options, threads, open_tracker)
         second = _RunAhead(second) if workers >= 2 else _Peekable(second)
     first = iter_frames(path, max_side=max_side, threads=threads)
     try:
-        with HandTracker(options=options) as tracker:
+        with (open_tracker() if open_tracker else HandTracker(options=options)) as tracker:
             for frame in first:
                 if second is not None and frame.t >= cut:
                     if second.first_time() == frame.t:  # the ranges meet: the rest is the second's
@@ -94,12 +95,12 @@ def track_video(path: str | Path, workers: int = 2, max_side: int | None = 1280,
             second.close()
 
 
-def _track_range(path, start_s: float, max_side, options, threads: int
+def _track_range(path, start_s: float, max_side, options, threads: int, open_tracker: Callable | None = None
                  ) -> Iterator[tuple[float, list[HandObservation]]]:
     """(t, hands) from ``start_s`` to the end, by a tracker started ``WARMUP_S`` earlier."""
     frames = iter_frames(path, max_side=max_side, start_s=max(start_s - WARMUP_S, 0.0), threads=threads)
     try:
-        with HandTracker(options=options) as tracker:
+        with (open_tracker() if open_tracker else HandTracker(options=options)) as tracker:
             for frame in frames:
                 hands = tracker.process_all(frame.rgb, frame.t)
                 if frame.t >= start_s:

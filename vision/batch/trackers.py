@@ -7,6 +7,13 @@ previous frame's hand into the next frame, so a reused tracker is first shown
 one blank frame: no hand, so its next frame starts from a fresh palm
 detection, exactly as a new tracker does (tests/test_cluster_trackers.py
 checks the reports are the same byte for byte).
+
+That held for the one-hand tracker. The two-hand tracker now on main (a
+second landmarker, a periodic search for the second hand) keeps more state
+than a blank frame clears, and the reused tracker's reports differed: so
+``TrackerPool.reuse`` is off and each lease is a new tracker (0.05 s after the
+process's first; the process's imports and first model load, about 5 s, are
+what a worker pays once). Turn it on again once HandTracker has a reset().
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ class TrackerPool:
         self.created = 0
         self.leases = 0
 
+    reuse = False  # see the module's docstring: main's two-hand tracker keeps more state than one blank frame clears
+
     @contextlib.contextmanager
     def lease(self) -> Iterator:
         with self._lock:
@@ -50,6 +59,9 @@ class TrackerPool:
         except BaseException:
             tracker.close()
             raise
+        if not self.reuse:
+            tracker.close()
+            return
         with self._lock:
             self._free.append(tracker)
 

@@ -49,7 +49,7 @@ _STROKES = tuple(str(s) for s in STROKE_LABELS)
 def _pct(new: float | None, old: float | None) -> float | None:
     if new is None or old is None or old <= 0:
         return None
-    return 100.0 * (new / old - 1.0)
+    return float(100.0 * (new / old - 1.0))
 
 
 def _closeness_ratio(a: float | None, b: float | None) -> float | None:
@@ -80,7 +80,7 @@ def stroke_figures_in(segments: list[Segment], t0: float, t1: float,
     """The report's stroke figures over [t0, t1]: its stroke segments there, weighted by overlap.
 
     With ``prefer`` (the reference's label), only segments of that label count
-    when there are any: a short slanted run at the stretch's edge is a glide,
+    when they are at least half the stroking there: a short slanted run at the stretch's edge is a glide,
     not the strokes being compared. Also returns the label that covers most of
     the stretch (any label), for the sentence.
     """
@@ -90,7 +90,8 @@ def stroke_figures_in(segments: list[Segment], t0: float, t1: float,
         if w > 0:
             by_label[s.label] = by_label.get(s.label, 0.0) + w
     main = max(by_label, key=by_label.get) if by_label else None
-    wanted = (prefer,) if prefer in by_label and prefer in _STROKES else _STROKES
+    stroking = sum(w for label, w in by_label.items() if label in _STROKES)
+    wanted = (prefer,) if prefer in _STROKES and by_label.get(prefer, 0.0) >= 0.5 * stroking else _STROKES
     sums = {"rate_per_min": [0.0, 0.0], "angle_to_grain_deg": [0.0, 0.0], "amplitude_palm": [0.0, 0.0]}
     for s in segments:
         w = _overlap(t0, t1, s.start_s, s.end_s)
@@ -182,21 +183,27 @@ def _label_words(label: str | None) -> str:
 
 
 def _stroke_sentence(rate_pct, angle_deg, amp_pct) -> str:
-    parts = []
+    """"Your strokes were 30 % slower and 20 degrees more across the foot than the demonstration's; same size." """
+    diffs, sames = [], []
     if rate_pct is not None:
-        parts.append("at the same pace" if abs(rate_pct) < SAME_RATE_PCT
-                     else f"{abs(rate_pct):.0f} % {'slower' if rate_pct < 0 else 'faster'}")
+        (sames.append("pace") if abs(rate_pct) < SAME_RATE_PCT
+         else diffs.append(f"{abs(rate_pct):.0f} % {'slower' if rate_pct < 0 else 'faster'}"))
     if angle_deg is not None:
-        parts.append("in the same direction" if abs(angle_deg) < SAME_ANGLE_DEG
-                     else f"{abs(angle_deg):.0f} degrees more {'across' if angle_deg > 0 else 'along'} the foot")
+        (sames.append("direction") if abs(angle_deg) < SAME_ANGLE_DEG
+         else diffs.append(f"{abs(angle_deg):.0f} degrees more {'across' if angle_deg > 0 else 'along'} the foot"))
     if amp_pct is not None:
-        parts.append("the same size" if abs(amp_pct) < SAME_SIZE_PCT
-                     else f"{abs(amp_pct):.0f} % {'smaller' if amp_pct < 0 else 'bigger'}")
-    if not parts:
+        (sames.append("size") if abs(amp_pct) < SAME_SIZE_PCT
+         else diffs.append(f"{abs(amp_pct):.0f} % {'smaller' if amp_pct < 0 else 'bigger'}"))
+
+    def joined(words):
+        return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+
+    if not diffs and not sames:
         return "Your strokes could not be measured here."
-    body = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Your strokes were {body} than the demonstration's." if any(
-        w in body for w in ("slower", "faster", "more", "smaller", "bigger")) else f"Your strokes were {body} as the demonstration's."
+    if not diffs:
+        return f"Your strokes matched the demonstration's {joined(sames)}."
+    return f"Your strokes were {joined(diffs)} than the demonstration's" + (
+        f"; same {joined(sames)}." if sames else ".")
 
 
 def _hold_sentence(att_s: float, ref_s: float) -> str:
@@ -360,9 +367,9 @@ def _overall_sentences(overall: dict, similarity: int, stretches: list[StretchCo
     if strokes:
         said.append(_stroke_sentence(overall["rate_change_pct"], overall["angle_change_deg"],
                                      overall["amplitude_change_pct"]))
-    missed = [s for s in stretches if s.kind == "strokes" and s.attempt.get("rate_per_min") is None]
-    for s in missed:
-        said.append(s.said)
+    for s in stretches:  # where the attempt did another technique
+        if s.kind == "strokes" and (s.attempt.get("rate_per_min") is None or s.attempt_label != s.label):
+            said.append(s.said if s.attempt.get("rate_per_min") is None else s.said.split(". ", 1)[-1])
     if overall["reference_hold_s"]:
         said.append(f"Your holds came to {overall['attempt_hold_s']:.0f} s in all; the demonstration's to "
                     f"{overall['reference_hold_s']:.0f} s.")

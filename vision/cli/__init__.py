@@ -4,6 +4,8 @@
     crossgrain bench [VIDEO]                                           (bench.py)
     crossgrain axis IMAGE_OR_VIDEO [--json OUT]                        (axis.py)
     crossgrain history [--json] | export | import | delete             (history.py)
+    crossgrain reference add|list|export|import ...                    (reference.py)
+    crossgrain compare REFERENCE ATTEMPT_VIDEO --foot-axis DEG ...     (compare.py)
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import signal
 import sys
 import threading
 
-from . import analyze, axis, bench, history
+from . import analyze, axis, bench, compare, history, reference
 from .analyze import format_coaching, format_summary
 from .batch import BatchInterrupted
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, Parser, exit_on_signal
 
-SUBCOMMANDS = (analyze, bench, axis, history)
+SUBCOMMANDS = (analyze, bench, axis, history, reference, compare)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "format_coaching", "format_summary", "main"]
 

@@ -8,6 +8,9 @@ attachment with no network, reads on a phone (fluid width) and prints.
 Hook for the app's download button (one line)::
 
     st.download_button("Download the report (HTML)", report_html(report), "crossgrain-report.html", "text/html")
+
+With stills: ``report_html(report, key_frames(video, key_frame_times(report)))``
+(vision/io/stills.py decodes them).
 """
 
 from __future__ import annotations
@@ -85,6 +88,13 @@ def timeline_svg(report: Report, title: str = "What the thumb did, second by sec
         t += step
     parts.append("</svg>")
     return "".join(parts)
+
+
+def key_frame_times(report: Report, max_count: int = 8, min_s: float = 1.0) -> list[float]:
+    """The middle of each segment of ``min_s`` or more (the longest ``max_count``), in time order."""
+    long = sorted((s for s in report.segments if s.duration_s >= min_s and s.label != "no_hand"),
+                  key=lambda s: -s.duration_s)[:max_count]
+    return sorted(round((s.start_s + s.end_s) / 2, 2) for s in long)
 
 
 def _tick_step(dur: float) -> float:

@@ -15,6 +15,7 @@ from .batch import run_batch
 from .axis import add_axis_arguments, axis_choice, foot_axis_or_auto
 from .common import EXIT_USAGE, CliError, ProgressBar, positive_int
 from .history import add_save_options, save_options, save_report
+from .html_out import session_html
 from .outputs import Job, plan_jobs
 
 
@@ -155,7 +156,8 @@ def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, trackin
         finally:
             if bar:
                 bar.finish()
-        for kind, render in (("json", report.to_json), ("csv", report.to_csv)):
+        for kind, render in (("json", report.to_json), ("csv", report.to_csv),
+                             ("html", lambda: session_html(report, path))):
             if kind in job.outputs:
                 try:
                     atomic_write_text(job.outputs[kind], render())
@@ -210,7 +212,7 @@ def cmd_analyze(args) -> int:
     axis = axis_choice(args.foot_axis, args.heel, args.toes)
     keep = save_options(args)
     videos = expand_inputs(args.videos)
-    jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated})
+    jobs = plan_jobs(videos, {"json": args.json, "csv": args.csv, "annotated": args.annotated, "html": args.html})
     if args.cluster:
         from ..batch.command import run_cluster_batch
         return run_cluster_batch(args, axis, [(job.video, job.outputs) for job in jobs],
@@ -255,6 +257,7 @@ def register(sub) -> None:
     a.add_argument("--causal", action="store_true", help="label with past frames only, exactly as the live view")
     a.add_argument("--json", metavar="OUT", help="write the report as JSON (a folder when several videos)")
     a.add_argument("--csv", metavar="OUT", help="write per-frame labels as CSV (a folder when several videos)")
+    a.add_argument("--html", metavar="OUT", help="write a self-contained HTML report (a folder when several videos)")
     a.add_argument("--annotated", metavar="OUT",
                    help="write the video with the overlay drawn (H.264: .mp4, .m4v or .mov; a folder when several)")
     a.add_argument("--technique", default=DEFAULT_TECHNIQUE, metavar="NAME", help=technique_help())

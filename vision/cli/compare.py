@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from .common import CliError, foot_axis
+from .html_out import stills_for, write_text_whole
 from .reference import analyze_or_fail
 
 
@@ -18,16 +18,6 @@ def format_comparison(comparison) -> str:
         lines.append(f"    demonstration {s.reference_start_s:5.1f}-{s.reference_end_s:5.1f} s ({s.label}) ~ "
                      f"attempt {s.attempt_start_s:5.1f}-{s.attempt_end_s:5.1f} s: {s.said}")
     return "\n".join(lines)
-
-
-def _write(path: str, text: str) -> None:
-    out = Path(path)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(text)
-        tmp.replace(out)
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror or exc}") from None
 
 
 def cmd_compare(args) -> int:
@@ -43,11 +33,11 @@ def cmd_compare(args) -> int:
     comparison = compare(reference, attempt)
     print(format_comparison(comparison))
     if args.json:
-        _write(args.json, json.dumps(comparison.to_dict(), indent=1))
+        write_text_whole(args.json, json.dumps(comparison.to_dict(), indent=1))
     if args.html:
         from ..views.html_report import comparison_html
 
-        _write(args.html, comparison_html(comparison, reference, attempt))
+        write_text_whole(args.html, comparison_html(comparison, reference, attempt, stills_for(attempt, args.attempt)))
     return 0
 
 

@@ -20,7 +20,7 @@ from ..io.atomic import is_special_file
 from .common import CliError
 
 ANNOTATED_SUFFIXES = (".mp4", ".m4v", ".mov")  # H.264 in an MP4-family container
-KINDS = (("json", ".json"), ("csv", ".csv"), ("annotated", ".annotated.mp4"))
+KINDS = (("json", ".json"), ("csv", ".csv"), ("annotated", ".annotated.mp4"), ("html", ".html"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""The reference store and the compare command on real files: `crossgrain reference add/list/export/import`
+and `crossgrain compare`, through the real CLI (real decoding and MediaPipe), in a temporary data folder."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from vision.cli import main
+from vision.compare.references import list_references
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_videos" / "cross_friction_good.mp4"
+OTHER = ROOT / "sample_videos" / "lengthwise_mistake.mp4"
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not SAMPLE.exists(), reason="sample videos missing")]
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A data folder holding one reference, "Good demo", saved with its video."""
+    data = tmp_path_factory.mktemp("data")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CROSSGRAIN_DATA_DIR", str(data))
+    assert main(["reference", "add", str(SAMPLE), "--name", "Good demo", "--foot-axis", "90", "--keep-video"]) == 0
+    yield data
+    mp.undo()
+
+
+def test_add_and_list(store, capsys, monkeypatch):
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
+    refs = list_references(store)
+    assert [r.name for r in refs] == ["Good demo"]
+    ref = refs[0]
+    assert ref.video and ref.video_path.stat().st_size == SAMPLE.stat().st_size
+    report = ref.report()
+    assert report.source == SAMPLE.name and report.frames and report.segments
+    assert report.technique == "cross_friction" and ref.foot_axis_deg == 90
+    code, out, _ = run(capsys, "reference", "list")
+    assert code == 0 and "Good demo" in out and "video kept" in out
+
+
+def test_same_name_and_bad_names_are_one_line_errors(store, capsys, monkeypatch):
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
+    code, _, err = run(capsys, "reference", "add", SAMPLE, "--name", "good DEMO", "--foot-axis", "90")
+    assert code == 2 and "already exists" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "reference", "add", SAMPLE, "--name", "../etc", "--foot-axis", "90")
+    assert code == 2 and "reference name" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "compare", "No such demo", SAMPLE, "--foot-axis", "90")
+    assert code == 2 and "no reference named 'No such demo'" in err and err.count("\n") == 1
+
+
+def test_export_then_import_on_another_machine(store, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
+    exported = tmp_path / "demo.crossgrain-ref"
+    code, out, _ = run(capsys, "reference", "export", "Good demo", exported)
+    assert code == 0 and exported.is_file()
+    assert set(zipfile.ZipFile(exported).namelist()) == {"reference.json", "report.json", "video.mp4"}
+    other = tmp_path / "patient"
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(other))
+    code, out, _ = run(capsys, "reference", "import", exported)
+    assert code == 0 and "Good demo" in out
+    code, out, _ = run(capsys, "reference", "import", exported, "--name", "Copy")
+    assert code == 0
+    refs = list_references(other)
+    assert [r.name for r in refs] == ["Copy", "Good demo"]
+    original = list_references(store)[0]
+    assert refs[1].report().to_dict() == original.report().to_dict()
+    # a file that is not an export, and an export with a damaged report
+    code, _, err = run(capsys, "reference", "import", SAMPLE)
+    assert code == 2 and "not an exported reference" in err
+    broken = tmp_path / "broken.crossgrain-ref"
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(broken, "w") as dst:
+        dst.writestr("reference.json", src.read("reference.json"))
+        dst.writestr("report.json", b'{"schema": "crossgrain.report/1", "frames": "nope"}')
+    code, _, err = run(capsys, "reference", "import", broken, "--name", "Broken")
+    assert code == 2 and "damaged reference" in err
+    assert [r.name for r in list_references(other)] == ["Copy", "Good demo"]
+    assert not [p for p in (other / "references").iterdir() if p.name.startswith(".staging")]
+
+
+def test_compare_with_saved_name_and_with_a_report_file(store, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
+    out_json, out_html = tmp_path / "cmp.json", tmp_path / "cmp.html"
+    code, out, err = run(capsys, "compare", "Good demo", SAMPLE, "--foot-axis", "90", "--json", out_json,
+                         "--html", out_html)
+    assert code == 0, err
+    same = json.loads(out_json.read_text())
+    assert same["similarity"] == 100 and same["rate_change_pct"] == 0 and "similarity 100/100" in out
+    html = out_html.read_text()
+    assert "100<small>/100</small>" in html and "data:image/jpeg;base64," in html
+    # the reference as a plain report file; an attempt of another technique
+    report_file = list_references(store)[0].folder / "report.json"
+    code, out, err = run(capsys, "compare", report_file, OTHER, "--foot-axis", "90", "--json", out_json)
+    assert code == 0, err
+    other = json.loads(out_json.read_text())
+    print(out)
+    assert other["similarity"] < 60 and other["reference"] == "report.json"
+    assert any("along the foot" in s for s in other["said"])

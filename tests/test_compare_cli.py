@@ -104,5 +104,5 @@ def test_compare_with_saved_name_and_with_a_report_file(store, tmp_path, capsys,
     assert code == 0, err
     other = json.loads(out_json.read_text())
     print(out)
-    assert other["similarity"] < 60 and other["reference"] == "report.json"
+    assert other["similarity"] < 20 and other["reference"] == SAMPLE.name
     assert any("along the foot" in s for s in other["said"])

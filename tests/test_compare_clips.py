@@ -17,12 +17,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-import make_clips as mc  # noqa: E402
-from media import write_video  # noqa: E402
+import make_clips as mc
+from media import write_video
 
-from vision.compare import compare, load_report  # noqa: E402
-from vision.io.video import iter_frames  # noqa: E402
-from vision.pipeline import analyze_video  # noqa: E402
+from vision.compare import compare, load_report
+from vision.io.video import iter_frames
+from vision.pipeline import analyze_video
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (mc.MODEL_PATH.exists() and mc.STILLS_DIR.exists() and mc.FEET_PHOTOS_DIR.exists()),

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_support import chromium, chromium_path
+
 from vision.cli import main
 from vision.compare import compare, load_report
 from vision.views.html_report import comparison_html, report_html
@@ -33,7 +33,7 @@ def test_html_is_one_file_that_names_no_other(written):
     out, report = written
     html = (out / "r.html").read_text()
     # nothing to fetch: no src/href to anything but inline data, and a policy that forbids fetching
-    assert not re.search(r"""(src|href)\s*=\s*["']?(?!data:)[a-z]""", html, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(?!data:)[a-z]""", html, re.IGNORECASE)
     assert "default-src 'none'" in html
     assert html.count("data:image/jpeg;base64,") >= 2  # key frames at the segments
     # it says what the report says, in people's words
@@ -53,10 +53,10 @@ def test_opens_offline_in_chromium(written):
             context = browser.new_context(offline=True, viewport={"width": width, "height": 800})
             page = context.new_page()
             requests, failed, errors = [], [], []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
+            page.on("requestfailed", lambda r, seen=failed: seen.append(r.url))
+            page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
             page.goto((out / name).as_uri())
             page.wait_for_load_state("load")
             assert failed == [] and errors == [], (failed, errors)

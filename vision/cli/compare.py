@@ -11,8 +11,8 @@ from .reference import analyze_or_fail
 
 def format_comparison(comparison) -> str:
     """The sentences a therapist would say, then each stretch of the demonstration."""
-    lines = [f"{comparison.attempt_source} against {comparison.reference_source}: "
-             f"similarity {comparison.similarity}/100"]
+    lines = [(f"{comparison.attempt_source} against {comparison.reference_source}: "
+              f"similarity {comparison.similarity}/100")]
     lines += [f"  {s}" for s in comparison.said[:-1]]
     for s in comparison.stretches:
         lines.append(f"    demonstration {s.reference_start_s:5.1f}-{s.reference_end_s:5.1f} s ({s.label}) ~ "
@@ -25,7 +25,7 @@ def cmd_compare(args) -> int:
     from ..compare.references import ReferenceError, load_reference_or_report
 
     try:
-        reference, ref_name = load_reference_or_report(args.reference)
+        reference, _ = load_reference_or_report(args.reference)
     except ReferenceError as exc:
         raise CliError(str(exc)) from None
     technique_name = args.technique or reference.technique or "cross_friction"

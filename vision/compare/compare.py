@@ -356,7 +356,7 @@ def _similarity(ref_p, att_p, matched, reference: Report, attempt: Report,
     def pct(xs):
         return None if not xs else round(100 * sum(xs) / len(xs), 1)
 
-    similarity = int(round(100 * sum(scores) / len(scores))) if scores else 0
+    similarity = round(100 * sum(scores) / len(scores)) if scores else 0
     return similarity, {"same_technique_pct": pct(same), "stroke_figures_pct": pct(figure_scores),
                         "hold_time_pct": pct(hold_scores)}
 

@@ -70,7 +70,7 @@ def timeline_svg(report: Report, title: str = "What the thumb did, second by sec
     """Label bands (the report's segments), its holds beneath, a time axis."""
     dur = max(report.duration_s, max((s.end_s for s in report.segments), default=0.0), 1e-6)
     w, pad = CHART_W, 8
-    x = lambda t: pad + (w - 2 * pad) * t / dur  # noqa: E731
+    x = lambda t: pad + (w - 2 * pad) * t / dur
     parts = [f'<svg viewBox="0 0 {w} 90" role="img" aria-label="{escape(title)}" class="timeline">'
              f"<title>{escape(title)}</title>"]
     for s in report.segments:
@@ -115,8 +115,8 @@ def rate_chart_svg(report: Report) -> str:
     target = ((report.coaching or {}).get("targets") or {}).get("rate_per_min")
     top = max(max(r for _, r in pts), target[1] if target else 0) * 1.15 or 1.0
     w, h, left, pad = CHART_W, CHART_H, 40, 8
-    x = lambda t: left + (w - left - pad) * t / dur  # noqa: E731
-    y = lambda r: h - 20 - (h - 30) * r / top  # noqa: E731
+    x = lambda t: left + (w - left - pad) * t / dur
+    y = lambda r: h - 20 - (h - 30) * r / top
     out = [f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="Strokes a minute" class="chart">'
            "<title>Strokes a minute</title>"]
     if target:

@@ -75,3 +75,14 @@ def test_report_json_reads_back():
         report_from_dict({"schema": "something else"})
     with pytest.raises(ReportFormatError, match="damaged"):
         report_from_dict({"schema": "crossgrain.report/1", "source": "x"})
+
+
+def test_attempt_time_follows_the_alignment():
+    ref = _report([("cross_grain", 4), ("hold", 4), ("cross_grain", 4)])
+    att = _report([("cross_grain", 8), ("hold", 2), ("cross_grain", 6)])
+    c = compare(ref, att)
+    assert c.attempt_t(6.0) == pytest.approx(9.0, abs=0.5)  # the middle of the holds
+    assert c.attempt_t(10.0) == pytest.approx(13.0, abs=1.0)  # the middle of the last strokes
+    assert c.attempt_t(0.0) == pytest.approx(0.0, abs=0.3)
+    times = [c.attempt_t(t) for t in np.arange(0, 12, 0.1)]
+    assert all(b >= a for a, b in zip(times, times[1:]))

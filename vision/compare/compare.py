@@ -152,6 +152,24 @@ class Comparison:
     alignment: list[tuple[float, float]] = field(default_factory=list)  # (reference t, attempt t) pairs
     technique: str | None = None
 
+    def attempt_t(self, reference_t: float) -> float:
+        """The attempt's moment aligned with the reference's ``reference_t`` (for playing both in step).
+
+        Linear within each compared stretch (from its start to its end in both
+        videos), and between them: inside a run of one label every path of the
+        warping costs the same, so its own steps are no guide to pacing.
+        """
+        if not self.alignment:
+            return reference_t
+        anchors = [self.alignment[0], self.alignment[-1]]
+        for st in self.stretches:
+            anchors += [(st.reference_start_s, st.attempt_start_s), (st.reference_end_s, st.attempt_end_s)]
+        anchors.sort()
+        ref = np.array([a for a, _ in anchors])
+        att = np.maximum.accumulate(np.array([b for _, b in anchors]))
+        ref, keep = np.unique(ref, return_index=True)
+        return float(np.interp(reference_t, ref, att[keep]))
+
     def to_dict(self) -> dict:
         return {
             "schema": SCHEMA,

@@ -32,7 +32,7 @@ META = "reference.json"
 REPORT = "report.json"
 META_SCHEMA = "crossgrain.reference/1"
 EXPORT_SUFFIX = ".crossgrain-ref"
-NAME_RE = re.compile(r"^[\w][\w .-]{0,63}$")
+NAME_RE = re.compile(r"^\w[\w .,'()&+-]{0,63}$")  # the folder's name is a slug of it
 MAX_IMPORT_BYTES = 2 * 1024**3
 
 
@@ -74,8 +74,8 @@ def references_dir(root: Path | None = None) -> Path:
 def check_name(name: str) -> str:
     name = name.strip()
     if not NAME_RE.match(name):
-        raise ReferenceError(f"reference name {name!r} must be 1-64 letters, digits, spaces, '-', '_' or '.', "
-                             "starting with a letter or digit")
+        raise ReferenceError(f"reference name {name!r} must be 1-64 letters, digits, spaces or "
+                             "- _ . , ' ( ) & +, starting with a letter or digit")
     return name
 
 

@@ -78,4 +78,7 @@ def test_opens_offline_in_chromium(written):
                 assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
             else:
                 assert "100" in page.locator(".score").first.inner_text()
+                joins = page.locator("svg.aligned polygon")
+                assert joins.count() == len(compare(report, report).stretches) >= 2
+                assert page.locator("svg.aligned").bounding_box()["width"] > 300
             context.close()

@@ -97,6 +97,33 @@ def key_frame_times(report: Report, max_count: int = 8, min_s: float = 1.0) -> l
     return sorted(round((s.start_s + s.end_s) / 2, 2) for s in long)
 
 
+def aligned_timelines_svg(comparison, reference: Report, attempt: Report) -> str:
+    """Both timelines, one above the other, each compared stretch joined to its aligned stretch below."""
+    w, pad, band = CHART_W, 8, 26
+    ref_dur = max(reference.duration_s, 1e-6)
+    att_dur = max(attempt.duration_s, 1e-6)
+    xr = lambda t: pad + (w - 2 * pad) * min(t, ref_dur) / ref_dur  # noqa: E731
+    xa = lambda t: pad + (w - 2 * pad) * min(t, att_dur) / att_dur  # noqa: E731
+    top, bottom = 18, 18 + band + 50
+    out = [f'<svg viewBox="0 0 {w} {bottom + band + 24}" role="img" class="aligned" '
+           'aria-label="The demonstration above, your attempt below, matching stretches joined">'
+           "<title>The demonstration above, your attempt below, matching stretches joined</title>",
+           f'<text x="{pad}" y="12" font-size="12" fill="#333">Demonstration ({ref_dur:.0f} s)</text>',
+           f'<text x="{pad}" y="{bottom + band + 18}" font-size="12" fill="#333">'
+           f"Your attempt ({att_dur:.0f} s)</text>"]
+    for st in comparison.stretches:
+        out.append(f'<polygon points="{xr(st.reference_start_s):.1f},{top + band} {xr(st.reference_end_s):.1f},'
+                   f'{top + band} {xa(st.attempt_end_s):.1f},{bottom} {xa(st.attempt_start_s):.1f},{bottom}" '
+                   f'fill="{LABEL_COLOURS.get(st.label, "#999")}" opacity=".25"><title>{escape(st.said)}</title>'
+                   "</polygon>")
+    for rep, y, x in ((reference, top, xr), (attempt, bottom, xa)):
+        for seg in rep.segments:
+            out.append(f'<rect x="{x(seg.start_s):.1f}" y="{y}" width="{max(x(seg.end_s) - x(seg.start_s), 0.5):.1f}" '
+                       f'height="{band}" fill="{LABEL_COLOURS.get(seg.label, "#999")}"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
 def _tick_step(dur: float) -> float:
     for step in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600):
         if dur / step <= 10:
@@ -274,8 +301,8 @@ def comparison_html(comparison, reference: Report, attempt: Report,
         '<div class="table"><table><tr><th>Demonstration</th><th>Attempt</th><th>Demonstrated</th><th>You did</th>'
         '<th class=n>Pace</th><th class=n>Angle</th><th class=n>Size</th><th class=n>Hold</th><th>In words</th></tr>'
         + rows + "</table></div>",
-        "<h2>Both timelines</h2><p><b>Demonstration</b></p>", timeline_svg(reference, "The demonstration"),
-        "<p><b>Your attempt</b></p>", timeline_svg(attempt, "Your attempt"),
+        "<h2>Both timelines, lined up</h2>", aligned_timelines_svg(comparison, reference, attempt),
+        '<p class="muted">Shaded: each stretch of the demonstration and the part of your attempt matched to it.</p>',
         _legend([k for k in LABEL_WORDS if any(s.label == k for s in reference.segments + attempt.segments)]),
         "<h2>How the similarity is made</h2>",
         f"<p>{escape(d['similarity_method'])}</p>",

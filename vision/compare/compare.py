@@ -227,8 +227,10 @@ def _stroke_sentence(rate_pct, angle_deg, amp_pct) -> str:
 def _hold_sentence(att_s: float, ref_s: float) -> str:
     if att_s <= 0:
         return f"You did not hold where the demonstration holds for {ref_s:.0f} s."
-    if att_s >= ref_s:
-        return f"Your hold was {att_s:.0f} s, as long as its {ref_s:.0f} s or longer."
+    if abs(att_s - ref_s) < 0.5:
+        return f"Your hold was {att_s:.0f} s, as long as its {ref_s:.0f} s."
+    if att_s > ref_s:
+        return f"Your hold was {att_s:.0f} s, longer than its {ref_s:.0f} s."
     return f"Your hold was {att_s:.0f} s of its {ref_s:.0f} s."
 
 
@@ -251,43 +253,12 @@ def compare(reference: Report, attempt: Report) -> Comparison:
         return float(att_p.t[min(idx)]), float(att_p.t[max(idx)] + att_p.dt_s)
 
     stretches: list[StretchComparison] = []
-    if len(path):
-        for seg in reference.segments:
-            if seg.label not in _STROKES or seg.duration_s < MIN_STROKE_SEGMENT_S:
-                continue
-            a0, a1 = attempt_span(seg.start_s, seg.end_s)
-            figs, main = stroke_figures_in(attempt.segments, a0, a1, prefer=seg.label)
-            ref_figs = {"rate_per_min": seg.rate_per_min, "angle_to_grain_deg": seg.angle_to_grain_deg,
-                        "amplitude_palm": seg.amplitude_palm, "duration_s": seg.duration_s}
-            att_figs = {"rate_per_min": None, "angle_to_grain_deg": None, "amplitude_palm": None,
-                        "duration_s": a1 - a0}
-            rate = angle = amp = None
-            if figs is not None:
-                att_figs.update(rate_per_min=figs.rate_per_min, angle_to_grain_deg=figs.angle_to_grain_deg,
-                                amplitude_palm=figs.amplitude_palm)
-                rate = _pct(figs.rate_per_min, seg.rate_per_min)
-                if figs.angle_to_grain_deg is not None and seg.angle_to_grain_deg is not None:
-                    angle = figs.angle_to_grain_deg - seg.angle_to_grain_deg
-                amp = _pct(figs.amplitude_palm, seg.amplitude_palm)
-                said = _stroke_sentence(rate, angle, amp)
-                if main != seg.label and main is not None:
-                    said += f" There the demonstration {_label_words(seg.label)}; you mostly {_label_words(main)}."
-            else:
-                said = (f"Where the demonstration {_label_words(seg.label)} ({seg.duration_s:.0f} s), "
-                        f"you {_label_words(main)}.")
-            stretches.append(StretchComparison("strokes", seg.label, seg.start_s, seg.end_s, a0, a1, main,
-                                               ref_figs, att_figs, rate, angle, amp, None, said))
-        for hold in reference.holds:
-            a0, a1 = attempt_span(hold.start_s, hold.end_s)
-            best = max(attempt.holds, key=lambda h: _overlap(a0, a1, h.start_s, h.end_s), default=None)
-            att_s = best.duration_s if best is not None and _overlap(a0, a1, best.start_s, best.end_s) > 0 else 0.0
-            _, main = stroke_figures_in(attempt.segments, a0, a1)
-            stretches.append(StretchComparison(
-                "hold", str(Label.HOLD), hold.start_s, hold.end_s,
-                best.start_s if att_s else a0, best.end_s if att_s else a1, main,
-                {"duration_s": hold.duration_s, "drift_palm": hold.drift_palm},
-                {"duration_s": att_s, "drift_palm": best.drift_palm if att_s else None},
-                hold_change_s=att_s - hold.duration_s, said=_hold_sentence(att_s, hold.duration_s)))
+    if path:
+        stretches += [_stroke_stretch(seg, attempt, *attempt_span(seg.start_s, seg.end_s))
+                      for seg in reference.segments
+                      if seg.label in _STROKES and seg.duration_s >= MIN_STROKE_SEGMENT_S]
+        stretches += [_hold_stretch(hold, attempt, *attempt_span(hold.start_s, hold.end_s))
+                      for hold in reference.holds]
         stretches.sort(key=lambda s: s.reference_start_s)
 
     overall = _overall(stretches, reference, attempt)
@@ -296,6 +267,42 @@ def compare(reference: Report, attempt: Report) -> Comparison:
     return Comparison(reference.source, attempt.source, reference.duration_s, attempt.duration_s, stretches,
                       overall, similarity, parts, said,
                       [(float(ref_p.t[i]), float(att_p.t[j])) for i, j in path], reference.technique)
+
+
+def _stroke_stretch(seg: Segment, attempt: Report, a0: float, a1: float) -> StretchComparison:
+    """A stretch of the demonstration's strokes against the attempt's figures over [a0, a1]."""
+    figs, main = stroke_figures_in(attempt.segments, a0, a1, prefer=seg.label)
+    ref_figs = {"rate_per_min": seg.rate_per_min, "angle_to_grain_deg": seg.angle_to_grain_deg,
+                "amplitude_palm": seg.amplitude_palm, "duration_s": seg.duration_s}
+    att_figs = {"rate_per_min": None, "angle_to_grain_deg": None, "amplitude_palm": None, "duration_s": a1 - a0}
+    rate = angle = amp = None
+    if figs is None:
+        said = f"Where the demonstration {_label_words(seg.label)} ({seg.duration_s:.0f} s), you {_label_words(main)}."
+    else:
+        att_figs.update(rate_per_min=figs.rate_per_min, angle_to_grain_deg=figs.angle_to_grain_deg,
+                        amplitude_palm=figs.amplitude_palm)
+        rate = _pct(figs.rate_per_min, seg.rate_per_min)
+        if figs.angle_to_grain_deg is not None and seg.angle_to_grain_deg is not None:
+            angle = figs.angle_to_grain_deg - seg.angle_to_grain_deg
+        amp = _pct(figs.amplitude_palm, seg.amplitude_palm)
+        said = _stroke_sentence(rate, angle, amp)
+        if main != seg.label and main is not None:
+            said += f" There the demonstration {_label_words(seg.label)}; you mostly {_label_words(main)}."
+    return StretchComparison("strokes", seg.label, seg.start_s, seg.end_s, a0, a1, main, ref_figs, att_figs,
+                             rate, angle, amp, None, said)
+
+
+def _hold_stretch(hold, attempt: Report, a0: float, a1: float) -> StretchComparison:
+    """A demonstration's hold against the attempt's hold that overlaps [a0, a1] most (0 s if none does)."""
+    best = max(attempt.holds, key=lambda h: _overlap(a0, a1, h.start_s, h.end_s), default=None)
+    held = best is not None and _overlap(a0, a1, best.start_s, best.end_s) > 0
+    att_s = best.duration_s if held else 0.0
+    _, main = stroke_figures_in(attempt.segments, a0, a1)
+    return StretchComparison(
+        "hold", str(Label.HOLD), hold.start_s, hold.end_s, best.start_s if held else a0,
+        best.end_s if held else a1, main, {"duration_s": hold.duration_s, "drift_palm": hold.drift_palm},
+        {"duration_s": att_s, "drift_palm": best.drift_palm if held else None},
+        hold_change_s=att_s - hold.duration_s, said=_hold_sentence(att_s, hold.duration_s))
 
 
 def _overall(stretches: list[StretchComparison], reference: Report, attempt: Report) -> dict:

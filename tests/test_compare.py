@@ -86,3 +86,11 @@ def test_attempt_time_follows_the_alignment():
     assert c.attempt_t(0.0) == pytest.approx(0.0, abs=0.3)
     times = [c.attempt_t(t) for t in np.arange(0, 12, 0.1)]
     assert all(b >= a for a, b in zip(times, times[1:]))
+
+
+def test_another_technique_is_said_once():
+    ref = _report([("cross_grain", 3), ("hold", 2), ("cross_grain", 3)])
+    att = _report([("lengthwise", 8)])
+    said = compare(ref, att).said
+    assert len(said) == len(set(said))
+    assert sum("you stroked along the foot" in s for s in said) == 1

@@ -394,7 +394,9 @@ def _overall_sentences(overall: dict, similarity: int, stretches: list[StretchCo
                                      overall["amplitude_change_pct"]))
     for s in stretches:  # where the attempt did another technique
         if s.kind == "strokes" and (s.attempt.get("rate_per_min") is None or s.attempt_label != s.label):
-            said.append(s.said if s.attempt.get("rate_per_min") is None else s.said.split(". ", 1)[-1])
+            sentence = s.said if s.attempt.get("rate_per_min") is None else s.said.split(". ", 1)[-1]
+            if sentence not in said:
+                said.append(sentence)
     if overall["reference_hold_s"]:
         said.append(f"Your holds came to {overall['attempt_hold_s']:.0f} s in all; the demonstration's to "
                     f"{overall['reference_hold_s']:.0f} s.")

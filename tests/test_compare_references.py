@@ -7,10 +7,17 @@ import json
 import zipfile
 
 import pytest
-
 from test_compare import _report
-from vision.compare.references import (ReferenceError, add_reference, data_dir, export_reference, get_reference,
-                                       import_reference, list_references)
+
+from vision.compare.references import (
+    ReferenceError,
+    add_reference,
+    data_dir,
+    export_reference,
+    get_reference,
+    import_reference,
+    list_references,
+)
 
 
 def test_data_folder_override(monkeypatch, tmp_path):

@@ -71,8 +71,8 @@ def timeline_svg(report: Report, title: str = "What the thumb did, second by sec
     dur = max(report.duration_s, max((s.end_s for s in report.segments), default=0.0), 1e-6)
     w, pad = CHART_W, 8
     x = lambda t: pad + (w - 2 * pad) * t / dur
-    parts = [f'<svg viewBox="0 0 {w} 90" role="img" aria-label="{escape(title)}" class="timeline">'
-             f"<title>{escape(title)}</title>"]
+    parts = [(f'<svg viewBox="0 0 {w} 90" role="img" aria-label="{escape(title)}" class="timeline">'
+             f"<title>{escape(title)}</title>")]
     for s in report.segments:
         parts.append(f'<rect x="{x(s.start_s):.1f}" y="8" width="{max(x(s.end_s) - x(s.start_s), 0.5):.1f}" '
                      f'height="34" fill="{LABEL_COLOURS.get(s.label, "#999")}"><title>{escape(_words(s.label))} '
@@ -102,15 +102,15 @@ def aligned_timelines_svg(comparison, reference: Report, attempt: Report) -> str
     w, pad, band = CHART_W, 8, 26
     ref_dur = max(reference.duration_s, 1e-6)
     att_dur = max(attempt.duration_s, 1e-6)
-    xr = lambda t: pad + (w - 2 * pad) * min(t, ref_dur) / ref_dur  # noqa: E731
-    xa = lambda t: pad + (w - 2 * pad) * min(t, att_dur) / att_dur  # noqa: E731
+    xr = lambda t: pad + (w - 2 * pad) * min(t, ref_dur) / ref_dur
+    xa = lambda t: pad + (w - 2 * pad) * min(t, att_dur) / att_dur
     top, bottom = 18, 18 + band + 50
-    out = [f'<svg viewBox="0 0 {w} {bottom + band + 24}" role="img" class="aligned" '
+    out = [(f'<svg viewBox="0 0 {w} {bottom + band + 24}" role="img" class="aligned" '
            'aria-label="The demonstration above, your attempt below, matching stretches joined">'
-           "<title>The demonstration above, your attempt below, matching stretches joined</title>",
+           "<title>The demonstration above, your attempt below, matching stretches joined</title>"),
            f'<text x="{pad}" y="12" font-size="12" fill="#333">Demonstration ({ref_dur:.0f} s)</text>',
-           f'<text x="{pad}" y="{bottom + band + 18}" font-size="12" fill="#333">'
-           f"Your attempt ({att_dur:.0f} s)</text>"]
+           (f'<text x="{pad}" y="{bottom + band + 18}" font-size="12" fill="#333">'
+           f"Your attempt ({att_dur:.0f} s)</text>")]
     for st in comparison.stretches:
         out.append(f'<polygon points="{xr(st.reference_start_s):.1f},{top + band} {xr(st.reference_end_s):.1f},'
                    f'{top + band} {xa(st.attempt_end_s):.1f},{bottom} {xa(st.attempt_start_s):.1f},{bottom}" '
@@ -144,8 +144,8 @@ def rate_chart_svg(report: Report) -> str:
     w, h, left, pad = CHART_W, CHART_H, 40, 8
     x = lambda t: left + (w - left - pad) * t / dur
     y = lambda r: h - 20 - (h - 30) * r / top
-    out = [f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="Strokes a minute" class="chart">'
-           "<title>Strokes a minute</title>"]
+    out = [(f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="Strokes a minute" class="chart">'
+           "<title>Strokes a minute</title>")]
     if target:
         out.append(f'<rect x="{left}" y="{y(target[1]):.1f}" width="{w - left - pad}" '
                    f'height="{y(target[0]) - y(target[1]):.1f}" fill="#2ecc40" opacity=".12"/>')
@@ -248,8 +248,8 @@ def _session_body(report: Report, stills=None, heading: str | None = None) -> st
     shown = [k for k, v in times.items() if v > 0]
     return "".join([
         f"<h1>{escape(heading or 'CrossGrain session report')}</h1>",
-        f'<p class="muted">{escape(report.source)} · foot axis {report.foot_axis_deg:.0f}° on screen · '
-        f"{report.fps:.0f} frames a second</p>",
+        (f'<p class="muted">{escape(report.source)} · foot axis {report.foot_axis_deg:.0f}° on screen · '
+        f"{report.fps:.0f} frames a second</p>"),
         '<div class="cards">' + "".join(f'<div class="card"><span class="muted">{escape(k)}</span><b>{escape(v)}</b>'
                                         "</div>" for k, v in cards) + "</div>",
         _coaching(report.coaching),
@@ -290,8 +290,8 @@ def comparison_html(comparison, reference: Report, attempt: Report,
                ("Hold time", _change(d["hold_change_s"], " s"))]
     body = "".join([
         "<h1>Your attempt compared with the demonstration</h1>",
-        f'<p class="muted">Attempt: {escape(d["attempt"])} ({d["attempt_duration_s"]:.0f} s) · '
-        f'demonstration: {escape(d["reference"])} ({d["reference_duration_s"]:.0f} s)</p>',
+        (f'<p class="muted">Attempt: {escape(d["attempt"])} ({d["attempt_duration_s"]:.0f} s) · '
+        f'demonstration: {escape(d["reference"])} ({d["reference_duration_s"]:.0f} s)</p>'),
         '<div class="cards"><div class="card"><span class="muted">Similarity</span>'
         f'<b class="score">{d["similarity"]}<small>/100</small></b></div>'
         + "".join(f'<div class="card"><span class="muted">{escape(k)}</span><b>{escape(v)}</b></div>' for k, v in overall)
@@ -306,9 +306,9 @@ def comparison_html(comparison, reference: Report, attempt: Report,
         _legend([k for k in LABEL_WORDS if any(s.label == k for s in reference.segments + attempt.segments)]),
         "<h2>How the similarity is made</h2>",
         f"<p>{escape(d['similarity_method'])}</p>",
-        f'<p class="muted">Same technique {_num(parts["same_technique_pct"], unit=" %")} of the time; '
+        (f'<p class="muted">Same technique {_num(parts["same_technique_pct"], unit=" %")} of the time; '
         f'stroke figures {_num(parts["stroke_figures_pct"], unit=" %")} close; '
-        f'holds {_num(parts["hold_time_pct"], unit=" %")} as long.</p>',
+        f'holds {_num(parts["hold_time_pct"], unit=" %")} as long.</p>'),
         "<hr>", _session_body(attempt, stills, heading="Your attempt in detail"),
         _safety(attempt.coaching or reference.coaching),
     ])

@@ -49,7 +49,7 @@ def test_html_is_one_file_that_names_no_other(written):
 def test_opens_offline_in_chromium(written):
     out, report = written
     with chromium() as browser:
-        for name, width in (("r.html", 390), ("c.html", 1000)):
+        for name, width in (("r.html", 390), ("c.html", 390), ("c.html", 1000)):
             context = browser.new_context(offline=True, viewport={"width": width, "height": 800})
             page = context.new_page()
             requests, failed, errors = [], [], []
@@ -66,13 +66,13 @@ def test_opens_offline_in_chromium(written):
             assert bands.count() >= len(report.segments)
             box = page.locator("svg.timeline").first.bounding_box()
             assert box["width"] > 300 * (width / 1000) and box["height"] > 20
+            # readable on a phone: nothing wider than the screen (wide tables scroll in their own box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
             if name == "r.html":
                 line = page.locator("svg.chart path")
                 assert line.count() == 1 and line.bounding_box()["width"] > 50
                 natural = page.eval_on_selector_all(".stills img", "els => els.map(e => e.naturalWidth)")
                 assert natural and all(w > 0 for w in natural)
-                # readable on a phone: nothing wider than the screen but the scrollable tables
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
                 # printable: Chromium prints it to PDF, the safety notes included
                 pdf = page.pdf()
                 assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
@@ -80,5 +80,5 @@ def test_opens_offline_in_chromium(written):
                 assert "100" in page.locator(".score").first.inner_text()
                 joins = page.locator("svg.aligned polygon")
                 assert joins.count() == len(compare(report, report).stretches) >= 2
-                assert page.locator("svg.aligned").bounding_box()["width"] > 300
+                assert page.locator("svg.aligned").bounding_box()["width"] > 0.8 * width
             context.close()

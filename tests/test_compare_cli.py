@@ -59,6 +59,18 @@ def test_same_name_and_bad_names_are_one_line_errors(store, capsys, monkeypatch)
     assert code == 2 and "no reference named 'No such demo'" in err and err.count("\n") == 1
 
 
+def test_a_video_without_a_hand_is_not_saved(store, tmp_path, capsys, monkeypatch):
+    import numpy as np
+    from media import write_video
+
+    monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
+    empty = write_video(tmp_path / "empty.mp4", [np.full((240, 320, 3), 180, np.uint8)] * 15,
+                        [k / 15 for k in range(15)])
+    code, _, err = run(capsys, "reference", "add", empty, "--name", "Empty", "--foot-axis", "90")
+    assert code == 2 and "no hand was found" in err and err.count("\n") == 1
+    assert [r.name for r in list_references(store)] == ["Good demo"]
+
+
 def test_export_then_import_on_another_machine(store, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(store))
     exported = tmp_path / "demo.crossgrain-ref"

@@ -35,6 +35,8 @@ def cmd_add(args) -> int:
     try:
         check_name(args.name)
         report = analyze_or_fail(args.video, args.foot_axis, args.technique)
+        if report.summary.get("note"):
+            raise CliError(f"{Path(args.video).name}: {report.summary['note']}: nothing to save as a demonstration")
         ref = add_reference(args.name, report, video=args.video if args.keep_video else None,
                             technique=args.technique)
     except ReferenceError as exc:

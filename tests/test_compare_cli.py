@@ -4,6 +4,7 @@ and `crossgrain compare`, through the real CLI (real decoding and MediaPipe), in
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -110,6 +111,10 @@ def test_compare_with_saved_name_and_with_a_report_file(store, tmp_path, capsys,
     assert same["similarity"] == 100 and same["rate_change_pct"] == 0 and "similarity 100/100" in out
     html = out_html.read_text()
     assert "100<small>/100</small>" in html and "data:image/jpeg;base64," in html
+    # the demonstration's video was kept: its stills beside the attempt's, one pair a compared stretch
+    pairs = re.findall(r'<div class="pair">(.*?)</div>', html)
+    assert len(pairs) == len(same["stretches"]) >= 2
+    assert all(p.count("data:image/jpeg;base64,") == 2 for p in pairs)
     # the reference as a plain report file; an attempt of another technique
     report_file = list_references(store)[0].folder / "report.json"
     code, out, err = run(capsys, "compare", report_file, OTHER, "--foot-axis", "90", "--json", out_json)

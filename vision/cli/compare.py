@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .common import CliError, foot_axis
-from .html_out import stills_for, write_text_whole
+from .html_out import side_by_side_for, stills_for, write_text_whole
 from .reference import analyze_or_fail
 
 
@@ -25,7 +25,7 @@ def cmd_compare(args) -> int:
     from ..compare.references import ReferenceError, load_reference_or_report
 
     try:
-        reference, _ = load_reference_or_report(args.reference)
+        reference, reference_video = load_reference_or_report(args.reference)
     except ReferenceError as exc:
         raise CliError(str(exc)) from None
     technique_name = args.technique or reference.technique or "cross_friction"
@@ -37,7 +37,9 @@ def cmd_compare(args) -> int:
     if args.html:
         from ..views.html_report import comparison_html
 
-        write_text_whole(args.html, comparison_html(comparison, reference, attempt, stills_for(attempt, args.attempt)))
+        pairs = side_by_side_for(comparison, reference_video, args.attempt) if reference_video else None
+        write_text_whole(args.html, comparison_html(comparison, reference, attempt, stills_for(attempt, args.attempt),
+                                                    side_by_side=pairs))
     return 0
 
 

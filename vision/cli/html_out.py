@@ -28,3 +28,18 @@ def session_html(report, video: str | Path) -> str:
     from ..views.html_report import report_html
 
     return report_html(report, stills_for(report, video))
+
+
+def side_by_side_for(comparison, reference_video: str | Path, attempt_video: str | Path):
+    """Demonstration and attempt stills at the same moments of the routine (paired_frame_times)."""
+    from ..io.stills import key_frames
+    from ..views.html_report import paired_frame_times
+
+    pairs = paired_frame_times(comparison)
+
+    def stills_at(video, times):  # key_frames answers each wanted time in sorted order (fewer if the video ends)
+        return dict(zip(sorted(times), (jpeg for _, jpeg in key_frames(video, times))))
+
+    ref = stills_at(reference_video, [r for r, _ in pairs])
+    att = stills_at(attempt_video, [a for _, a in pairs])
+    return [(r, ref.get(r), a, att.get(a)) for r, a in pairs]

@@ -217,13 +217,13 @@ def import_reference(path: str | Path, name: str | None = None, root: Path | Non
     return _read_meta(folder)
 
 
-def load_reference_or_report(spec: str, root: Path | None = None) -> tuple[Report, str]:
-    """A saved reference's name, or a report JSON file: (report, how to call it)."""
+def load_reference_or_report(spec: str, root: Path | None = None) -> tuple[Report, Path | None]:
+    """A saved reference's name, or a report JSON file: (report, the demonstration's kept video or None)."""
     p = Path(spec)
     if p.is_file():
         try:
-            return load_report(p), p.name
+            return load_report(p), None
         except ReportFormatError as exc:
             raise ReferenceError(str(exc)) from None
     ref = get_reference(spec, root)
-    return ref.report(), ref.name
+    return ref.report(), ref.video_path

@@ -39,7 +39,9 @@ text-align:left} td.n,th.n{text-align:right} .table{overflow-x:auto}
 svg{width:100%;height:auto;display:block} .key{display:inline-block;width:.9em;height:.9em;border-radius:2px;
 vertical-align:-.1em;margin-right:4px} .legend span{margin-right:12px;white-space:nowrap;font-size:.9em}
 .stills{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px}
-.stills figure{margin:0} .stills img{width:100%;border-radius:6px} .stills figcaption{font-size:.8em;color:#555}
+.pairs{display:grid;gap:10px} .pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}
+.pair figure,.stills figure{margin:0} .pair img,.stills img{width:100%;border-radius:6px}
+.pair figcaption,.stills figcaption{font-size:.8em;color:#555}
 .safety{background:#fff6e5;border:1px solid #f0c36d;border-radius:8px;padding:8px 14px}
 ul{padding-left:1.2em} .said li{margin:.2em 0}
 @media print{main{max-width:none;padding:0} h2{break-after:avoid} figure,svg,.card,tr{break-inside:avoid}
@@ -272,9 +274,39 @@ def _change(v: float | None, unit: str, fmt: str = "{:+.0f}") -> str:
     return "–" if v is None else fmt.format(v) + unit
 
 
+def paired_frame_times(comparison) -> list[tuple[float, float]]:
+    """(demonstration t, attempt t) at the middle of each compared stretch, the attempt's in step with it."""
+    pairs = []
+    for st in comparison.stretches:
+        mid = (st.reference_start_s + st.reference_end_s) / 2
+        pairs.append((round(mid, 2), round(comparison.attempt_t(mid), 2)))
+    return pairs
+
+
+def _side_by_side(pairs) -> str:
+    """Demonstration and attempt stills at the same moment of the routine, a row each."""
+    if not pairs:
+        return ""
+
+    def img(jpeg, who, t):
+        if jpeg is None:
+            return '<figure><figcaption>no picture</figcaption></figure>'
+        return (f'<figure><img alt="{who} at {t:.0f} s" src="data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}">'
+                f"<figcaption>{who}, {_clock(t)}</figcaption></figure>")
+
+    rows = "".join(f'<div class="pair">{img(rj, "Demonstration", rt)}{img(aj, "You", at)}</div>'
+                   for rt, rj, at, aj in pairs)
+    return f'<h2>Side by side</h2><div class="pairs">{rows}</div>'
+
+
 def comparison_html(comparison, reference: Report, attempt: Report,
-                    stills: list[tuple[float, bytes]] | None = None) -> str:
-    """A comparison with a demonstration as one HTML page: score, what to say, stretch by stretch, both timelines."""
+                    stills: list[tuple[float, bytes]] | None = None,
+                    side_by_side: list[tuple[float, bytes | None, float, bytes | None]] | None = None) -> str:
+    """A comparison with a demonstration as one HTML page: score, what to say, stretch by stretch, both timelines.
+
+    ``stills``: the attempt's key frames; ``side_by_side``: (demonstration t, JPEG, attempt t, JPEG) at the
+    moments ``paired_frame_times`` gives, when the demonstration's video was kept.
+    """
     d = comparison.to_dict()
     parts = d["similarity_parts"]
     rows = "".join(
@@ -309,6 +341,7 @@ def comparison_html(comparison, reference: Report, attempt: Report,
         (f'<p class="muted">Same technique {_num(parts["same_technique_pct"], unit=" %")} of the time; '
         f'stroke figures {_num(parts["stroke_figures_pct"], unit=" %")} close; '
         f'holds {_num(parts["hold_time_pct"], unit=" %")} as long.</p>'),
+        _side_by_side(side_by_side),
         "<hr>", _session_body(attempt, stills, heading="Your attempt in detail"),
         _safety(attempt.coaching or reference.coaching),
     ])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .common import CliError, foot_axis
+from .axis import foot_axis_or_auto
+from .common import CliError
 from .html_out import side_by_side_for, stills_for, write_text_whole
 from .reference import analyze_or_fail
 
@@ -47,8 +48,8 @@ def register(sub) -> None:
     c = sub.add_parser("compare", help="compare an attempt video with a saved demonstration")
     c.add_argument("reference", metavar="REFERENCE", help="a saved reference's name, or a report JSON file")
     c.add_argument("attempt", metavar="ATTEMPT_VIDEO")
-    c.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
-                   help="the heel-to-toes line in the attempt video: 90 = foot points up the screen")
+    c.add_argument("--foot-axis", type=foot_axis_or_auto, required=True, metavar="DEG|auto",
+                   help="the heel-to-toes line in the attempt video (90 = foot points up the screen), or auto")
     c.add_argument("--technique", default=None, help="technique to coach (default: the reference's)")
     c.add_argument("--json", metavar="OUT", help="write the comparison as JSON")
     c.add_argument("--html", metavar="OUT", help="write a self-contained HTML report of the comparison")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import CliError, ProgressBar, foot_axis
+from .axis import foot_axis_or_auto
+from .common import CliError, ProgressBar
 
 
 def analyze_or_fail(video: str, foot_axis_deg: float, technique_name: str):
-    """analyze_video with the CLI's one-line errors (shared with `crossgrain compare`)."""
+    """analyze_video with the CLI's one-line errors (shared with `crossgrain compare`).
+
+    ``foot_axis_deg``: degrees, or "auto" (found in the first seconds and followed)."""
+    from ..axis.source import AxisNotFound
     from ..coach.techniques import TECHNIQUES
     from ..io.video import VideoError
     from ..pipeline import analyze_video
@@ -21,7 +25,7 @@ def analyze_or_fail(video: str, foot_axis_deg: float, technique_name: str):
     bar = ProgressBar(path.name)
     try:
         return analyze_video(path, foot_axis_deg, progress=bar, technique_name=technique_name)
-    except VideoError as exc:
+    except (VideoError, AxisNotFound) as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{path}: {exc.strerror or exc}") from None
@@ -92,8 +96,9 @@ def register(sub) -> None:
     a = rs.add_parser("add", help="analyse a demonstration video and save it as a named reference")
     a.add_argument("video", metavar="VIDEO")
     a.add_argument("--name", required=True, help="the reference's name")
-    a.add_argument("--foot-axis", type=foot_axis, required=True, metavar="DEG",
-                   help="the heel-to-toes line as a screen angle: 90 = foot points up the screen")
+    a.add_argument("--foot-axis", type=foot_axis_or_auto, required=True, metavar="DEG|auto",
+                   help="the heel-to-toes line as a screen angle (90 = foot points up the screen), "
+                        "or auto: found in the first seconds and followed")
     a.add_argument("--technique", default="cross_friction", help="technique demonstrated (default: cross_friction)")
     a.add_argument("--keep-video", action="store_true", help="keep a copy of the video in the reference")
     a.set_defaults(func=cmd_add)

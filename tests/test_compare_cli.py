@@ -121,5 +121,6 @@ def test_compare_with_saved_name_and_with_a_report_file(store, tmp_path, capsys,
     assert code == 0, err
     other = json.loads(out_json.read_text())
     print(out)
-    assert other["similarity"] < 20 and other["reference"] == SAMPLE.name
+    # half of lengthwise_mistake strokes along the foot, half across: about half can match
+    assert other["similarity"] < 60 and other["reference"] == SAMPLE.name
     assert any("along the foot" in s for s in other["said"])

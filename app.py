@@ -42,6 +42,7 @@ from vision.ui.uploads import (
     read_max_upload_mb,
 )
 from vision.axis.source import AxisNotFound
+from vision.views.html_report import report_html
 from vision.io.video import VideoError
 from pages_.progress import progress_page, save_session_form
 
@@ -120,11 +121,13 @@ def show_report(report, technique_name: str, key: str, truth: dict | None = None
         with st.expander("Safety", expanded=False):
             st.markdown("\n".join(f"- {w}" for w in report.coaching.get("warnings", []))
                         + f"\n\n{report.coaching.get('disclaimer', '')}")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button("Download report (JSON)", report.to_json(), file_name=f"{stem}.crossgrain.json",
                        mime="application/json", key=f"{key}_json")
     c2.download_button("Download frames (CSV)", report.to_csv(), file_name=f"{stem}.crossgrain.csv",
                        mime="text/csv", key=f"{key}_csv")
+    c3.download_button("Download report to share (HTML)", report_html(report), file_name=f"{stem}.crossgrain.html",
+                       mime="text/html", key=f"{key}_html", help="One file that opens in any browser, offline.")
 
 
 # --------------------------------------------------------------------------- live practice

@@ -19,7 +19,7 @@ pytest.importorskip("distributed")
 
 from cluster_support import damaged_copy, short_clips  # noqa: E402
 from vision.batch import index  # noqa: E402
-from vision.batch.cluster import KEY_PREFIX, PLUGIN_NAME, connect  # noqa: E402
+from vision.batch.cluster import KEY_PREFIX, connect  # noqa: E402
 from vision.batch.trackers import TrackerPool  # noqa: E402
 
 pytestmark = pytest.mark.slow

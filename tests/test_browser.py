@@ -93,7 +93,8 @@ def test_analyse_sample_and_bad_upload(server, browser):
     longest = _seconds(summary["Longest hold"])
     print(f"browser: summary shown {summary}; truth hold {truth_hold:.1f} s")
     assert abs(longest - truth_hold) <= 1.5, summary
-    assert "most of the time: hold" in " ".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    alerts = " ".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    assert re.search(r"score \d+ / 100\. [\d.]+ s done right of [\d.]+ s of work", alerts), alerts
     page.get_by_text("Sample truth vs measured").click()
     truth_table = page.locator("[data-testid='stTable']").filter(has_text="frames agreeing").first
     truth_table.wait_for(timeout=30_000)
@@ -173,7 +174,8 @@ def test_live_webcam_hold(server, browser):
           f"(min {min(steady):.1f}, max {max(steady):.1f}) over {len(steady)} readings; "
           f"labels seen {sorted(set(seen))}; hold timer reached {max(holds):.1f} s; "
           f"'too slow to judge' said: {slow_said}")
-    assert page.get_by_text(f"Technique: {tech.title}").count() >= 1 or tech.title in page.content()
+    panel_texts = [s.strip() for s in page.locator("[data-testid='stMarkdownContainer']").all_inner_texts()]
+    assert f"Technique: {tech.title}" in panel_texts, panel_texts  # the panel names the technique coached
     assert max(holds) >= 6.0 and holds.index(max(holds)) > 0  # the hold timer counts up
     # the label is shown as Hold, or (too few frames analysed a second here) the panel says it cannot judge
     assert "Hold" in seen or (slow_said and set(seen) <= {"–", "Hold"}), (seen, slow_said)

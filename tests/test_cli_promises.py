@@ -107,7 +107,7 @@ def test_two_outputs_on_one_path_are_refused(video, tmp_path):
     (["analyse", "V"], ["invalid choice"]),
     ([], ["COMMAND"]),
     (["analyze", "V", "--foot-axis", "90", "--annotated", "OUT.avi"], ["--annotated", ".mp4"]),
-    (["bench", "--frames", "0"], ["--frames", "at least 1"]),
+    (["bench", "--rounds", "0"], ["--rounds", "at least 1"]),
 ])
 def test_usage_errors_are_one_line(args, words, video, tmp_path):
     args = [str(video) if a == "V" else str(tmp_path / a) if a == "OUT.avi" else a for a in args]

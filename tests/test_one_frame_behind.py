@@ -21,7 +21,7 @@ def test_each_frame_comes_out_one_call_later_with_the_serial_overlay():
         serial = [painter.paint(f.rgb, session.process(f.rgb, f.t)) for f in frames]
     with Session(90.0) as session:
         painter = LivePainter()
-        pipe = OneFrameBehind(session.tracker.process,
+        pipe = OneFrameBehind(session.tracker.process_all,
                               lambda rgb, t, obs: painter.paint(rgb, session.add_observation(obs, t)))
         out = [pipe.process(f.rgb, f.t) for f in frames] + [pipe.flush()]
         pipe.close()

@@ -21,8 +21,11 @@ class AxisNotFound(ValueError):
     """The foot's axis could not be found in the video's first seconds; the message says what to do."""
 
 
-def starting_axis(path: str | Path, max_side: int | None = 960) -> FootAxis:
-    """The foot axis over the first seconds of a video (the hand tracked and masked)."""
+def judge_first_seconds(path: str | Path, max_side: int | None = 960):
+    """``first_seconds`` over a video file with its hand tracked and masked: (consensus, still, estimates).
+
+    Raises vision.io.video.VideoError for a file that cannot be read.
+    """
     from ..io.tracking import HandTracker
     from ..io.video import iter_frames
 
@@ -31,7 +34,12 @@ def starting_axis(path: str | Path, max_side: int | None = 960) -> FootAxis:
             obs = tracker.process(rgb, t)
             return None if obs is None else obs.xy
 
-        result, _, _ = first_seconds(iter_frames(path, max_side=max_side), track)
+        return first_seconds(iter_frames(path, max_side=max_side), track)
+
+
+def starting_axis(path: str | Path, max_side: int | None = 960) -> FootAxis:
+    """The foot axis over the first seconds of a video (the hand tracked and masked)."""
+    result, _, _ = judge_first_seconds(path, max_side)
     axis = result.foot_axis()
     if result.unsure or axis is None:
         raise AxisNotFound(f"{Path(path).name}: the foot's axis could not be found in the first seconds "

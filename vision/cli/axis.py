@@ -75,17 +75,11 @@ def find_hands(rgb: np.ndarray) -> list[np.ndarray]:
 
 def video_axis(path: Path) -> dict:
     """The consensus of estimates every half second over the video's first seconds (hand masked)."""
-    from ..axis.combine import first_seconds
-    from ..io.tracking import HandTracker
-    from ..io.video import VideoError, iter_frames
+    from ..axis.source import judge_first_seconds
+    from ..io.video import VideoError
 
     try:
-        with HandTracker() as tracker:
-            def track(rgb, t):
-                obs = tracker.process(rgb, t)
-                return None if obs is None else obs.xy
-
-            result, still, n = first_seconds(iter_frames(path, max_side=960), track)
+        result, still, n = judge_first_seconds(path, max_side=960)
     except VideoError as exc:
         raise CliError(str(exc)) from None
     out = result.to_json()

@@ -139,21 +139,15 @@ def first_clear_still(data: bytes, display_name: str, max_mb: float):
     accepts the found axis or clicks heel and toes. The file is stored and
     removed as for an analysis. Returns (rgb, FootAxis or None).
     """
-    from ..axis.combine import first_seconds
-    from ..io.tracking import HandTracker
-    from ..io.video import VideoError, iter_frames
+    from ..axis.source import judge_first_seconds
+    from ..io.video import VideoError
 
     suffix = check_upload(display_name, len(data), max_mb)
     with PrivateDir() as tmp:
         src = tmp / f"upload{suffix}"
         src.write_bytes(data)
         try:
-            with HandTracker() as tracker:
-                def track(rgb, t):
-                    obs = tracker.process(rgb, t)
-                    return None if obs is None else obs.xy
-
-                result, still, _ = first_seconds(iter_frames(src, max_side=1280), track)
+            result, still, _ = judge_first_seconds(src, max_side=1280)
         except VideoError as exc:
             raise VideoError(str(exc).replace(str(src), f"“{display_name}”")) from None
     if still is None:

@@ -12,11 +12,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vision.coach.techniques import TECHNIQUES
+from vision.coach.techniques import registry
 from vision.ui.coaching_view import coaching_rows, debrief_markdown, technique_targets
 from vision.ui.labels import label_title
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
-from vision.ui.notices import CAMERA_HELP, SAFETY_NOTES
+from vision.ui.notices import CAMERA_HELP, safety_notes
 from vision.ui.plain_text import md_escape
 from vision.ui.panel import axis_preview_svg, live_panel, technique_options
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
@@ -65,10 +65,10 @@ def sidebar() -> tuple[float, str]:
     sb.markdown(axis_preview_svg(axis), unsafe_allow_html=True)
     options = technique_options()
     name = sb.selectbox("Technique", list(options), format_func=options.get, key="technique")
-    sb.markdown(f"**How to:** {TECHNIQUES[name].how_to}")
+    sb.markdown(f"**How to:** {registry()[name].how_to}")
     sb.markdown("**Targets**\n" + "\n".join(f"- {line}" for line in technique_targets(name)))
     sb.subheader("Safety")
-    sb.markdown("\n".join(f"- {note}" for note in SAFETY_NOTES))
+    sb.markdown("\n".join(f"- {note}" for note in safety_notes()))
     return float(axis), name
 
 
@@ -198,10 +198,10 @@ def render_routine(run: RoutineRun) -> None:
 
 def routine_page(technique_name: str) -> None:
     """A guided timer (no camera): start, pause, reset; cues in order."""
-    tech = TECHNIQUES[technique_name]
+    tech = registry()[technique_name]
     run = routine_run(technique_name)
     st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
-    st.caption("Before you start: " + " ".join(SAFETY_NOTES[:2]))
+    st.caption("Before you start: " + " ".join(safety_notes()[:2]))
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     # on_click: the clock changes before the page reruns, so the buttons show the new state
     b1.button("Start", type="primary", key="routine_start", disabled=run.clock.running, on_click=run.clock.start)
@@ -215,7 +215,7 @@ def routine_page(technique_name: str) -> None:
 def live_page(axis: float, technique_name: str) -> None:
     import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
 
-    if not TECHNIQUES[technique_name].camera:
+    if not registry()[technique_name].camera:
         routine_page(technique_name)
         return
     stream = live_stream()
@@ -321,7 +321,7 @@ def choose_upload_axis(uploaded, axis: float):
 
 
 def analyse_page(axis: float, technique_name: str) -> None:
-    tech = TECHNIQUES[technique_name]
+    tech = registry()[technique_name]
     if not tech.camera:
         st.info(f"{tech.title} is a guided timer: there is nothing in a video to analyse. "
                 "Run it on the live page, or choose a technique done on camera in the sidebar.")
@@ -363,7 +363,7 @@ def analyse_page(axis: float, technique_name: str) -> None:
     if analysis is not None:
         st.subheader(f"Results: {md_escape(analysis.display_name)}")
         st.caption(f"Analysed in {analysis.elapsed_s:.1f} s with technique "
-                   f"{TECHNIQUES[analysis.technique_name].title if analysis.technique_name in TECHNIQUES else ''}.")
+                   f"{registry()[analysis.technique_name].title if analysis.technique_name in registry() else ''}.")
         if analysis.timing_note:
             st.warning(md_escape(analysis.timing_note))
         if analysis.video_mp4:

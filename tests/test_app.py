@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from vision.coach.scoring import CoachingState, coaching_section
-from vision.coach.techniques import TECHNIQUES, Cue
+from vision.coach.techniques import Cue, registry
 from vision.core.axis import FootAxis
 from vision.core.labels import Label
 from vision.core.verdict import FrameVerdict
@@ -211,7 +211,7 @@ def test_stream_clock_relative_and_never_backwards():
 
 def test_live_panel_states():
     p = live_panel(snapshot(), playing=True, now=100.5)
-    assert p.status == "live" and p.label == "Hold" and p.technique == TECHNIQUES["myofascial_hold"].title
+    assert p.status == "live" and p.label == "Hold" and p.technique == registry()["myofascial_hold"].title
     assert p.hold == "3.0 s of 90 s" and p.fps == "28 frames a second" and p.correction == "Good: keep going"
     p = live_panel(snapshot(), playing=True, now=103.0)
     assert p.status == "stalled" and "stopped sending frames" in p.message
@@ -223,7 +223,7 @@ def test_live_panel_states():
     assert p.rate == "80 strokes a minute" and p.correction.startswith("Strokes run along") and p.hold == "3.0 s"
     # the sidebar's technique is named at once, even before its session's first frame
     p = live_panel(snapshot(technique="cross_friction"), True, "myofascial_hold", now=100.1)
-    assert p.technique == TECHNIQUES["myofascial_hold"].title and p.status == "waiting" and p.label == "–"
+    assert p.technique == registry()["myofascial_hold"].title and p.status == "waiting" and p.label == "–"
     assert fmt_duration(75) == "1:15 min"
 
 
@@ -312,13 +312,13 @@ def test_page_renders_with_sidebar(app):
     slider = app.sidebar.slider(key="foot_axis")
     assert (slider.min, slider.max, slider.value) == (0, 179, 90)
     tech = app.sidebar.selectbox(key="technique")
-    assert tech.options == [t.title for t in TECHNIQUES.values()]
+    assert tech.options == [t.title for t in registry().values()]
     sidebar_text = " ".join(m.value for m in app.sidebar.markdown)
     for words in ("nerve", "stress fracture", "Bruising", "three weeks", "cannot see pressure",
-                  TECHNIQUES["cross_friction"].how_to[:30]):
+                  registry()["cross_friction"].how_to[:30]):
         assert words in sidebar_text
     tech.set_value("myofascial_hold").run()
-    assert TECHNIQUES["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
+    assert registry()["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
     assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
     assert app.button(key="analyse_upload").disabled
     tech.set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why

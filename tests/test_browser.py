@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from vision.coach.techniques import TECHNIQUES
+from vision.coach.techniques import registry
 from vision.ui.samples import Sample, list_samples, samples_dir
 
 from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
@@ -145,7 +145,7 @@ def test_live_webcam_hold(server, browser):
     """The live page analyses the fake webcam and its hold timer counts up. On a loaded machine it
     may analyse only a few frames a second: then the panel must say it is too slow to judge (and
     show no label), while the hold timer still counts."""
-    tech = TECHNIQUES["myofascial_hold"]
+    tech = registry()["myofascial_hold"]
     page = _open(browser, server)
     _choose(page, "Technique", tech.title)
     page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)

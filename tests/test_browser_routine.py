@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from vision.coach.techniques import TECHNIQUES
+from vision.coach.techniques import registry
 from vision.coach.routines import SPEED_ENV, TimerRoutine
 
 from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
@@ -27,7 +27,7 @@ SPEED = 40.0  # 12 min in 18 s: the shortest step (1 min cold) shows for 1.5 s
 
 
 def test_contrast_bath_routine_end_to_end():
-    tech = TECHNIQUES["contrast_bath"]
+    tech = registry()["contrast_bath"]
     routine = TimerRoutine.from_technique(tech)
     expected = routine.cues()
     ARTIFACTS.mkdir(exist_ok=True)

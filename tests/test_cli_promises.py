@@ -135,13 +135,29 @@ def test_real_causes_named(tmp_path):
 
 
 def test_version_and_help_list_the_techniques():
-    from vision.coach.techniques import TECHNIQUES
+    from vision.coach.techniques import registry
 
     run = crossgrain("--version")
     assert run.returncode == 0 and run.stdout.startswith("crossgrain ")
     for args in (["--help"], ["analyze", "--help"]):
         text = " ".join(crossgrain(*args).stdout.split())
-        assert all(name in text for name in TECHNIQUES), text
+        assert all(name in text for name in registry()), text
+
+
+def test_the_techniques_file_is_chosen_by_the_user_and_checked(tmp_path):
+    """The registry is loaded when asked for, from CROSSGRAIN_TECHNIQUES: a therapist's own file
+    is what the CLI offers; a broken one is one clear line, not a traceback at import."""
+    own = tmp_path / "mine.toml"
+    own.write_text('[technique.toe_spread]\ntitle = "Toe spread"\nkind = "hold"\ngood_labels = ["hold"]\n'
+                   '[technique.toe_spread.targets]\nhold_s = 30\n')
+    env = {**os.environ, "CROSSGRAIN_TECHNIQUES": str(own)}
+    text = " ".join(crossgrain("analyze", "--help", env=env).stdout.split())
+    assert "toe_spread (default)" in text and "cross_friction" not in text, text
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[technique.x\n")
+    one_line_error(crossgrain("--help", env={**os.environ, "CROSSGRAIN_TECHNIQUES": str(broken)}), "not valid TOML")
+    one_line_error(crossgrain("--help", env={**os.environ, "CROSSGRAIN_TECHNIQUES": str(tmp_path / "none.toml")}),
+                   "cannot read the techniques file")
 
 
 # --------------------------------------------------------------------------- outputs whole or not at all

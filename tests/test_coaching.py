@@ -10,12 +10,11 @@ import pytest
 import math
 from dataclasses import dataclass
 
-from vision.coach import techniques as coach
 from vision.coach.cues import CueParams, CueSelector
 from vision.coach.kinds import KINDS, closeness
 from vision.coach.routines import RepGuide, RoutineClock, SideSwitch, TimerRoutine, routine_speed
 from vision.coach.scoring import coaching_section, debrief, timer_coaching
-from vision.coach.techniques import TECHNIQUES, Cue, TechniqueError, load_registry, parse_technique, technique, wanted_cues
+from vision.coach.techniques import Cue, TechniqueError, load_registry, registry, parse_technique, technique, wanted_cues
 from vision.core.axis import FootAxis
 from vision.core.labels import Label
 from vision.core.landmarks import HandObservation
@@ -77,19 +76,19 @@ class Drive:
 # --------------------------------------------------------------------------- registry
 
 def test_registry_has_the_guides_techniques_as_data():
-    assert set(TECHNIQUES) >= {"cross_friction", "myofascial_hold", "calf_work", "morning_release",
+    assert set(registry()) >= {"cross_friction", "myofascial_hold", "calf_work", "morning_release",
                                "active_release", "between_metatarsals", "contrast_bath"}
-    cf = TECHNIQUES["cross_friction"]
+    cf = registry()["cross_friction"]
     assert cf.rate_range_per_min == (60.0, 100.0) and cf.amplitude_range_palm == (0.05, 0.3)
     assert cf.good_labels == ("cross_grain",) and cf.cues[0].id == "no_hand" and cf.cues[0].urgent
-    assert TECHNIQUES["between_metatarsals"].good_labels == ("lengthwise",)
-    assert TECHNIQUES["myofascial_hold"].target_hold_s == 90.0
-    assert TECHNIQUES["calf_work"].work_s == 300.0 and len(TECHNIQUES["calf_work"].sides) == 2
-    assert TECHNIQUES["contrast_bath"].camera is False
-    assert TECHNIQUES["contrast_bath"].phases == (("Warm water", 180.0), ("Cold water", 60.0))
+    assert registry()["between_metatarsals"].good_labels == ("lengthwise",)
+    assert registry()["myofascial_hold"].target_hold_s == 90.0
+    assert registry()["calf_work"].work_s == 300.0 and len(registry()["calf_work"].sides) == 2
+    assert registry()["contrast_bath"].camera is False
+    assert registry()["contrast_bath"].phases == (("Warm water", 180.0), ("Cold water", 60.0))
     for words in ("nerve", "stress fracture", "Bruising", "three weeks", "flat feet"):
-        assert any(words in w for w in coach.SAFETY.warnings), words
-    assert "does not diagnose" in coach.SAFETY.disclaimer and "pressure" in coach.SAFETY.camera_limits
+        assert any(words in w for w in registry().safety.warnings), words
+    assert "does not diagnose" in registry().safety.disclaimer and "pressure" in registry().safety.camera_limits
 
 
 def test_a_therapist_can_add_a_technique_in_a_file(tmp_path):
@@ -97,7 +96,7 @@ def test_a_therapist_can_add_a_technique_in_a_file(tmp_path):
     path.write_text('[technique.toe_spread]\ntitle = "Toe spread"\nkind = "hold"\ngood_labels = ["hold"]\n'
                     '[technique.toe_spread.targets]\nhold_s = 30\n[technique.toe_spread.weights]\nstillness = 1\n'
                     '[[technique.toe_spread.cues]]\nwhen = "stroking"\nsay = "Still!"\n')
-    techniques, _ = load_registry(path)
+    techniques = load_registry(path)
     t = techniques["toe_spread"]
     drive = Drive(t)
     state, _ = drive.run(hold, 0.0, 31.0)
@@ -176,7 +175,7 @@ def test_perfect_cross_friction_for_three_minutes_scores_100_and_more_time_does_
     state, t = drive.run(lambda t: stroke(t), 0.0, 181.0)
     assert state.score == pytest.approx(100.0) and state.progress == 1.0
     assert drive.debrief()["top_corrections"] == []
-    assert TECHNIQUES["cross_friction"].next_step in drive.debrief()["next"]
+    assert registry()["cross_friction"].next_step in drive.debrief()["next"]
 
 
 def test_score_uses_timestamps_not_frame_counts():
@@ -208,7 +207,7 @@ def test_a_new_kind_is_one_class_and_a_technique_in_the_file(tmp_path):
         path = tmp_path / "t.toml"
         path.write_text('[technique.tap]\ntitle = "Tap"\nkind = "tapping"\ngood_labels = ["hold"]\n'
                         '[technique.tap.weights]\nstillness = 1\n')
-        techniques, _ = load_registry(path)
+        techniques = load_registry(path)
         state, _ = Drive(techniques["tap"]).run(hold, 0.0, 5.0)
         assert state.score == 100.0
     finally:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from vision.coach.techniques import TECHNIQUES
+from vision.coach.techniques import registry
 from vision.ui.samples import list_samples
 
 from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
@@ -56,7 +56,7 @@ def _start(browser, url: str):
     page.set_default_timeout(90_000)  # a loaded machine renders slowly
     page.goto(url, timeout=180_000)
     page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
-    tech = TECHNIQUES["myofascial_hold"]
+    tech = registry()["myofascial_hold"]
     page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
     page.get_by_role("option").filter(has_text=tech.title).first.click()
     page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)

@@ -22,7 +22,7 @@ import copy
 from dataclasses import replace
 
 from .coach.scoring import CoachingStage
-from .coach.techniques import DEFAULT_TECHNIQUE, Technique
+from .coach.techniques import Technique
 from .core.axis import FootAxis
 from .core.gating import HandIdentityGate
 from .core.holds import Hold, HoldStage
@@ -36,7 +36,7 @@ from .core.verdict import FrameVerdict
 class Judge:
     """Holds and coaching over a stream of motion verdicts (live, or relabelled offline)."""
 
-    def __init__(self, technique_name: str | Technique = DEFAULT_TECHNIQUE):
+    def __init__(self, technique_name: str | Technique | None = None):
         self._holds = HoldStage()
         self._coaching = CoachingStage(technique_name)
         self.holds: list[Hold] = []  # holds as they ended, a continued hold again with a later end
@@ -90,7 +90,7 @@ def motion_verdict(i: int, tick: Tick, m: MotionState, axis: FootAxis) -> FrameV
 class Engine:
     """One stream's stages. Not shared between streams; not thread-safe (the Session locks)."""
 
-    def __init__(self, technique_name: str | Technique = DEFAULT_TECHNIQUE,
+    def __init__(self, technique_name: str | Technique | None = None,
                  params: MotionParams = MotionParams()):
         self.params = params
         self._clock = FrameClock()

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .coach.techniques import DEFAULT_TECHNIQUE
 from .core.axis import FootAxis
 from .core.report import Report
 from .core.verdict import FrameVerdict
@@ -41,13 +40,13 @@ class LiveSnapshot:
 class LiveCoach:
     """One webcam stream: tracking, the engine and the overlay."""
 
-    def __init__(self, foot_axis: FootAxis | float, technique_name: str = DEFAULT_TECHNIQUE,
+    def __init__(self, foot_axis: FootAxis | float, technique_name: str | None = None,
                  session: Session | None = None):
         self._lock = threading.Lock()
         self._session = session or Session(foot_axis, technique_name)
-        self._painter = LivePainter(technique_name)
+        self._painter = LivePainter(self._session.technique.name)
         self._wall: deque = deque()
-        self._snapshot = LiveSnapshot(technique_name, 0, None, 0.0, None)
+        self._snapshot = LiveSnapshot(self._session.technique.name, 0, None, 0.0, None)
         self._closed = False
 
     @property

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from .coach.scoring import coaching_section
-from .coach.techniques import DEFAULT_TECHNIQUE, technique
+from .coach.techniques import technique
 from .core.axis import FootAxis
 from .core.framelog import FrameLog
 from .core.labels import STROKE_LABELS, Label
@@ -63,7 +63,7 @@ class Session:
     with ``set_foot_axis`` applies from the next frame on, never to the past.
     """
 
-    def __init__(self, foot_axis: FootAxis | float, technique_name: str = DEFAULT_TECHNIQUE,
+    def __init__(self, foot_axis: FootAxis | float, technique_name: str | None = None,
                  tracker: HandTracker | None = None, params: MotionParams = MotionParams(),
                  tracker_options: TrackerOptions = TrackerOptions(), keep_landmarks: bool = False):
         self.params = params
@@ -293,7 +293,7 @@ FOLLOW_THE_FOOT = "auto"
 def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: bool = False,
                   progress: ProgressFn | None = None, annotated_path: str | Path | None = None,
                   params: MotionParams = MotionParams(), max_side: int | None = 1280,
-                  technique_name: str = DEFAULT_TECHNIQUE, source: str | None = None,
+                  technique_name: str | None = None, source: str | None = None,
                   tracking_workers: int = 2, open_tracker: Callable | None = None) -> Report:
     """Analyse a video file. Raises video.VideoError for a file that cannot be read.
 

@@ -36,10 +36,10 @@ def version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ..coach.techniques import TECHNIQUES
+    from ..coach.techniques import registry
 
     parser = Parser(prog="crossgrain", description="Technique feedback for foot self-massage.",
-                    epilog="techniques: " + ", ".join(TECHNIQUES) + ". Run `crossgrain COMMAND --help` for more.")
+                    epilog="techniques: " + ", ".join(registry()) + ". Run `crossgrain COMMAND --help` for more.")
     parser.add_argument("--version", action="version", version=f"crossgrain {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for command in SUBCOMMANDS:
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..coach.techniques import TechniqueError
     from ..io.model import ModelError
     from ..io.video import VideoError
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         return args.func(args)
-    except (CliError, VideoError, ModelError) as exc:
+    except (CliError, VideoError, ModelError, TechniqueError) as exc:
         print(f"crossgrain: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BatchInterrupted as exc:

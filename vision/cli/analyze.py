@@ -201,10 +201,10 @@ class OutputError(Exception):
 
 
 def cmd_analyze(args) -> int:
-    from ..coach.techniques import TECHNIQUES
+    from ..coach.techniques import registry
 
-    if args.technique not in TECHNIQUES:
-        raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(TECHNIQUES)}")
+    if args.technique not in registry():
+        raise CliError(f"unknown technique {args.technique!r}; choose from {', '.join(registry())}")
     try:
         Limits.from_env()
     except ValueError as exc:
@@ -236,14 +236,14 @@ def cmd_analyze(args) -> int:
 
 
 def technique_help() -> str:
-    from ..coach.techniques import DEFAULT_TECHNIQUE, TECHNIQUES
+    from ..coach.techniques import registry
 
-    return "technique to coach: " + ", ".join(
-        f"{name}{' (default)' if name == DEFAULT_TECHNIQUE else ''}" for name in TECHNIQUES)
+    reg = registry()
+    return "technique to coach: " + ", ".join(f"{name}{' (default)' if name == reg.default else ''}" for name in reg)
 
 
 def register(sub) -> None:
-    from ..coach.techniques import DEFAULT_TECHNIQUE
+    from ..coach.techniques import registry
 
     a = sub.add_parser("analyze", help="analyse one or more videos (or folders of videos)",
                        description="Analyse videos of foot self-massage: labels, segments, holds, score.",
@@ -260,7 +260,7 @@ def register(sub) -> None:
     a.add_argument("--html", metavar="OUT", help="write a self-contained HTML report (a folder when several videos)")
     a.add_argument("--annotated", metavar="OUT",
                    help="write the video with the overlay drawn (H.264: .mp4, .m4v or .mov; a folder when several)")
-    a.add_argument("--technique", default=DEFAULT_TECHNIQUE, metavar="NAME", help=technique_help())
+    a.add_argument("--technique", default=registry().default, metavar="NAME", help=technique_help())
     a.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="worker processes for several videos (default: cores)")
     add_save_options(a)

@@ -13,12 +13,12 @@ def analyze_or_fail(video: str, foot_axis_deg: float, technique_name: str):
 
     ``foot_axis_deg``: degrees, or "auto" (found in the first seconds and followed)."""
     from ..axis.source import AxisNotFound
-    from ..coach.techniques import TECHNIQUES
+    from ..coach.techniques import registry
     from ..io.video import VideoError
     from ..pipeline import analyze_video
 
-    if technique_name not in TECHNIQUES:
-        raise CliError(f"unknown technique {technique_name!r}; choose from {', '.join(TECHNIQUES)}")
+    if technique_name not in registry():
+        raise CliError(f"unknown technique {technique_name!r}; choose from {', '.join(registry())}")
     path = Path(video)
     if not path.is_file():
         raise CliError(f"{path}: no such file")

@@ -18,7 +18,7 @@ from ..core.labels import STROKE_LABELS, Label
 from .cues import CueSelector
 from .kinds import FrameFacts, Totals, closeness, kind_for
 from .routines import RepGuide, SideSwitch, TimerRoutine
-from .techniques import SAFETY, Cue, Technique, quality, technique, wanted_cues
+from .techniques import Cue, Technique, quality, registry, technique, wanted_cues
 
 HOLD_DONE_SHOWN_S = 10.0  # "hold complete" stays up this long
 
@@ -59,8 +59,8 @@ class CoachingState:
 
 
 class CoachingStage:
-    def __init__(self, tech: Technique | str):
-        self.tech = technique(tech) if isinstance(tech, str) else tech
+    def __init__(self, tech: Technique | str | None):
+        self.tech = tech if isinstance(tech, Technique) else technique(tech)
         self.kind = kind_for(self.tech)
         t = self.tech
         self._totals = Totals()
@@ -238,8 +238,9 @@ def debrief(state: CoachingState, tech: Technique) -> dict:
 
 
 def safety_notes(tech: Technique) -> dict:
-    notes = {"warnings": list(SAFETY.warnings), "disclaimer": SAFETY.disclaimer,
-             "camera_limits": SAFETY.camera_limits}
+    safety = registry().safety
+    notes = {"warnings": list(safety.warnings), "disclaimer": safety.disclaimer,
+             "camera_limits": safety.camera_limits}
     if tech.camera_cannot_see:
         notes["camera_cannot_see"] = f"The camera cannot see {tech.camera_cannot_see}."
     return notes

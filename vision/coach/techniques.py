@@ -15,8 +15,11 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from ..core.labels import LABELS, STROKE_LABELS, Label
 from .kinds import KINDS
@@ -204,28 +207,77 @@ def parse_technique(name: str, d: dict) -> Technique:
     )
 
 
-def load_registry(path: str | Path | None = None) -> tuple[dict[str, Technique], Safety]:
+@dataclass(frozen=True)
+class Registry:
+    """The techniques one file defines, with its safety notes: a value, passed or asked for.
+
+    Loaded explicitly (``load_registry(path)``); the app and the CLI use the process's
+    registry, ``registry()``, read on first use from ``CROSSGRAIN_TECHNIQUES`` or the
+    bundled file. Tests and tools load their own and pass it on.
+    """
+
+    techniques: Mapping[str, Technique]
+    safety: Safety
+    source: Path
+
+    def __iter__(self):
+        return iter(self.techniques)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.techniques
+
+    def __getitem__(self, name: str) -> Technique:
+        return self.techniques[name]
+
+    def get(self, name: str | None) -> Technique | None:
+        return self.techniques.get(name) if name is not None else None
+
+    def items(self):
+        return self.techniques.items()
+
+    def values(self):
+        return self.techniques.values()
+
+    @property
+    def default(self) -> str:
+        """The technique a new session starts on: cross-friction, if the file defines it."""
+        return "cross_friction" if "cross_friction" in self.techniques else next(iter(self.techniques))
+
+    def technique(self, name: str | None = None) -> Technique:
+        """The named technique (the default when None); a clear ValueError names the choices."""
+        name = self.default if name is None else name
+        try:
+            return self.techniques[name]
+        except KeyError:
+            raise ValueError(f"unknown technique {name!r}; choose from {', '.join(self.techniques)}") from None
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read and check a techniques file (``path``, else CROSSGRAIN_TECHNIQUES, else the bundled one)."""
     path = Path(path or os.environ.get(TECHNIQUES_ENV) or TECHNIQUES_FILE)
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise TechniqueError(f"{path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TechniqueError(f"{path}: cannot read the techniques file ({getattr(exc, 'strerror', None) or exc})") from None
     techniques = {name: parse_technique(name, d) for name, d in data.get("technique", {}).items()}
     if not techniques:
         raise TechniqueError(f"{path}: defines no [technique.NAME] tables")
     s = data.get("safety", {})
-    return techniques, Safety(tuple(s.get("warnings", ())), s.get("disclaimer", ""), s.get("camera_limits", ""))
+    safety = Safety(tuple(s.get("warnings", ())), s.get("disclaimer", ""), s.get("camera_limits", ""))
+    return Registry(MappingProxyType(techniques), safety, path)
 
 
-TECHNIQUES, SAFETY = load_registry()
-DEFAULT_TECHNIQUE = "cross_friction" if "cross_friction" in TECHNIQUES else next(iter(TECHNIQUES))
+@cache
+def registry() -> Registry:
+    """This process's registry, loaded on first use."""
+    return load_registry()
 
 
-def technique(name: str) -> Technique:
-    try:
-        return TECHNIQUES[name]
-    except KeyError:
-        raise ValueError(f"unknown technique {name!r}; choose from {', '.join(TECHNIQUES)}") from None
+def technique(name: str | None = None) -> Technique:
+    """A technique of this process's registry (the default when None)."""
+    return registry().technique(name)
 
 
 def quality(label: str, right: bool, tech: Technique) -> str:
@@ -282,7 +334,8 @@ def correction(state, tech: Technique) -> str | None:
 
 def _main(argv: list[str]) -> int:
     try:
-        techniques, safety = load_registry(argv[0] if argv else None)
+        reg = load_registry(argv[0] if argv else None)
+        techniques, safety = reg.techniques, reg.safety
     except (TechniqueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..coach.techniques import DEFAULT_TECHNIQUE, Technique, quality, technique
+from ..coach.techniques import Technique, quality, technique
 from ..core.landmarks import HAND_CONNECTIONS, HandLandmark
 from .sprites import SpriteCache
 
@@ -168,7 +168,7 @@ class LivePainter:
     timer, which pauses while the thumb slides).
     """
 
-    def __init__(self, technique_name: str = DEFAULT_TECHNIQUE):
+    def __init__(self, technique_name: str | None = None):
         self.technique: Technique = technique(technique_name)
         self._trail: deque = deque()
         self._sprites = SpriteCache()
@@ -199,7 +199,7 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
     from .background_writer import BackgroundWriter
     from .video import iter_frames, prefetch
 
-    tech = technique(report.technique or DEFAULT_TECHNIQUE)
+    tech = technique(report.technique or None)
     trail: deque = deque()
     sprites = SpriteCache()
     with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:

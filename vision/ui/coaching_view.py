@@ -6,12 +6,12 @@ score and the same top corrections and next steps.
 
 from __future__ import annotations
 
-from ..coach.techniques import TECHNIQUES
+from ..coach.techniques import registry
 from .labels import COMPONENT_TITLES
 
 
 def technique_targets(technique_name: str) -> list[str]:
-    tech = TECHNIQUES.get(technique_name)
+    tech = registry().get(technique_name)
     return tech.describe_targets() if tech else []
 
 

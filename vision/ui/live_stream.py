@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..coach.techniques import DEFAULT_TECHNIQUE
+from ..coach.techniques import registry
 from ..core.report import Report
 from ..io.overlay_stamp import OverlayStamp
 from .frame_pacing import FramePacer, PacingStats
@@ -107,7 +107,7 @@ class LiveStream:
 
     coach_factory: Callable
     foot_axis_deg: float = 90.0
-    technique_name: str = DEFAULT_TECHNIQUE
+    technique_name: str = field(default_factory=lambda: registry().default)
     _coach: object = None
     _clock: StreamClock = field(default_factory=StreamClock)
     _stopped: bool = False

@@ -10,7 +10,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from ..coach.techniques import TECHNIQUES
+from ..coach.techniques import registry
 from .labels import COMPONENT_TITLES, label_title
 
 STALL_S = 2.0  # playing, but no frame for this long (analysed or passed through): the camera has stopped
@@ -61,7 +61,7 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
     """
     now = time.monotonic() if now is None else now
     name = technique_name or snap.technique
-    tech = TECHNIQUES.get(name)
+    tech = registry().get(name)
     title = tech.title if tech else name
     v = snap.verdict if snap.technique == name else None
     if not playing:
@@ -139,4 +139,4 @@ def axis_preview_svg(foot_axis_deg: float, size: int = 88) -> str:
 
 def technique_options() -> dict[str, str]:
     """name -> title, from the engine's registry (whatever techniques it has)."""
-    return {name: t.title for name, t in TECHNIQUES.items()}
+    return {name: t.title for name, t in registry().items()}

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..coach.techniques import TECHNIQUES
+from ..coach.techniques import registry
 from ..history.advice import Advice, Due, advice, due_today
 
 CALENDAR_DAYS = 28
@@ -18,13 +18,13 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def technique_title(name: str) -> str:
-    tech = TECHNIQUES.get(name)
+    tech = registry().get(name)
     return tech.title if tech else name
 
 
 def key_figure(rec) -> tuple[str, float | None]:
     """The one figure that says most for the technique: still-hold length for holds, else time done right."""
-    tech = TECHNIQUES.get(rec.technique)
+    tech = registry().get(rec.technique)
     if tech is not None and tech.kind == "hold":
         return "longest still hold (seconds)", rec.longest_hold_s
     return "time done right (seconds)", rec.good_s

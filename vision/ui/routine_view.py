@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..coach.techniques import TECHNIQUES
+from ..coach.techniques import technique
 from ..coach.routines import RoutineClock, TimerRoutine, fmt_clock, routine_speed
 
 
@@ -21,7 +21,7 @@ class RoutineRun:
 
     @property
     def routine(self) -> TimerRoutine:
-        return TimerRoutine.from_technique(TECHNIQUES[self.technique_name])
+        return TimerRoutine.from_technique(technique(self.technique_name))
 
 
 @dataclass(frozen=True)

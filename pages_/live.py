@@ -1,0 +1,142 @@
+"""The live page: the webcam stream with its panel, or a guided timer for techniques with no camera.
+
+Thin: the stream's plumbing is vision/ui/live_stream.py, the panel's text vision/ui/panel.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vision.coach.techniques import registry
+from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
+from vision.ui.notices import CAMERA_HELP, safety_notes
+from vision.ui.panel import live_panel
+from vision.ui.plain_text import md_escape
+from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
+
+from .progress import save_session_form
+from .report_view import QUALITY_BOX, show_report
+
+
+def live_stream() -> LiveStream:
+    """One holder a browser session (its coach is made per camera stream)."""
+    if "live_stream" not in st.session_state:
+        from vision.live import LiveCoach
+        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach)
+    return st.session_state["live_stream"]
+
+
+def render_panel(stream: LiveStream, playing: bool) -> None:
+    panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing())
+    if stream.error:
+        st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
+    if panel.status == "stalled":
+        st.error(panel.message)
+    elif panel.status == "slow":
+        st.warning(panel.message)
+    elif panel.status == "live":
+        QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
+    else:
+        st.info(panel.message)
+    st.markdown(f"**Technique:** {panel.technique}")
+    c1, c2 = st.columns(2)
+    c1.metric("Doing now", panel.label)
+    c2.metric("Done right for", panel.good_time)
+    c1.metric("Stroke rate", panel.rate)
+    c2.metric("Hold", panel.hold)
+    c1.metric("Longest hold", panel.longest_hold)
+    c2.metric("Processing", panel.fps)
+    c1.metric("Score", panel.score)
+    c2.metric("Progress", panel.progress)
+    if panel.holds_completed is not None:
+        c2.metric("Holds completed", panel.holds_completed)
+    st.markdown(f"**Correction:** {panel.correction}")
+    if panel.guide:
+        st.markdown(f"**Guide:** {panel.guide}")
+    if panel.side:
+        st.caption(f"Time under work per side — now on the {panel.side}")
+    if panel.components:
+        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components))
+
+
+def routine_run(technique_name: str) -> RoutineRun:
+    run = st.session_state.get("routine_run")
+    if run is None or run.technique_name != technique_name:
+        run = st.session_state["routine_run"] = RoutineRun(technique_name)
+    return run
+
+
+def render_routine(run: RoutineRun) -> None:
+    view = routine_view(run)
+    box = {"done": st.success, "running": st.info, "paused": st.warning, "ready": st.info}[view.status]
+    box(f"**{view.cue}**")
+    if view.heads_up:
+        st.warning(view.heads_up)
+    c1, c2 = st.columns(2)
+    c1.metric("This step", view.remaining)
+    c2.metric("Whole routine", view.total_remaining)
+    st.progress(view.fraction)
+    marks = {"done": "✓ ~~{}~~", "now": "**▶ {}**", "next": "{}"}
+    st.markdown("\n".join(f"{k}. " + marks[state].format(cue) for k, (cue, state) in enumerate(view.steps, 1)))
+    if view.status == "done":
+        st.markdown(f"**Routine followed:** {view.score}%")
+
+
+def routine_page(technique_name: str) -> None:
+    """A guided timer (no camera): start, pause, reset; cues in order."""
+    tech = registry()[technique_name]
+    run = routine_run(technique_name)
+    st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
+    st.caption("Before you start: " + " ".join(safety_notes()[:2]))
+    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+    # on_click: the clock changes before the page reruns, so the buttons show the new state
+    b1.button("Start", type="primary", key="routine_start", disabled=run.clock.running, on_click=run.clock.start)
+    b2.button("Pause", key="routine_pause", disabled=not run.clock.running, on_click=run.clock.pause)
+    b3.button("Reset", key="routine_reset", on_click=run.clock.reset)
+    if run.clock.speed != 1:
+        st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({routine_speed_env()}).")
+    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run)
+
+
+def live_page(axis: float, technique_name: str) -> None:
+    import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
+
+    if not registry()[technique_name].camera:
+        routine_page(technique_name)
+        return
+    stream = live_stream()
+    stream.configure(axis, technique_name)
+    ice, ice_problem = ice_servers()
+    if ice_problem:
+        st.warning(ice_problem)
+    video_col, panel_col = st.columns([3, 2])
+    with video_col:
+        try:
+            ctx = webrtc.webrtc_streamer(
+                key="crossgrain-live",
+                mode=webrtc.WebRtcMode.SENDRECV,
+                queued_video_frames_callback=make_queued_frames_callback(stream),
+                media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+                rtc_configuration={"iceServers": ice},
+                async_processing=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - a message, never a stack trace
+            st.error(f"The live camera could not start here ({md_escape(type(exc).__name__)}: {md_escape(exc)}). "
+                     "Reload the page; the video analysis below still works.")
+            ctx = None
+        st.caption(CAMERA_HELP)
+    if ctx is None:
+        return
+    playing = bool(ctx.state.playing)
+    if playing:
+        stream.mark_playing()
+    elif not ctx.state.signalling:
+        stream.mark_stopped()
+    with panel_col:
+        st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
+    if not playing:
+        report = stream.report()
+        if report is not None:
+            st.subheader("Your last session")
+            show_report(report, technique_name, key="live")
+            save_session_form(report, key="live")

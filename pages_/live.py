@@ -107,6 +107,7 @@ def live_page(axis: float, technique_name: str) -> None:
         return
     stream = live_stream()
     stream.configure(axis, technique_name)
+    stream.prewarm()  # the hand model loads while the user reads the page, not in the first frame
     ice, ice_problem = ice_servers()
     if ice_problem:
         st.warning(ice_problem)

@@ -77,6 +77,7 @@ class Session:
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
+        self._tracker_lock = threading.Lock()
 
     @property
     def tracker_options(self) -> TrackerOptions:
@@ -84,9 +85,11 @@ class Session:
 
     @property
     def tracker(self) -> HandTracker:
-        if self._tracker is None:
-            self._tracker = HandTracker(options=self._tracker_options)
-        return self._tracker
+        """The hand tracker, its model loaded on first use (from any thread: made once)."""
+        with self._tracker_lock:
+            if self._tracker is None:
+                self._tracker = HandTracker(options=self._tracker_options)
+            return self._tracker
 
     @property
     def foot_axis(self) -> FootAxis:

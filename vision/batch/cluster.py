@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import tempfile
 import time
 import uuid
@@ -31,6 +32,7 @@ PLUGIN_NAME = "crossgrain-trackers"
 KEY_PREFIX = "crossgrain-analyze"
 ALLOWED_FAILURES = 2  # a video whose worker dies is run again at most twice
 CONNECT_TIMEOUT_S = 10
+LOCAL_WORKER_PRELOAD = "vision.batch.local_worker"  # a local cluster's workers leave Ctrl-C to the command
 LOCAL_CLUSTER_CONFIG = {
     "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
     "distributed.scheduler.worker-saturation": 1.0,
@@ -147,12 +149,15 @@ def connect(address: str, workers: int | None = None) -> Iterator[Client]:
         with dask.config.set(LOCAL_CLUSTER_CONFIG):
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", scheduler_port=0, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+                                   silence_logs=logging.ERROR, preload=[LOCAL_WORKER_PRELOAD])
         try:
             with Client(cluster) as client:
                 yield client
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the clean-up
+            raise
         finally:
-            cluster.close()
+            cluster.close()  # its workers stop: no process is left behind
         return
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S)

@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -94,6 +95,12 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
                                 note=lambda text: print(f"crossgrain: {text}", file=sys.stderr, flush=True))
             except cluster.ClusterUnreachable as exc:
                 raise CliError(str(exc)) from None
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the index is written whole, whatever else is pressed
+        done = sum(rows[work.video]["status"] == "analysed" for work in todo)
+        raise ClusterInterrupted(f"{done} of the {len(todo)} videos to analyse were finished and their reports "
+                                 f"written, nothing for the others; the index is {index.index_paths(folder)[0]}; "
+                                 "run the same command again to go on") from None
     finally:
         bar.finish()
         for work in todo:
@@ -118,6 +125,10 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
     if history is not None:
         print(history.summary())
     return EXIT_USAGE if counts["failed"] else 0
+
+
+class ClusterInterrupted(KeyboardInterrupt):
+    """Ctrl-C in a cluster batch, after the cluster was let go and before the index is written; says what is done."""
 
 
 class OutputError(Exception):

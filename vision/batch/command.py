@@ -48,7 +48,9 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
     for work in todo:  # what a worker killed while writing (or one still running when we stopped) left
         for target in work.outputs.values():
             remove_partials(target)
-    history = open_history(keep) if keep is not None else None
+    if keep is not None:
+        with open_history(keep):  # a history that cannot be opened stops the batch before any work
+            pass
     ordered = lambda: [rows[video] for video, _ in planned]  # noqa: E731
     texts: dict[Path, str] = {}
     bar = ProgressBar(f"{len(todo)} videos on the cluster")
@@ -73,8 +75,6 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
                                     worker=outcome.worker, seconds=round(outcome.seconds, 2),
                                     **index.figures_of(outcome.report))
             texts[work.video] = describe(outcome.report)
-            if history is not None:
-                history.keep(rows[work.video], outcome.report.to_dict())
         progress["done"] += 1
         bar(progress["done"], len(todo))
         if time.monotonic() - progress["index_written"] >= INDEX_EVERY_S:
@@ -82,10 +82,6 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
             progress["index_written"] = time.monotonic()
 
     try:
-        if history is not None:  # finished before: kept now if they were not (or kept other figures)
-            for video, _ in planned:
-                if rows[video]["status"] == "skipped":
-                    history.keep(rows[video], None)
         if todo:  # Dask is imported only now: a rerun with nothing left to do does not wait for it
             from . import cluster
 
@@ -110,8 +106,6 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
                 for target in work.outputs.values():  # a local worker stopped mid-write leaves its temporary file
                     remove_partials(target)
         json_path, _ = index.write_index(folder, ordered(), engine)
-        if history is not None:
-            history.close()
 
     for video, _ in planned:
         row = rows[video]
@@ -122,8 +116,10 @@ def run_cluster_batch(args, axis, planned: list[tuple[Path, dict[str, Path | Non
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in index.STATUSES}
     print(f"batch: {counts['analysed']} analysed, {counts['skipped']} skipped (finished before), "
           f"{counts['failed']} failed; index {json_path} (and .csv)")
-    if history is not None:
-        print(history.summary())
+    if keep is not None:  # every finished video, analysed now or before, in the folder's order
+        with open_history(keep) as history:
+            print(history.keep_all(ordered()))
+        index.write_index(folder, ordered(), engine)  # with each video's session
     return EXIT_USAGE if counts["failed"] else 0
 
 
@@ -194,39 +190,50 @@ class BatchHistory:
     """--save with --cluster: each finished video kept in the history once (vision/history/store.py keep()).
 
     A video's session is named by the video's sha256, so a rerun, or the same
-    video in another batch, adds no duplicate; analysed again with other figures
-    (a newer engine), the session is updated in place. Its time is the video
-    file's modification time: when the practice was recorded, not when the
-    archive was analysed.
+    video in another batch, adds no duplicate (a second copy of a video in the
+    batch is the same session, kept once, for its first name); analysed again
+    with other figures (a newer engine), the session is updated in place. Its time
+    is the video file's modification time: when the practice was recorded, not when
+    the archive was analysed. The sessions are kept when the batch ends, from the
+    reports it wrote or found; a stopped batch's are kept by its rerun.
     """
 
     def __init__(self, store, said: dict):
         self.store = store
         self.answers = said
-        self.counts = {"added": 0, "updated": 0, "unchanged": 0}
 
-    def keep(self, row: dict, report: dict | None) -> None:
-        """Keep ``row``'s video (its report as a dict, or None: read the report file the index names)."""
+    def keep_all(self, rows: list[dict]) -> str:
+        """Keep every analysed or skipped row's video; returns the line to print. Raises CliError."""
         from ..history.record import RecordError, record_from_report
         from ..history.store import StoreError
 
-        try:
-            if report is None:
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "copies": 0}
+        seen: set[str] = set()
+        for row in rows:
+            if row["status"] not in ("analysed", "skipped"):
+                continue
+            if row["sha256"] in seen:
+                counts["copies"] += 1
+                continue
+            seen.add(row["sha256"])
+            try:
                 report = json.loads(Path(row["report"]).read_text())
-            rec = record_from_report(report, at=_recorded_at(Path(row["video"])), **self.answers)
-            saved, status = self.store.keep(replace(rec, uid=f"video-sha256-{row['sha256']}"))
-        except (OSError, ValueError, KeyError, RecordError, StoreError) as exc:
-            raise CliError(f"--save: could not keep {row['video']} in the history "
-                           f"({' '.join(str(exc).split())[:200]}); the reports are written, a rerun keeps them")
-        self.counts[status] += 1
-        row["session"] = saved.id
+                rec = record_from_report(report, at=_recorded_at(Path(row["video"])), **self.answers)
+                saved, status = self.store.keep(replace(rec, uid=f"video-sha256-{row['sha256']}"))
+            except (OSError, ValueError, KeyError, RecordError, StoreError) as exc:
+                raise CliError(f"--save: could not keep {row['video']} in the history "
+                               f"({' '.join(str(exc).split())[:200]}); the reports are written, "
+                               "a rerun with --save keeps them") from None
+            counts[status] += 1
+            row["session"] = saved.id
+        copies = f"; {counts['copies']} copies of a video kept once" if counts["copies"] else ""
+        return (f"history: {len(seen)} sessions kept in {self.store.path} ({counts['added']} new, "
+                f"{counts['updated']} updated, {counts['unchanged']} already there{copies})")
 
-    def summary(self) -> str:
-        c = self.counts
-        return (f"history: {sum(c.values())} sessions kept in {self.store.path} ({c['added']} new, "
-                f"{c['updated']} updated, {c['unchanged']} already there)")
+    def __enter__(self) -> "BatchHistory":
+        return self
 
-    def close(self) -> None:
+    def __exit__(self, *exc) -> None:
         self.store.close()
 
 

@@ -152,6 +152,7 @@ def write_outputs(work: Work, outcome) -> dict:
                                       "(is the folder shared at the same path on every machine?)")
                 os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it 0600; a plain new file's mode
                 os.replace(tmp, path)
+                remove_partials(path)  # what an earlier try of this video left, its worker killed mid-write
             elif kind == "html":
                 atomic_write_text(path, session_html(report, work.video))
             else:

@@ -7,30 +7,34 @@ cluster: no orphan, nothing half-written). So they ignore SIGINT, as the local
 pool's workers do (vision/cli/batch.py). Workers of a cluster started with
 ``dask worker`` are not touched: Ctrl-C in their terminal stops them.
 
-A worker stopped in the middle of a video frees that video's tracker as the
-process ends, and MediaPipe then prints its INFO lines to fd 2: silenced at
-exit (set CROSSGRAIN_DEBUG=1 to see them).
+A worker stopped in the middle of a video frees that video's tracker as it
+closes, and MediaPipe then prints its INFO lines to fd 2: a closing local
+worker's fd 2 goes to /dev/null (set CROSSGRAIN_DEBUG=1 to see them).
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import signal
 import sys
+
+PLUGIN_NAME = "crossgrain-quiet-close"
 
 
 def dask_setup(worker) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not os.environ.get("CROSSGRAIN_DEBUG"):
-        atexit.register(_quiet_native_stderr)
+        worker.plugins[PLUGIN_NAME] = QuietClose()  # its teardown runs when the worker closes
 
 
-def _quiet_native_stderr() -> None:
-    try:
-        sys.stderr.flush()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+class QuietClose:
+    """A worker plugin with only a teardown: the closing worker's native output is dropped."""
+
+    def teardown(self, worker) -> None:
+        try:
+            sys.stderr.flush()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass

@@ -85,3 +85,20 @@ def test_a_tracker_that_failed_is_closed_not_lent_again():
         assert pool.created == 2
     finally:
         pool.close()
+
+
+def test_the_frame_by_frame_path_uses_the_lent_tracker_and_gives_the_same_video(clips, tmp_path):
+    """--causal --annotated tracks frame by frame in the session: with a worker's reused tracker, the same
+    report and the same annotated video as with a new one."""
+    fresh_video, reused_video = tmp_path / "fresh.mp4", tmp_path / "reused.mp4"
+    fresh = analyze_video(clips[1], 90.0, causal=True, annotated_path=fresh_video).to_json()
+    pool = TrackerPool()
+    try:
+        analyze_video(clips[0], 90.0, open_tracker=pool.lease)
+        reused = analyze_video(clips[1], 90.0, causal=True, annotated_path=reused_video,
+                               open_tracker=pool.lease).to_json()
+    finally:
+        pool.close()
+    assert pool.created == 1 and pool.leases == 2
+    assert reused == fresh
+    assert reused_video.read_bytes() == fresh_video.read_bytes()

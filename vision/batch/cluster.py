@@ -3,9 +3,11 @@
 Dask does the distributing: placing tasks on workers, noticing a worker that
 died and running its task again elsewhere (at most ``ALLOWED_FAILURES`` more
 times, then ``KilledWorker``). Here: connecting, the worker plugin that keeps
-each worker's trackers (TrackerCache), the task itself (analyze_on_worker),
-and a submission window of one video per worker thread, so a worker that
-dies holds only the video it was analysing.
+each worker's tracker (TrackerCache: one, reset between videos), the task
+itself (analyze_on_worker; an --annotated video it writes under a temporary
+name, which the command checks and renames), and a submission window of one
+video per worker thread, so a worker that dies holds only the video it was
+analysing.
 """
 
 from __future__ import annotations

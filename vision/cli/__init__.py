@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     except BatchInterrupted as exc:
         print(f"crossgrain: interrupted: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("crossgrain: interrupted; no output was left half-written", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # with what was done when the command can say (a cluster batch)
+        print(f"crossgrain: interrupted: {exc}" if str(exc) else "crossgrain: interrupted; no output was left "
+              "half-written", file=sys.stderr)
         return EXIT_INTERRUPTED

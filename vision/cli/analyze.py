@@ -217,7 +217,8 @@ def cmd_analyze(args) -> int:
         from ..batch.command import run_cluster_batch
         return run_cluster_batch(args, axis, [(job.video, job.outputs) for job in jobs],
                                  describe=lambda r: "\n".join([format_summary(r, args.causal)]
-                                                              + ([format_coaching(r.coaching)] if r.coaching else [])))
+                                                              + ([format_coaching(r.coaching)] if r.coaching else [])),
+                                 keep=keep)
     if len(jobs) == 1:
         text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True, save=keep)
         results = [(jobs[0].video, text, error)]

@@ -16,8 +16,8 @@ def safety_notes() -> tuple[str, ...]:
 
 CAMERA_HELP = (
     "If the camera does not start: allow camera access when the browser asks (or in the address bar's "
-    "camera icon), close other programs that use the camera, and open the page as http://localhost or over "
-    "HTTPS (browsers refuse cameras on other plain-http addresses). No camera? Use **Analyse a video** "
+    "camera icon), close other programs that use the camera, and open the page on this computer (localhost) "
+    "or over HTTPS (browsers refuse cameras on other plain-http addresses). No camera? Use **Analyse a video** "
     "with a bundled sample."
 )
 

@@ -65,7 +65,9 @@ def angle_text(deg: float | None) -> str:
 
 
 def _short_gaps(report: Report) -> list:
-    return [s for s in report.segments if s.label == NO_HAND and s.duration_s < SHORT_GAP_S]
+    """No-hand blinks under SHORT_GAP_S, when something else was seen (a session of nothing keeps its row)."""
+    gaps = [s for s in report.segments if s.label == NO_HAND and s.duration_s < SHORT_GAP_S]
+    return gaps if len(gaps) < len(report.segments) else []
 
 
 def segment_rows(report: Report) -> list[dict]:

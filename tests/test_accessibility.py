@@ -37,6 +37,55 @@ def run_axe(page) -> list[dict]:
     }""")
 
 
+TABBABLE = ("a[href], button, input, select, textarea, summary, iframe, [role='slider'], [role='tab'], "
+            "[tabindex]")
+
+
+def unreachable_by_tab(page, max_presses: int = 400) -> list[str]:
+    """The page's visible, enabled controls that pressing Tab from the top never focuses.
+
+    A radio group is one stop (arrow keys move within it); an inactive tab is reached with the
+    arrow keys from the active one (the ARIA tabs pattern); controls inside the webcam
+    component's iframe are its own (the iframe itself must be reached).
+    """
+    count = page.evaluate("""(sel) => {
+        let n = 0;
+        const seenRadio = new Set();
+        for (const el of document.querySelectorAll(sel)) {
+            el.removeAttribute('data-kb');
+            const style = getComputedStyle(el);
+            const hidden = !el.getClientRects().length || style.visibility === 'hidden' || el.closest('[inert]')
+                || (el.tagName === 'INPUT' && el.type === 'file') || el.closest('details:not([open]) > :not(summary)');
+            if (hidden || el.disabled || el.getAttribute('aria-disabled') === 'true') continue;
+            if (el.getAttribute('tabindex') === '-1') continue;
+            if (el.getAttribute('role') === 'tab' && el.getAttribute('aria-selected') !== 'true') continue;
+            if (el.type === 'radio') { if (seenRadio.has(el.name)) continue; seenRadio.add(el.name); }
+            el.setAttribute('data-kb', String(n++));
+        }
+        return n;
+    }""", TABBABLE)
+    assert count >= 5, f"only {count} controls found: the check would prove nothing"
+    print(f"\nkeyboard: {count} controls to reach with Tab")
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.locator("body").focus()
+    seen: set[str] = set()
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        kb = page.evaluate("""() => { const a = document.activeElement; if (!a) return null;
+            if (a.type === 'radio') { const g = document.querySelector(`input[type=radio][name="${a.name}"][data-kb]`);
+                                      return g ? g.getAttribute('data-kb') : null; }
+            const k = a.closest('[data-kb]'); return k ? k.getAttribute('data-kb') : null; }""")
+        if kb is not None:
+            seen.add(kb)
+        if len(seen) == count:
+            break
+    missing = page.evaluate("""(seen) => [...document.querySelectorAll('[data-kb]')]
+        .filter(el => !seen.includes(el.getAttribute('data-kb')))
+        .map(el => `${el.tagName.toLowerCase()} ${el.getAttribute('role') || ''} ${el.getAttribute('aria-label') ||
+                    (el.innerText || '').slice(0, 40)}`)""", sorted(seen))
+    return missing
+
+
 def _settle(page) -> None:
     """Wait until Streamlit has finished running the script (no 'Running…' status)."""
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
@@ -67,6 +116,18 @@ def test_axe_no_serious_violation_on_either_tab(tmp_path):
         page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
         _settle(page)
         found["live_before"] = _report("live_before", run_axe(page))
+        assert not unreachable_by_tab(page), unreachable_by_tab(page)  # every control by keyboard
+        slider = page.get_by_role("slider").first  # and the axis is set with the arrow keys
+        value = lambda: slider.evaluate("e => e.getAttribute('aria-valuenow') || e.value")  # noqa: E731
+        before = value()
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        for _ in range(60):
+            if value() != before:
+                break
+            page.wait_for_timeout(500)
+        assert (before, value()) == ("90", "91")
+        _settle(page)
 
         page.get_by_role("tab", name="Analyse a video").click()
         page.get_by_role("button", name="Analyse sample").wait_for()
@@ -83,6 +144,11 @@ def test_axe_no_serious_violation_on_either_tab(tmp_path):
         page.get_by_text("Download report (JSON)").wait_for(timeout=420_000)
         _settle(page)
         found["analyse_after"] = _report("analyse_after", run_axe(page))
+        assert not unreachable_by_tab(page), unreachable_by_tab(page)
+        analyse = page.get_by_role("tabpanel", name="Analyse a video")
+        analyse.get_by_text("For therapists: the figures").click()  # the expander's table is read too
+        analyse.get_by_text("Frames analysed").first.wait_for()
+        found["analyse_therapists"] = _report("analyse_therapists", run_axe(page))
 
         page.get_by_role("tab", name="Live practice").click()
         _settle(page)

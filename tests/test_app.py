@@ -409,8 +409,9 @@ def test_page_renders_with_sidebar(app):
     assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
     assert app.button(key="analyse_upload").disabled
     assert app.sidebar.slider(key="foot_axis").disabled  # a hold has no direction: the axis means nothing
+    assert "upload_axis_mode" not in [r.key for r in app.radio]  # nor is it asked for an upload
     assert any("judged on stillness" in c.value for c in app.sidebar.caption)
-    tech.set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why
+    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why
     assert not app.exception
     assert "Analyse sample" not in [b.label for b in app.button]
     assert any("guided timer: there is nothing in a video to analyse" in i.value for i in app.info)
@@ -423,7 +424,7 @@ def test_page_renders_with_sidebar(app):
         assert words in sidebar_text, words
     assert any("diabetes" in w.value for w in app.warning)  # on the timer's page too
     app.sidebar.selectbox(key="technique").set_value("cross_friction").run()  # direction matters: the axis is set
-    assert not app.sidebar.slider(key="foot_axis").disabled
+    assert not app.sidebar.slider(key="foot_axis").disabled and app.radio(key="upload_axis_mode")
     assert app.sidebar.slider(key="foot_axis").value == 90
 
 

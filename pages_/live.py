@@ -41,12 +41,13 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     st.markdown(f"**Technique:** {panel.technique}")
     c1, c2 = st.columns(2)
     c1.metric("Doing now", panel.label)
-    c2.metric("Done right for", panel.good_time)
+    c2.metric("Done right for", panel.good_time, help="Time this session spent doing the technique right.")
     c1.metric("Stroke rate", panel.rate)
     c2.metric("Hold", panel.hold)
     c1.metric("Longest hold", panel.longest_hold)
-    c2.metric("Score", panel.score)
-    c1.metric("Progress", panel.progress)
+    c2.metric("Score", panel.score, help="How well the work done so far matches the technique, out of 100.")
+    c1.metric("Progress", panel.progress, help="How much of the technique's target (time, hold, sides or "
+                                                "repetitions) is done.")
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
     st.markdown(f"**Correction:** {panel.correction}")

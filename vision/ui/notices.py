@@ -58,7 +58,7 @@ def camera_check_html() -> str:
     if (!document.body.contains(box)) {{ clearInterval(timer); return; }}
     for (const frame of document.querySelectorAll("iframe[title*='streamlit_webrtc']")) {{
       let text = "";
-      try {{ text = frame.contentDocument ? frame.contentDocument.body.innerText : ""; }} catch (e) {{}}
+      try {{ text = frame.contentDocument ? frame.contentDocument.body.textContent : ""; }} catch (e) {{}}
       for (const name of Object.keys(messages)) {{
         if (text.includes(name)) {{ say(messages[name]); return; }}
       }}

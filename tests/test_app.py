@@ -607,8 +607,9 @@ def test_debrief_lists_apart_numbers_explained_and_no_tip_twice():
     text = debrief_markdown(coaching)
     blocks = text.split("\n\n")
     assert blocks[0] == "**Top corrections** (most needed first)"
-    assert blocks[1].splitlines()[0] == ("1. No hand in view: bring your hand and foot into the picture "
-                                         "(this cue was needed for 8 s of the session)")
+    assert blocks[1].splitlines()[0] == ("1. No hand in view: bring your hand and foot into the picture. "
+                                         "(The coach gave this cue for 8 s of the session.)")
+    assert blocks[1].splitlines()[1] == "2. Speed up. (The coach gave this cue for 3 s of the session.)"
     assert blocks[2] == "**What to do next**"  # its own block: not glued onto correction 2
     assert blocks[3] == "- Keep it up longer: aim for 3 min done right (0.5 min this time)."  # "Speed up." once
     assert text.count("Speed up.") == 1

@@ -47,8 +47,12 @@ COMPONENTS_HELP = ("Each part of the score says how close that part of the work 
 def correction_lines(coaching: dict | None) -> list[str]:
     """The top corrections, each with what its seconds are: how long the live cue was needed."""
     d = (coaching or {}).get("debrief", {})
-    return [f"{c['tip']} (this cue was needed for {c['seconds']:.0f} s of the session)"
-            for c in d.get("top_corrections", [])]
+    lines = []
+    for c in d.get("top_corrections", []):
+        tip = c["tip"].rstrip()
+        tip += "" if tip.endswith((".", "!", "?")) else "."
+        lines.append(f"{tip} (The coach gave this cue for {c['seconds']:.0f} s of the session.)")
+    return lines
 
 
 def next_lines(coaching: dict | None) -> list[str]:

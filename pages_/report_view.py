@@ -40,7 +40,7 @@ def pairs_table(rows: list[tuple[str, str]], what: str = "What", value: str = "V
 
 def show_report(report, technique_name: str, key: str, truth: dict | None = None, live: bool = False) -> None:
     """Timeline, segments, holds, summary and downloads of one Report (``live``: a webcam session's)."""
-    quality, text = verdict(report)
+    quality, text = verdict(report, live=live)
     quality_box(quality, text)
 
     rows = timeline_rows(report)

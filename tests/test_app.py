@@ -565,6 +565,8 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     assert "Your last session" in [h.value for h in app.subheader]
     assert app.dataframe[0].value["What the thumb did"].iloc[0] == "No hand"
     assert "Session length" in _pairs(app, "Hand in view")  # a live session is not a "video"
+    assert any("No hand was seen in this session" in i.value for i in app.info)
+    assert not any("video" in i.value for i in app.info)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Doing now"] == "–" and any("Camera stopped" in i.value for i in app.info)  # no stale label
     assert any("Coaching: score and debrief" in m.value for m in app.markdown)  # the debrief, from the live scorer

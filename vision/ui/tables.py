@@ -217,12 +217,17 @@ def summary_rows(report: Report, live: bool = False) -> list[tuple[str, str]]:
     return rows
 
 
-def verdict(report: Report) -> tuple[str, str]:
-    """('good'|'warn'|'bad'|'idle', one sentence) on the whole session, from its coaching result."""
+def verdict(report: Report, live: bool = False) -> tuple[str, str]:
+    """('good'|'warn'|'bad'|'idle', one sentence) on the whole session, from its coaching result.
+
+    ``live``: a webcam session (not "this video")."""
     coaching = report.coaching or {}
     debrief = coaching.get("debrief") or {}
     title = coaching.get("title", "")
     if not report.summary.get("frames") or report.summary.get("hand_found_fraction", 0) <= 0:
+        if live:
+            return "idle", ("No hand was seen in this session: keep the hand and the foot in the picture, "
+                            "in good light.")
         return "idle", "No hand was found in this video: film the hand and the foot together, in good light."
     score = coaching.get("score")
     if score is None:

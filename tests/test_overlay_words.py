@@ -63,3 +63,37 @@ def test_grain_label_is_large_and_on_a_plate():
     assert height >= 20, height  # the plate (and its text) is at least 20 px high on a 480 px picture
     axis_blue = (np.abs(img.astype(int) - np.array(overlay.AXIS)).sum(axis=2) < 30)
     assert axis_blue[rows.min():rows.max() + 1, cols.min():cols.max() + 1].sum() > 40  # the word, in the axis colour
+
+
+def _badge_dark(path) -> list[float]:
+    """The share of dark pixels where the badge sits (top left) in each frame."""
+    from vision.io.video import iter_frames
+
+    return [float((f.rgb[6:20, 6:60].max(axis=2) < 70).mean()) for f in iter_frames(path)]
+
+
+def test_report_video_first_frames_say_finding_not_no_hand(tmp_path):
+    """The thumbnail people see (frame 0) has a hand in it: before the engine believes it, the badge
+    is the dark "finding your hand" plate, not the grey "NO HAND"; after, labels as they are."""
+    from vision.core.report import FrameRecord, Report
+
+    from media import write_video
+
+    light = [np.full((240, 320, 3), 200, np.uint8) for _ in range(8)]
+    times = [k / 10 for k in range(8)]
+    src = write_video(tmp_path / "in.mp4", light, times)
+    labels = ["no_hand"] * 3 + ["hold"] * 3 + ["no_hand"] * 2
+    report = Report("in.mp4", 10.0, 0.8, 90.0,
+                    frames=[FrameRecord(k, times[k], labels[k], credited_s=0.1) for k in range(8)],
+                    technique="myofascial_hold")
+    out = tmp_path / "out.mp4"
+    overlay.render_report_video(src, report, lambda i: None, out)
+    dark = _badge_dark(out)
+    assert len(dark) == 8
+    assert all(d > 0.5 for d in dark[:3]), dark  # the dark "finding" plate (NO HAND is on grey)
+    assert all(d < 0.05 for d in dark[6:]), dark  # the hand was seen, then lost: "NO HAND" on grey
+    # a video with no hand anywhere says so from its first frame
+    nothing = Report("in.mp4", 10.0, 0.8, 90.0, frames=[FrameRecord(k, times[k], "no_hand", credited_s=0.1)
+                                                         for k in range(8)], technique="myofascial_hold")
+    overlay.render_report_video(src, nothing, lambda i: None, tmp_path / "none.mp4")
+    assert all(d < 0.05 for d in _badge_dark(tmp_path / "none.mp4"))

@@ -11,10 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
 
 from vision.ui.samples import list_samples
-
-from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -120,7 +119,8 @@ def test_axe_no_serious_violation_on_either_tab(tmp_path):
         assert page.locator("#crossgrain-camera-check").inner_text().strip() == ""
         assert not unreachable_by_tab(page), unreachable_by_tab(page)  # every control by keyboard
         slider = page.get_by_role("slider").first  # and the axis is set with the arrow keys
-        value = lambda: slider.evaluate("e => e.getAttribute('aria-valuenow') || e.value")  # noqa: E731
+        def value():
+            return slider.evaluate("e => e.getAttribute('aria-valuenow') || e.value")
         before = value()
         slider.focus()
         page.keyboard.press("ArrowRight")

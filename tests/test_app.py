@@ -248,6 +248,7 @@ def test_amounts_in_words():
     assert palm_share_text(2.0) == "about 2.0 times your palm's width"
     assert palm_share_text(None) == "–"
     assert seconds_text(6.04) == "6.0 s" and seconds_text(125) == "2:05 min" and seconds_text(None) == "–"
+    assert seconds_text(179.7) == "3:00 min"  # rounded as a whole, never "2:60"
     assert angle_text(12) == "12° (along the foot)" and angle_text(45) == "45° (diagonal)"
 
 

@@ -75,9 +75,9 @@ def _badge_dark(path) -> list[float]:
 def test_report_video_first_frames_say_finding_not_no_hand(tmp_path):
     """The thumbnail people see (frame 0) has a hand in it: before the engine believes it, the badge
     is the dark "finding your hand" plate, not the grey "NO HAND"; after, labels as they are."""
-    from vision.core.report import FrameRecord, Report
-
     from media import write_video
+
+    from vision.core.report import FrameRecord, Report
 
     light = [np.full((240, 320, 3), 200, np.uint8) for _ in range(8)]
     times = [k / 10 for k in range(8)]

@@ -35,7 +35,8 @@ def seconds_text(s: float | None, digits: int = 1) -> str:
         return DASH
     s = max(0.0, float(s))
     if s >= 120:
-        return f"{int(s // 60)}:{int(round(s % 60)) % 60:02d} min"
+        whole = round(s)
+        return f"{whole // 60}:{whole % 60:02d} min"
     return f"{s:.{digits}f} s"
 
 
@@ -120,8 +121,8 @@ def therapist_rows(report: Report) -> list[tuple[str, str]]:
     s = report.summary or {}
     rows = [("Frames analysed", f"{s.get('frames', len(report.frames))}"),
             ("Frame rate", f"{report.fps:.1f} frames a second"),
-            ("Foot axis at the start", f"{report.foot_axis_deg:.0f}° (screen angle, counter-clockwise from "
-                                       "the picture's left-right line)"),
+            ("Foot axis at the start", (f"{report.foot_axis_deg:.0f}° (screen angle, counter-clockwise from "
+                                        "the picture's left-right line)")),
             ("Hand found", f"{100 * s.get('hand_found_fraction', 0.0):.1f}% of the frames")]
     if len(report.axes) > 1:
         rows.append(("Foot axis changes", f"{len(report.axes) - 1}"))
@@ -135,8 +136,8 @@ def therapist_rows(report: Report) -> list[tuple[str, str]]:
             figures.append(f"{seg.angle_to_grain_deg:.1f}° to the grain")
         rows.append((f"Segment {k}: {label_title(seg.label)}", ", ".join(figures)))
     for k, h in enumerate(report.holds, 1):
-        rows.append((f"Hold {k}", f"{h.start_s:.2f}-{h.end_s:.2f} s, {h.duration_s:.2f} s, "
-                                  f"drift {h.drift_palm:.3f} palm widths"))
+        rows.append((f"Hold {k}", (f"{h.start_s:.2f}-{h.end_s:.2f} s, {h.duration_s:.2f} s, "
+                                   f"drift {h.drift_palm:.3f} palm widths")))
     return rows
 
 

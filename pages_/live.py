@@ -9,14 +9,14 @@ import streamlit as st
 
 from vision.coach.techniques import registry
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
-from vision.ui.notices import CAMERA_HELP, safety_notes
+from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
 from .live_axis import axis_controls
 from .progress import save_session_form
-from .report_view import QUALITY_BOX, show_report
+from .report_view import quality_box, show_report
 
 
 def live_stream() -> LiveStream:
@@ -32,23 +32,23 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     if stream.error:
         st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
     if panel.status == "stalled":
-        st.error(panel.message)
+        st.error(panel.message, icon=":material/videocam_off:")
     elif panel.status == "slow":
-        st.warning(panel.message)
+        st.warning(panel.message, icon=":material/hourglass_top:")
     elif panel.status == "live":
-        QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
+        quality_box(panel.quality, f"**{panel.label}** — {panel.correction}")
     else:
-        st.info(panel.message)
+        st.info(panel.message, icon=":material/info:")
     st.markdown(f"**Technique:** {panel.technique}")
     c1, c2 = st.columns(2)
     c1.metric("Doing now", panel.label)
-    c2.metric("Done right for", panel.good_time)
+    c2.metric("Done right for", panel.good_time, help="Time this session spent doing the technique right.")
     c1.metric("Stroke rate", panel.rate)
     c2.metric("Hold", panel.hold)
     c1.metric("Longest hold", panel.longest_hold)
-    c2.metric("Processing", panel.fps)
-    c1.metric("Score", panel.score)
-    c2.metric("Progress", panel.progress)
+    c2.metric("Score", panel.score, help="How well the work done so far matches the technique, out of 100.")
+    c1.metric("Progress", panel.progress, help="How much of the technique's target (time, hold, sides or "
+                                                "repetitions) is done.")
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
     st.markdown(f"**Correction:** {panel.correction}")
@@ -57,7 +57,10 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     if panel.side:
         st.caption(f"Time under work per side — now on the {panel.side}")
     if panel.components:
-        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components))
+        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components)
+                   + " (how close each part of the work is to its target)")
+    with st.expander("For therapists: the figures", expanded=False):
+        st.metric("Processing", panel.fps, help="Frames of the camera's picture analysed each second.")
 
 
 def routine_run(technique_name: str) -> RoutineRun:
@@ -88,6 +91,8 @@ def routine_page(technique_name: str) -> None:
     tech = registry()[technique_name]
     run = routine_run(technique_name)
     st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
+    if tech.not_for:
+        st.warning("**Do not do this if you have:** " + "; ".join(tech.not_for) + ".", icon=":material/block:")
     st.caption("Before you start: " + " ".join(safety_notes()[:2]))
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     # on_click: the clock changes before the page reruns, so the buttons show the new state
@@ -127,6 +132,7 @@ def live_page(axis: float, technique_name: str) -> None:
                      "Reload the page; the video analysis below still works.")
             ctx = None
         st.caption(CAMERA_HELP)
+        st.html(camera_check_html(), unsafe_allow_javascript=True)
     if ctx is None:
         return
     playing = bool(ctx.state.playing)
@@ -142,5 +148,5 @@ def live_page(axis: float, technique_name: str) -> None:
         report = stream.report()
         if report is not None:
             st.subheader("Your last session")
-            show_report(report, technique_name, key="live")
+            show_report(report, technique_name, key="live", live=True)
             save_session_form(report, key="live")

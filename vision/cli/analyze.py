@@ -111,7 +111,7 @@ def format_coaching(coaching: dict) -> str:
         lines.append(f"    time: {debrief.get('good_s', 0):.1f} s done right of {debrief.get('work_s', 0):.1f} s of work"
                      + ("; " + "; ".join(extra) if extra else ""))
         for c in debrief.get("top_corrections", []):
-            lines.append(f"    correction ({c['seconds']:.0f} s): {c['tip']}")
+            lines.append(f"    correction (cue needed for {c['seconds']:.0f} s): {c['tip']}")
     for step in debrief.get("next", []):
         lines.append(f"    next: {step}")
     if coaching.get("camera_cannot_see"):

@@ -14,6 +14,7 @@ from vision.ui.notices import safety_notes
 from vision.ui.panel import axis_preview_svg, technique_options
 from pages_.analyse import analyse_page
 from pages_.live import live_page
+from pages_.phone import phone_sidebar
 from pages_.progress import progress_page
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
@@ -25,6 +26,7 @@ def sidebar() -> tuple[float, str]:
     sb = st.sidebar
     sb.title("CrossGrain")
     sb.caption("Technique feedback for foot self-massage. Video stays on this computer.")
+    phone_sidebar()  # with `crossgrain serve --lan`: the QR code of the address for the phone
     axis = sb.slider("Foot axis (heel → toes), degrees", 0, 179, 90, key="foot_axis",
                      help="The angle of the heel-to-toes line as it appears in the picture: "
                           "90 = foot points up the screen, 0 = foot lies left-right. "

@@ -14,6 +14,7 @@ from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
+from .phone import NARROW_ONLY_KEY, WIDE_ONLY_KEY, phone_layout_css, phone_settings
 from .progress import save_session_form
 from .report_view import QUALITY_BOX, show_report
 
@@ -38,18 +39,19 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
         QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
     else:
         st.info(panel.message)
-    st.markdown(f"**Technique:** {panel.technique}")
-    c1, c2 = st.columns(2)
-    c1.metric("Doing now", panel.label)
+    # two columns on phones too (wrap=False): the hold figure stays beside the verdict box, on the first screen
+    c1, c2 = st.columns(2, wrap=False)
+    c1.metric("Hold", panel.hold)
     c2.metric("Done right for", panel.good_time)
-    c1.metric("Stroke rate", panel.rate)
-    c2.metric("Hold", panel.hold)
+    c1.metric("Doing now", panel.label)
+    c2.metric("Stroke rate", panel.rate)
     c1.metric("Longest hold", panel.longest_hold)
     c2.metric("Processing", panel.fps)
     c1.metric("Score", panel.score)
     c2.metric("Progress", panel.progress)
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
+    st.markdown(f"**Technique:** {panel.technique}")
     st.markdown(f"**Correction:** {panel.correction}")
     if panel.guide:
         st.markdown(f"**Guide:** {panel.guide}")
@@ -101,6 +103,8 @@ def routine_page(technique_name: str) -> None:
 def live_page(axis: float, technique_name: str) -> None:
     import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
 
+    phone_layout_css()
+    phone_settings(axis, technique_name)  # phones only: the sidebar is folded away there
     if not registry()[technique_name].camera:
         routine_page(technique_name)
         return
@@ -124,7 +128,8 @@ def live_page(axis: float, technique_name: str) -> None:
             st.error(f"The live camera could not start here ({md_escape(type(exc).__name__)}: {md_escape(exc)}). "
                      "Reload the page; the video analysis below still works.")
             ctx = None
-        st.caption(CAMERA_HELP)
+        st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
+    st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)  # on phones: below the verdict, not between
     if ctx is None:
         return
     playing = bool(ctx.state.playing)

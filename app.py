@@ -12,6 +12,7 @@ from vision.coach.techniques import registry
 from vision.ui.coaching_view import technique_targets
 from vision.ui.notices import safety_notes
 from vision.ui.panel import axis_preview_svg, technique_options
+from vision.ui.phone import served_url
 from pages_.analyse import analyse_page
 from pages_.live import live_page
 from pages_.phone import phone_sidebar
@@ -25,7 +26,8 @@ st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶"
 def sidebar() -> tuple[float, str]:
     sb = st.sidebar
     sb.title("CrossGrain")
-    sb.caption("Technique feedback for foot self-massage. Video stays on this computer.")
+    sb.caption("Technique feedback for foot self-massage. Video stays on this computer"
+               + (" and your home network." if served_url() else "."))
     phone_sidebar()  # with `crossgrain serve --lan`: the QR code of the address for the phone
     axis = sb.slider("Foot axis (heel → toes), degrees", 0, 179, 90, key="foot_axis",
                      help="The angle of the heel-to-toes line as it appears in the picture: "

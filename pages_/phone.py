@@ -24,9 +24,8 @@ def phone_sidebar() -> None:
                    "(or `crossgrain serve --lan`) and scan the code it shows here.")
         return
     card = phone_card(url)
-    with sb.expander("📱 Use your phone as the camera", expanded=True):
+    with sb.expander("Use your phone as the camera", icon=":material/smartphone:", expanded=True):
         st.markdown(card.qr_html, unsafe_allow_html=True)
-        st.code(card.url, language=None)
         st.markdown("\n".join(f"{k}. {step}" for k, step in enumerate(card.steps, 1)))
         st.markdown(f"**A warning the first time.** {card.certificate}")
         st.caption(card.privacy)

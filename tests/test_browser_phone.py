@@ -4,13 +4,16 @@ A laptop-sized window shows the QR code of the address (decoded from a screensho
 certificate warning's words; a phone-sized one (390x844, the self-signed certificate accepted as
 a person would after the warning) works the live page with the fake webcam: the picture, the
 verdict box with its cue and the hold figure on the first screen, the technique and foot axis
-one labelled tap away. Screenshots go to test-artifacts/.
+one labelled tap away. The server runs under strace (when there is one): through the whole
+session it connects to nothing but this machine (the video stays on the home network).
+Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -23,7 +26,8 @@ from vision.coach.techniques import registry
 from vision.io import lan
 from vision.ui.samples import list_samples
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera, stop_process
+from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera
+from test_serve import _stop
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,9 +59,13 @@ def lan_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     env = {**os.environ, "CROSSGRAIN_DATA_DIR": str(data)}
     env.pop("CROSSGRAIN_ICE_SERVERS", None)
+    cmd = [sys.executable, "-m", "vision.cli", "serve", "--lan", "--port", str(port)]
+    trace = data / "connect.txt"
+    strace = shutil.which("strace")
+    if strace:  # every connect() of the server and its threads, to check where the video went
+        cmd = [strace, "-f", "--seccomp-bpf", "-e", "trace=connect", "-o", str(trace), *cmd]
     with open(ARTIFACTS / "serve_lan.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "vision.cli", "serve", "--lan", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = lan.https_url(addresses[0], port)
     try:
         import ssl
@@ -77,7 +85,14 @@ def lan_server(tmp_path_factory):
             time.sleep(0.5)
         yield url
     finally:
-        stop_process(proc)
+        _stop(proc)
+    if strace:
+        from test_network_privacy import inet_calls
+
+        own = {"127.0.0.1", "::1", *addresses}
+        elsewhere = [line for addr, line in inet_calls(trace, "connect") if addr not in own
+                     and not addr.startswith(("127.", "::ffff:127."))]
+        assert elsewhere == [], f"the server connected beyond this machine: {elsewhere}"
 
 
 @pytest.fixture(scope="module")

@@ -117,6 +117,9 @@ def announce(p: ServePlan, lan: bool, stream=sys.stdout) -> None:
         print(f"{k}. {step.replace('**', '')}", file=stream)
     print(lan_io.CERTIFICATE_WARNING.replace("**", ""), file=stream)
     print(lan_io.STAYS_HOME, file=stream)
+    if os.environ.get("CROSSGRAIN_ICE_SERVERS", "").strip():
+        print("Note: CROSSGRAIN_ICE_SERVERS is set, so the video may go through the servers it names; "
+              "unset it to keep the video on the home network.", file=stream)
     stream.flush()
 
 

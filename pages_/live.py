@@ -14,6 +14,7 @@ from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
+from .live_axis import axis_controls
 from .phone import NARROW_ONLY_KEY, WIDE_ONLY_KEY, phone_layout_css, phone_settings
 from .progress import save_session_form
 from .report_view import QUALITY_BOX, show_report
@@ -129,8 +130,8 @@ def live_page(axis: float, technique_name: str) -> None:
                      "Reload the page; the video analysis below still works.")
             ctx = None
         st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
-    st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)  # on phones: below the verdict, not between
     if ctx is None:
+        st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)
         return
     playing = bool(ctx.state.playing)
     if playing:
@@ -139,6 +140,10 @@ def live_page(axis: float, technique_name: str) -> None:
         stream.mark_stopped()
     with panel_col:
         st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
+    # below both columns, full width: on a phone (columns stacked) after the verdict box and the hold,
+    # not between them and the picture; the still to draw the axis on gets the page's width
+    axis_controls(stream, playing)
+    st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)  # on phones: below the verdict, not between
     if not playing:
         report = stream.report()
         if report is not None:

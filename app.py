@@ -12,8 +12,10 @@ from vision.coach.techniques import registry
 from vision.ui.coaching_view import technique_targets
 from vision.ui.notices import safety_notes
 from vision.ui.panel import axis_preview_svg, axis_unused_text, technique_options
+from vision.ui.phone import served_url
 from pages_.analyse import analyse_page
 from pages_.live import live_page
+from pages_.phone import phone_sidebar
 from pages_.progress import progress_page
 
 st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶", layout="wide")
@@ -24,7 +26,9 @@ st.set_page_config(page_title="CrossGrain: foot massage coach", page_icon="🦶"
 def sidebar() -> tuple[float, str]:
     sb = st.sidebar
     sb.title("CrossGrain")
-    sb.caption("Technique feedback for foot self-massage. Video stays on this computer.")
+    sb.caption("Technique feedback for foot self-massage. Video stays on this computer"
+               + (" and your home network." if served_url() else "."))
+    phone_sidebar()  # with `crossgrain serve --lan`: the QR code of the address for the phone
     options = technique_options()
     name = sb.selectbox("Technique", list(options), format_func=options.get, key="technique")
     tech = registry()[name]

@@ -15,6 +15,7 @@ from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
 from .live_axis import axis_controls
+from .phone import NARROW_ONLY_KEY, WIDE_ONLY_KEY, phone_layout_css, phone_settings
 from .progress import save_session_form
 from .report_view import quality_box, show_report
 
@@ -39,18 +40,19 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
         quality_box(panel.quality, f"**{panel.label}** — {panel.correction}")
     else:
         st.info(panel.message, icon=":material/info:")
-    st.markdown(f"**Technique:** {panel.technique}")
-    c1, c2 = st.columns(2)
-    c1.metric("Doing now", panel.label)
+    # two columns on phones too (wrap=False): the hold figure stays beside the verdict box, on the first screen
+    c1, c2 = st.columns(2, wrap=False)
+    c1.metric("Hold", panel.hold)
     c2.metric("Done right for", panel.good_time, help="Time this session spent doing the technique right.")
-    c1.metric("Stroke rate", panel.rate)
-    c2.metric("Hold", panel.hold)
+    c1.metric("Doing now", panel.label)
+    c2.metric("Stroke rate", panel.rate)
     c1.metric("Longest hold", panel.longest_hold)
     c2.metric("Score", panel.score, help="How well the work done so far matches the technique, out of 100.")
     c1.metric("Progress", panel.progress, help="How much of the technique's target (time, hold, sides or "
                                                 "repetitions) is done.")
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
+    st.markdown(f"**Technique:** {panel.technique}")
     st.markdown(f"**Correction:** {panel.correction}")
     if panel.guide:
         st.markdown(f"**Guide:** {panel.guide}")
@@ -107,6 +109,8 @@ def routine_page(technique_name: str) -> None:
 def live_page(axis: float, technique_name: str) -> None:
     import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
 
+    phone_layout_css()
+    phone_settings(axis, technique_name)  # phones only: the sidebar is folded away there
     if not registry()[technique_name].camera:
         routine_page(technique_name)
         return
@@ -131,9 +135,10 @@ def live_page(axis: float, technique_name: str) -> None:
             st.error(f"The live camera could not start here ({md_escape(type(exc).__name__)}: {md_escape(exc)}). "
                      "Reload the page; the video analysis below still works.")
             ctx = None
-        st.caption(CAMERA_HELP)
+        st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
         st.html(camera_check_html(), unsafe_allow_javascript=True)
     if ctx is None:
+        st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)
         return
     playing = bool(ctx.state.playing)
     if playing:
@@ -142,8 +147,10 @@ def live_page(axis: float, technique_name: str) -> None:
         stream.mark_stopped()
     with panel_col:
         st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
-    with video_col:
-        axis_controls(stream, playing)
+    # below both columns, full width: on a phone (columns stacked) after the verdict box and the hold,
+    # not between them and the picture; the still to draw the axis on gets the page's width
+    axis_controls(stream, playing)
+    st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)  # on phones: below the verdict, not between
     if not playing:
         report = stream.report()
         if report is not None:

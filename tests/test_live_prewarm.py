@@ -49,3 +49,25 @@ def test_a_changed_technique_does_not_take_a_spare_made_for_another():
         assert stream.coach is not spare and stream.coach.technique_name == "cross_friction"
     finally:
         stream.close()
+
+
+def test_a_session_dropped_unclosed_does_not_hang_the_collector_and_its_models_are_closed():
+    """A browser session that ends drops its stream with everything it owns, all unreachable at once;
+    MediaPipe cannot close a landmarker collected that way (the collecting thread waited forever)."""
+    import gc
+    import threading
+
+    stream = LiveStream(coach_factory=LiveCoach, technique_name="myofascial_hold")
+    stream.prewarm()
+    spare = wait_for_spare(stream)
+    session = spare._session
+    assert session._tracker is not None
+    stream.me = stream  # in a cycle, as a Streamlit session's state is
+    del stream, spare
+    done = threading.Event()
+    threading.Thread(target=lambda: (gc.collect(), done.set()), daemon=True).start()
+    assert done.wait(60.0), "the garbage collector hung closing a hand model"
+    deadline = time.monotonic() + 60.0
+    while session._tracker is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session._tracker is None  # closed, by a thread of its own

@@ -14,6 +14,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -50,6 +51,50 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
         return [], f'{ICE_ENV} must be a JSON list like [{{"urls": "stun:host:3478"}}]; using no ICE servers.'
     return value, None
 
+
+class _CoachKeeper:
+    """Every live coach, held until it is closed: a stream that dies unclosed leaves them to a thread.
+
+    A browser session that ends drops its LiveStream with everything it owns, and the garbage
+    collector finds them all unreachable at once. MediaPipe's landmarker then cannot close (its
+    dispatcher's worker thread has already been told to stop) and the collecting thread, any of
+    the server's, waits forever. Held here, the coaches are never garbage: when their stream
+    goes, a thread of its own closes them.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._held: dict[int, list] = {}
+
+    def hold(self, owner: int, coach) -> None:
+        with self._lock:
+            self._held.setdefault(owner, []).append(coach)
+
+    def close(self, owner: int, coach) -> None:
+        with self._lock:
+            held = self._held.get(owner, [])
+            if coach in held:
+                held.remove(coach)
+        coach.close()
+
+    def orphaned(self, owner: int) -> None:
+        """The owner is gone (called from the garbage collector): close its coaches elsewhere."""
+        with self._lock:
+            coaches = self._held.pop(owner, [])
+        if coaches:
+            threading.Thread(target=_close_all, args=(coaches,), name="crossgrain-close-coaches",
+                             daemon=True).start()
+
+
+def _close_all(coaches: list) -> None:
+    for c in coaches:
+        try:
+            c.close()
+        except Exception:  # noqa: BLE001 - a session already gone: nothing to tell
+            pass
+
+
+_KEEPER = _CoachKeeper()
 
 MAX_BEHIND_S = 1.0  # live frames later than this (beyond the usual) are all passed through to catch up
 MAX_CATCH_UP_S = 1.0  # ... for at most this long at a time
@@ -131,12 +176,23 @@ class LiveStream:
     def __post_init__(self):
         if self.axis is None:
             self.axis = LiveAxis(self.foot_axis_deg)
+        self._owner = id(self)
+        weakref.finalize(self, _KEEPER.orphaned, self._owner)
+        weakref.finalize(self, self.axis.close)
+
+    def _new_coach(self, technique: str):
+        coach = self.coach_factory(self.axis.axis, technique)
+        _KEEPER.hold(self._owner, coach)
+        return coach
+
+    def _dispose(self, coach) -> None:
+        _KEEPER.close(self._owner, coach)
 
     @property
     def coach(self):
         with self._lock:
             if self._coach is None:
-                self._coach = self.coach_factory(self.axis.axis, self.technique_name)
+                self._coach = self._new_coach(self.technique_name)
             return self._coach
 
     def configure(self, foot_axis_deg: float, technique_name: str) -> None:
@@ -167,7 +223,7 @@ class LiveStream:
 
     def _warm(self, technique: str) -> None:
         try:
-            spare = self.coach_factory(self.axis.axis, technique)
+            spare = self._new_coach(technique)
             getattr(spare, "prewarm", lambda: None)()
         except Exception:  # noqa: BLE001 - the first frame makes its own coach and shows its error
             spare = None
@@ -176,7 +232,7 @@ class LiveStream:
             if spare is not None and not self._closed and self._spare is None and technique == self.technique_name:
                 self._spare, spare = spare, None
         if spare is not None:
-            spare.close()
+            self._dispose(spare)
 
     def _apply_axis(self, coach, axis) -> None:
         if getattr(coach, "foot_axis", None) != axis:
@@ -203,12 +259,12 @@ class LiveStream:
                     self._apply_axis(spare, self.axis.axis)
                 else:
                     if spare is not None:
-                        spare.close()
-                    self._coach = self.coach_factory(self.axis.axis, self.technique_name)
+                        self._dispose(spare)
+                    self._coach = self._new_coach(self.technique_name)
                 self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
                 if old is not None:
-                    old.close()
+                    self._dispose(old)
             coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
         t = clock(raw_t)
         self._last_frame_wall = time.monotonic()
@@ -305,18 +361,11 @@ class LiveStream:
     def close(self) -> None:
         self.axis.close()
         with self._lock:
-            coach, self._coach = self._coach, None
-            spare, self._spare = self._spare, None
+            coaches = [c for c in (self._coach, self._spare) if c is not None]
+            self._coach = self._spare = None
             self._closed = True
-        for c in (coach, spare):
-            if c is not None:
-                c.close()
-
-    def __del__(self):  # the browser session is gone: free its tracker
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser
-            pass
+        for c in coaches:
+            self._dispose(c)
 
 
 def make_frame_callback(stream: "LiveStream") -> Callable:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from vision.coach.techniques import registry
+from vision.sound.cues import metronome_rate
+from vision.sound.synth import SoundSettings
+from vision.ui.live_sound import SAMPLE_RATE, LiveSound
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
 from vision.ui.notices import CAMERA_HELP, safety_notes
 from vision.ui.panel import live_panel
@@ -22,8 +25,25 @@ def live_stream() -> LiveStream:
     """One holder a browser session (its coach is made per camera stream)."""
     if "live_stream" not in st.session_state:
         from vision.live import LiveCoach
-        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach)
+        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach, sound=LiveSound())
     return st.session_state["live_stream"]
+
+
+def sound_settings(technique_name: str, key: str) -> SoundSettings:
+    """The sound controls (on by default): sound on or off, volume, metronome, spoken cues."""
+    tech = registry()[technique_name]
+    beat = metronome_rate(tech)
+    c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
+    on = c1.toggle("Sound", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
+    volume = c2.slider("Volume", 0, 100, 80, step=5, key=f"{key}_sound_volume", disabled=not on,
+                       format="%d%%")
+    metronome = c3.toggle("Metronome", value=True, key=f"{key}_sound_metronome",
+                          disabled=not on or beat is None,
+                          help=(f"A click {beat:.0f} times a minute: one to-and-fro stroke a click."
+                                if beat else "This technique has no stroke rate to keep."))
+    voice = c4.toggle("Spoken cues", value=True, key=f"{key}_sound_voice", disabled=not on,
+                      help="Short spoken corrections and milestones, so you can keep your eyes on your foot.")
+    return SoundSettings(on=on, volume=volume / 100, metronome=metronome, voice=voice)
 
 
 def render_panel(stream: LiveStream, playing: bool) -> None:
@@ -111,11 +131,21 @@ def live_page(axis: float, technique_name: str) -> None:
         st.warning(ice_problem)
     video_col, panel_col = st.columns([3, 2])
     with video_col:
+        stream.sound.configure(sound_settings(technique_name, "live"))
+        try:
+            # the sound goes out on the stream's own audio track, beside the video (no microphone asked for)
+            audio = webrtc.create_audio_source_track(stream.sound.audio_frame, key="crossgrain-live-sound",
+                                                     sample_rate=SAMPLE_RATE, ptime=0.02)
+        except Exception as exc:  # noqa: BLE001 - the video still works without sound
+            st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
+                       "the cues are still shown on the page.")
+            audio = None
         try:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",
                 mode=webrtc.WebRtcMode.SENDRECV,
                 queued_video_frames_callback=make_queued_frames_callback(stream),
+                source_audio_track=audio,
                 media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
                 rtc_configuration={"iceServers": ice},
                 async_processing=True,

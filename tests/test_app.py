@@ -406,10 +406,19 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
         captured.update(kwargs)
         return SimpleNamespace(state=SimpleNamespace(playing=state["playing"], signalling=False))
 
+    def fake_audio_track(callback, key, sample_rate, ptime):
+        captured["audio_callback"] = callback
+        return SimpleNamespace(kind="audio", sample_rate=sample_rate, ptime=ptime)
+
     monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake_streamer)
+    monkeypatch.setattr(streamlit_webrtc, "create_audio_source_track", fake_audio_track)
     app.run()
     assert not app.exception
     assert captured["rtc_configuration"] == {"iceServers": []}
+    # the sound goes out on the stream's own audio track, 20 ms frames of 16 kHz mono (no microphone asked for)
+    assert captured["source_audio_track"].sample_rate == 16000 and captured["source_audio_track"].ptime == 0.02
+    frame = captured["audio_callback"](0, None)
+    assert frame.samples == 320 and frame.layout.name == "mono" and frame.sample_rate == 16000
     assert captured["media_stream_constraints"] == {"video": {"width": 640, "height": 480}, "audio": False}
     assert captured["async_processing"] is True  # in the component's worker thread, not the shared event loop
     assert any("Press START" in i.value for i in app.info)

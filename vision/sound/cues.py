@@ -82,6 +82,8 @@ class SoundCues:
         self._off_since: float | None = None
         self._last_tone_t: dict[str, float] = {}
         self._said_cue: str | None = None
+        self._shown_cue: str | None = None
+        self._shown_since: float | None = None
         self._said_cue_t = 0.0
         self._hold_prev_s = 0.0
         self._holds_completed = 0
@@ -153,16 +155,23 @@ class SoundCues:
     def _speech(self, v: FrameVerdict, c, out: list[SoundEvent]) -> None:
         tech, p = self.tech, self.params
         cue = c.cue
-        if cue is None:
-            self._said_cue = None
+        if cue is None or c.raw_cue is None or c.raw_cue.id != cue.id:
+            # nothing shown, or the correction on the page is no longer what is wrong now: nothing to say
+            self._shown_cue, self._shown_since = (None, None) if cue is None else (cue.id, self._shown_since)
+            if cue is None:
+                self._said_cue = None
         else:
+            if cue.id != self._shown_cue or self._shown_since is None:
+                self._shown_cue, self._shown_since = cue.id, v.t
+            fade = self.fade_factor(c.cue_skill)
+            waited = v.t - self._shown_since >= p.off_confirm_s * (fade - 1.0)  # a skilled user's slip is let go
             phrase = cue_phrase(tech.name, cue.id)
             again = (cue.id == self._said_cue and cue.id != "no_hand"
-                     and v.t - self._said_cue_t >= p.repeat_s * self.fade_factor(c.cue_skill))
-            if phrase and (cue.id != self._said_cue or again):
+                     and v.t - self._said_cue_t >= p.repeat_s * fade)
+            if phrase and waited and (cue.id != self._said_cue or again):
                 out.append(SoundEvent(v.t, "speech", phrase=phrase, why=cue.id))
                 self._said_cue_t = v.t
-            self._said_cue = cue.id
+                self._said_cue = cue.id
         # hold milestones
         if tech.kind == "hold" and tech.target_hold_s:
             now_s = c.hold_good_s

@@ -142,6 +142,8 @@ class Mixer:
         now = self._clock()
         if event.kind == "metronome":
             with self._lock:
+                if self._beat_hz == 0.0:
+                    self._beat_phase = 1.0  # starting: the first click at once
                 self._beat_hz = 0.0 if not event.rate_per_min else event.rate_per_min / 60.0
                 self._beat_level = event.level
                 if self._beat_hz == 0.0:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from vision.coach.techniques import registry
-from vision.sound.cues import metronome_rate
-from vision.sound.synth import SoundSettings
+from vision.sound.cues import metronome_rate, timer_sound
+from vision.sound.synth import SoundSettings, announcement
 from vision.ui.live_sound import SAMPLE_RATE, LiveSound
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
 from vision.ui.notices import CAMERA_HELP, safety_notes
@@ -33,8 +33,8 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
     """The sound controls (on by default): sound on or off, volume, metronome, spoken cues."""
     tech = registry()[technique_name]
     beat = metronome_rate(tech)
-    c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
-    on = c1.toggle("Sound", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
+    c1, c2, c3, c4 = st.columns([3, 4, 4, 4])
+    on = c1.toggle("Sound on", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
     volume = c2.slider("Volume", 0, 100, 80, step=5, key=f"{key}_sound_volume", disabled=not on,
                        format="%d%%")
     metronome = c3.toggle("Metronome", value=True, key=f"{key}_sound_metronome",
@@ -86,8 +86,12 @@ def routine_run(technique_name: str) -> RoutineRun:
     return run
 
 
-def render_routine(run: RoutineRun) -> None:
+def render_routine(run: RoutineRun, sound: SoundSettings) -> None:
     view = routine_view(run)
+    if view.status in ("running", "done"):
+        # a chime and the step's name at each change (warm, cold, done); the player plays each once
+        index, phrase = timer_sound(run.routine, run.clock.elapsed())
+        st.audio(announcement(phrase, sound, step=index), format="audio/wav", autoplay=True)
     box = {"done": st.success, "running": st.info, "paused": st.warning, "ready": st.info}[view.status]
     box(f"**{view.cue}**")
     if view.heads_up:
@@ -115,7 +119,8 @@ def routine_page(technique_name: str) -> None:
     b3.button("Reset", key="routine_reset", on_click=run.clock.reset)
     if run.clock.speed != 1:
         st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({routine_speed_env()}).")
-    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run)
+    sound = sound_settings(technique_name, "routine")
+    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run, sound)
 
 
 def live_page(axis: float, technique_name: str) -> None:

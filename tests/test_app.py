@@ -491,9 +491,11 @@ def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):
     assert "warm water 3 min then cold water 1 min, 3 rounds" in " ".join(m.value for m in app.sidebar.markdown)
     app.button(key="routine_start").click().run()
     assert app.button(key="routine_start").disabled and not app.button(key="routine_pause").disabled
+    assert len(app.get("audio")) == 1  # the change of step is heard: a chime and "warm water"
     time.sleep(0.7)
     app.run()
     assert any("Done" in s.value for s in app.success)
+    assert len(app.get("audio")) == 1
     assert any("Routine followed:** 100%" in m.value for m in app.markdown)
     app.button(key="routine_reset").click().run()
     assert any(i.value.startswith("**Ready") for i in app.info)

@@ -332,7 +332,7 @@ def test_timer_announcement_is_a_chime_then_the_phrase():
         assert (w.getnchannels(), w.getframerate()) == (1, SAMPLE_RATE)
         x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(float)
     assert abs(peak_hz(x[: int(0.4 * SAMPLE_RATE)]) - 880.0) < 3
-    assert len(x) >= 0.6 * SAMPLE_RATE + len(phrase_pcm("cold"))
+    assert len(x) == int(0.5 * SAMPLE_RATE) + int(0.1 * SAMPLE_RATE) + len(phrase_pcm("cold"))
     with wave.open(io.BytesIO(announcement("cold", SoundSettings(on=False))), "rb") as w:
         assert not any(w.readframes(w.getnframes()))
     routine = TimerRoutine.from_technique(registry()["contrast_bath"])
@@ -365,3 +365,19 @@ def test_live_sound_turns_verdicts_into_audio_frames_at_once():
     live.stop()
     live.on_verdict(s.verdicts[-1])
     assert not np.concatenate([live.audio_frame(0, None).to_ndarray()[0] for _ in range(50)]).any()
+
+
+def test_contrast_bath_says_warm_cold_and_done_once_per_change():
+    from vision.sound.cues import timer_sound
+
+    routine = TimerRoutine.from_technique(registry()["contrast_bath"])
+    heard, last = [], None
+    for second in range(0, 800, 5):
+        index, phrase = timer_sound(routine, float(second))
+        if index != last:
+            heard.append((second, phrase))
+            last = index
+    assert heard == [(0, "warm"), (180, "cold"), (240, "warm"), (420, "cold"), (480, "warm"), (660, "cold"),
+                     (720, "done")]
+    clips = {announcement(p, step=i) for i, p in enumerate(["warm", "cold", "warm"])}
+    assert len(clips) == 3  # each change is a new clip, so the page's player plays it (once)

@@ -213,3 +213,10 @@ def timer_phrase(step_name: str | None) -> str:
     if key is None:
         raise KeyError(f"no phrase for the timer step {step_name!r}; add it to STEP_PHRASES and run make sounds")
     return key
+
+
+def timer_sound(routine, elapsed_s: float) -> tuple[int, str]:
+    """What a guided timer (the contrast bath) says now: (step index, phrase); the index changes at each change
+    of step, len(steps) once done. The page plays the announcement once per index."""
+    state = routine.at(elapsed_s)
+    return state.index, timer_phrase(state.step.name if state.step is not None else None)

@@ -246,10 +246,14 @@ def wav_bytes(samples: np.ndarray, rate: int = SAMPLE_RATE) -> bytes:
     return buf.getvalue()
 
 
-def announcement(phrase: str, settings: SoundSettings = SoundSettings(), sounds_dir: Path = SOUNDS_DIR,
-                 rate: int = SAMPLE_RATE) -> bytes:
-    """A chime, then the phrase, as one WAV (the guided timer's change of step); silence when muted."""
+def announcement(phrase: str, settings: SoundSettings = SoundSettings(), step: int = 0,
+                 sounds_dir: Path = SOUNDS_DIR, rate: int = SAMPLE_RATE) -> bytes:
+    """A chime, then the phrase, as one WAV (the guided timer's change of step); silence when muted.
+
+    ``step`` samples of silence end it, so each step's clip differs from the last even when the
+    words repeat: the page's player (autoplay) plays a clip once, when it changes.
+    """
     gap = np.zeros(int(0.1 * rate))
     speech = phrase_pcm(phrase, sounds_dir) * (GAINS["speech"] if settings.voice else 0.0)
-    x = np.concatenate([tone(CHIME, rate) * GAINS["tone"] * 1.5, gap, speech])
+    x = np.concatenate([tone(CHIME, rate) * GAINS["tone"] * 1.5, gap, speech, np.zeros(step)])
     return wav_bytes(x * (settings.volume if settings.on else 0.0), rate)

@@ -33,7 +33,7 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
     """The sound controls (on by default): sound on or off, volume, metronome, spoken cues."""
     tech = registry()[technique_name]
     beat = metronome_rate(tech)
-    c1, c2, c3, c4 = st.columns([3, 4, 4, 4])
+    c1, c2, c3, c4 = st.columns([5, 5, 5, 6])
     on = c1.toggle("Sound on", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
     volume = c2.slider("Volume", 0, 100, 80, step=5, key=f"{key}_sound_volume", disabled=not on,
                        format="%d%%")

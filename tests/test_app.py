@@ -499,3 +499,28 @@ def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):
     assert any("Routine followed:** 100%" in m.value for m in app.markdown)
     app.button(key="routine_reset").click().run()
     assert any(i.value.startswith("**Ready") for i in app.info)
+
+
+def test_sound_controls_reach_the_live_stream(app, monkeypatch):
+    """Sound is on by default; the page's mute, volume, metronome and voice switches reach the stream's mixer."""
+    import streamlit_webrtc
+
+    from vision.sound.cues import SoundEvent
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kw: SimpleNamespace(
+        state=SimpleNamespace(playing=False, signalling=False)))
+    monkeypatch.setattr(streamlit_webrtc, "create_audio_source_track",
+                        lambda callback, key, sample_rate, ptime: SimpleNamespace(kind="audio"))
+    app.run()
+    mixer = lambda: app.session_state["live_stream"].sound.mixer  # noqa: E731
+    assert mixer().settings.on and mixer().settings.volume == 0.8 and mixer().settings.metronome
+    app.slider(key="live_sound_volume").set_value(30).run()
+    app.toggle(key="live_sound_voice").set_value(False).run()
+    assert mixer().settings.volume == 0.3 and not mixer().settings.voice
+    app.toggle(key="live_sound_on").set_value(False).run()
+    assert not mixer().settings.on and app.slider(key="live_sound_volume").disabled
+    mixer().play(SoundEvent(0.0, "tone_off"))
+    assert not any(mixer().render(320).any() for _ in range(30))  # muted: silence on the audio track
+    app.sidebar.selectbox(key="technique").set_value("myofascial_hold").run()
+    assert app.toggle(key="live_sound_metronome").disabled  # a hold has no stroke rate to keep
+    app.session_state["live_stream"].close()

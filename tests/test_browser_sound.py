@@ -125,11 +125,12 @@ def phrase_heard(blocks: list[list[float]], rate: float, phrase: str, after_wall
     return best, when
 
 
-def server_sounds(log_path) -> list[dict]:
+def server_sounds(log_path, what: str = "sound") -> list[dict]:
+    """The server's trace lines: "sound" (an event, at its verdict) or "sound-start" (its first sample sent)."""
     out = []
     for line in log_path.read_text(errors="replace").splitlines():
-        if line.startswith("sound {"):
-            out.append(json.loads(line[len("sound "):]))
+        if line.startswith(what + " {"):
+            out.append(json.loads(line[len(what) + 1:]))
     return out
 
 
@@ -192,17 +193,22 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
         context.close()
 
     sent = server_sounds(log_path)
+    started = server_sounds(log_path, "sound-start")
+    (ARTIFACTS / "sound_blocks.json").write_text(json.dumps({"rate": rate, "blocks": blocks, "sent": sent,
+                                                            "started": started}))
     print(f"\nbrowser sound: {len(blocks)} blocks decoded (audio context {state}); tones heard {found}; "
           f"panel labels {labels}; START pressed again {restarts} times; "
           f"server sounds {[(s['kind'], s['phrase'], s['label']) for s in sent][:12]}")
     assert sent, "the server made no sound event (CROSSGRAIN_SOUND_TRACE lines missing)"
     # the spoken cues: each phrase the server said is found in the received audio by its loudness envelope
-    speech = [(e["phrase"], e["wall"]) for e in sent if e["kind"] == "speech"]
+    # (a phrase that could not start within 2 s, the connection still coming up, is dropped: waited_s None)
+    speech = [(e["phrase"], e["wall"]) for e in started if e["kind"] == "speech" and e["waited_s"] is not None]
+    print(f"browser sound: phrases sent {[(e['phrase'], e['waited_s']) for e in started if e['kind'] == 'speech']}")
+    assert speech, (sent, started)
     heard = [(p, *phrase_heard(blocks, rate, p, wall)) for p, wall in speech]
-    print(f"browser sound: phrases said and heard (correlation, seconds behind the verdict): "
+    print(f"browser sound: phrases heard (correlation, seconds behind the first sample sent): "
           f"{[(p, round(r, 2), round(when - wall, 3)) for (p, r, when), (_, wall) in zip(heard, speech)]}")
-    assert speech and heard[0][1] >= 0.8, heard  # the first cue ("hand out of view" or the first correction)
-    assert sum(r >= 0.8 for _, r, _ in heard) >= max(1, len(heard) // 2), heard  # a newer phrase may replace one
+    assert all(r >= 0.8 for _, r, _ in heard), heard
     # the tones: when the label changed (strokes, then the hold), the track carries the falling then the rising tone
     sent_tones = [e for e in sent if e["kind"] in ("tone_off", "tone_on")]
     if not sent_tones:

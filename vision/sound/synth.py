@@ -111,8 +111,10 @@ class Mixer:
     """Per stream: events in (any thread), PCM blocks out (the audio track's thread)."""
 
     def __init__(self, settings: SoundSettings = SoundSettings(), rate: int = SAMPLE_RATE,
-                 sounds_dir: Path = SOUNDS_DIR, clock: Callable[[], float] = time.monotonic):
+                 sounds_dir: Path = SOUNDS_DIR, clock: Callable[[], float] = time.monotonic,
+                 on_start: Callable[[SoundEvent, float | None], None] | None = None):
         self.rate = rate
+        self.on_start = on_start  # (event, seconds it waited; None: dropped unsaid), for traces
         self.sounds_dir = sounds_dir
         self._clock = clock
         self._lock = threading.Lock()
@@ -188,6 +190,8 @@ class Mixer:
                 if sp.pos == 0 and now - sp.queued_wall > MAX_SPEECH_WAIT_S:
                     pos_used = 0  # stale: drop it unsaid
                     sp.pos = len(sp.samples)
+                    if self.on_start is not None and sp.event is not None:
+                        self.on_start(sp.event, None)
                 else:
                     pos_used = self._mix(out, sp, pos, GAINS["speech"] if s.voice else 0.0)
                 pos += pos_used
@@ -205,7 +209,10 @@ class Mixer:
     def _mix(self, out: np.ndarray, v: _Voice, at: int, gain: float) -> int:
         """Add the voice from sample ``at`` of the block; returns how many samples it filled."""
         if v.pos == 0 and v.event is not None:
-            self.started.append((v.event, max(self._clock() - v.queued_wall, 0.0)))
+            waited = max(self._clock() - v.queued_wall, 0.0)
+            self.started.append((v.event, waited))
+            if self.on_start is not None:
+                self.on_start(v.event, waited)
         k = min(len(out) - at, len(v.samples) - v.pos)
         if gain:
             out[at:at + k] += gain * v.samples[v.pos:v.pos + k]

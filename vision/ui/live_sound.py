@@ -8,8 +8,9 @@ track callback ``(pts, time_base) -> av.AudioFrame`` (create_audio_source_track)
 sends the sound to the browser on the stream's own audio track, beside the video.
 
 Nothing is stored. ``CROSSGRAIN_SOUND_TRACE=1`` prints one line a sound to stderr
-(``sound {json}``, with the verdict's wall-clock time) for the browser test and
-tools that measure how far the sound lags the verdict.
+(``sound {json}``, with the verdict's wall-clock time, then ``sound-start {json}`` when
+its first sample goes into an audio frame) for the browser test and tools that
+measure how far the sound lags the verdict.
 """
 
 from __future__ import annotations
@@ -32,12 +33,21 @@ PTIME_S = 0.02  # one audio frame: 20 ms, as WebRTC sends them
 
 class LiveSound:
     def __init__(self, settings: SoundSettings = SoundSettings(), trace: bool | None = None):
-        self.mixer = Mixer(settings)
+        self.trace = os.environ.get(TRACE_ENV) == "1" if trace is None else trace
+        self.mixer = self._mixer(settings)
         self._cues: SoundCues | None = None
         self._last_i: int | None = None
         self._lock = threading.Lock()
-        self.trace = os.environ.get(TRACE_ENV) == "1" if trace is None else trace
         self.events = 0
+
+    def _mixer(self, settings: SoundSettings) -> Mixer:
+        return Mixer(settings, on_start=self._trace_start if self.trace else None)
+
+    @staticmethod
+    def _trace_start(event, waited_s: float | None) -> None:
+        """The first sample of ``event`` went into an audio frame now (None: a phrase dropped, too late)."""
+        print("sound-start " + json.dumps({"kind": event.kind, "phrase": event.phrase, "t": round(event.t, 3),
+                                           "wall": time.time(), "waited_s": waited_s}), file=sys.stderr, flush=True)
 
     def configure(self, settings: SoundSettings) -> None:
         self.mixer.configure(settings)
@@ -47,12 +57,12 @@ class LiveSound:
         with self._lock:
             self._cues = SoundCues(technique_name)
             self._last_i = None
-            self.mixer = Mixer(self.mixer.settings)
+            self.mixer = self._mixer(self.mixer.settings)
 
     def stop(self) -> None:
         with self._lock:
             self._cues = None
-            self.mixer = Mixer(self.mixer.settings)
+            self.mixer = self._mixer(self.mixer.settings)
 
     def on_verdict(self, v: FrameVerdict | None) -> None:
         if v is None or v.coaching is None:

@@ -11,6 +11,8 @@ clock in the page then gives how far the sound reached the page behind the verdi
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import statistics
 import time
@@ -21,7 +23,7 @@ from vision.coach.techniques import registry
 import numpy as np
 
 from vision.sound.phrases import SAMPLE_RATE
-from vision.sound.synth import TONE_OFF, TONE_ON, phrase_pcm
+from vision.sound.synth import TONE_OFF, TONE_ON, phrase_pcm, wav_bytes
 
 from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera, streamlit_server
 
@@ -37,57 +39,82 @@ LISTEN_S = 120  # at most: a loaded 2-core machine starts slowly
 NOTES = [TONE_OFF[0][0], TONE_OFF[1][0], TONE_ON[0][0], TONE_ON[1][0]]
 
 # Runs in every frame before the page's own scripts: each remote audio track the page receives is
-# decoded (WebAudio), and every 1024-sample block is logged with its time, level and the purity of
-# each note: 2|X(f)|^2 / (N * sum x^2), about 1 for a pure tone at f, near 0 for speech or silence.
+# recorded as it arrives (MediaRecorder, Opus in WebM), with the wall-clock time of its start; the
+# test decodes the recordings itself (PyAV), so a busy browser dropping audio callbacks cannot hide
+# or smear a sound.
 LISTENER = """
 (() => {
-  const NOTES = %s;
   const Native = window.RTCPeerConnection;
   if (!Native) return;
-  window.__soundBlocks = [];
+  window.__recordings = [];
   window.RTCPeerConnection = function (...args) {
     const pc = new Native(...args);
     pc.addEventListener('track', (ev) => {
       if (ev.track.kind !== 'audio') return;
-      window.__audioTracks = (window.__audioTracks || 0) + 1;
-      const ctx = new AudioContext();
-      ctx.resume();
-      const src = ctx.createMediaStreamSource(new MediaStream([ev.track]));
-      const proc = ctx.createScriptProcessor(1024, 1, 1);
-      const mute = ctx.createGain();
-      mute.gain.value = 0;
-      src.connect(proc); proc.connect(mute); mute.connect(ctx.destination);
-      proc.onaudioprocess = (e) => {
-        const x = e.inputBuffer.getChannelData(0), n = x.length, rate = ctx.sampleRate;
-        let energy = 0;
-        for (let i = 0; i < n; i++) energy += x[i] * x[i];
-        window.__soundRate = rate;
-        const row = [performance.timeOrigin + performance.now(), Math.sqrt(energy / n)];
-        for (const f of NOTES) {
-          const w = 2 * Math.cos(2 * Math.PI * f / rate);
-          let s1 = 0, s2 = 0;
-          for (let i = 0; i < n; i++) { const s0 = x[i] + w * s1 - s2; s2 = s1; s1 = s0; }
-          const power = s1 * s1 + s2 * s2 - w * s1 * s2;
-          row.push(energy > 0 ? 2 * power / (n * energy) : 0);
-        }
-        window.__soundBlocks.push(row);
-      };
-      window.__audioContextState = () => ctx.state;
+      const rec = {start: null, chunks: [], recorder: null};
+      rec.recorder = new MediaRecorder(new MediaStream([ev.track]), {mimeType: 'audio/webm;codecs=opus'});
+      rec.recorder.ondataavailable = (e) => { if (e.data.size) rec.chunks.push(e.data); };
+      rec.recorder.onstart = () => { rec.start = performance.timeOrigin + performance.now(); };
+      rec.recorder.start(500);
+      window.__recordings.push(rec);
     });
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
+  window.__takeRecordings = async () => {
+    const out = [];
+    for (const rec of window.__recordings) {
+      if (rec.recorder.state !== 'inactive') {
+        await new Promise((ok) => { rec.recorder.onstop = ok; rec.recorder.stop(); });
+      }
+      const buf = new Uint8Array(await new Blob(rec.chunks).arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+      out.push({start: rec.start, webm: btoa(bin)});
+    }
+    return out;
+  };
 })();
-""" % json.dumps(NOTES)
+"""
 
 
-def tones(blocks: list[list[float]], purity: float = 0.5, min_rms: float = 0.005) -> list[tuple[str, float]]:
-    """('off' | 'on', time of the first note's first block) for each two-note tone in the decoded blocks."""
+def decode(webm_b64: str) -> tuple[np.ndarray, int]:
+    """A recording's audio as mono float samples and their rate."""
+    import av
+
+    out, rate = [], 48000
+    with av.open(io.BytesIO(base64.b64decode(webm_b64))) as f:
+        for frame in f.decode(audio=0):
+            rate = frame.sample_rate
+            x = frame.to_ndarray().astype(np.float64)
+            if frame.format.name in ("s16", "s16p"):
+                x = x / 32768.0
+            out.append(x.mean(axis=0) if x.shape[0] > 1 else x[0])
+    return (np.concatenate(out) if out else np.zeros(0)), rate
+
+
+def purity(x: np.ndarray, rate: int, f: float) -> float:
+    """2|X(f)|^2 / (N sum x^2): about 1 for a pure tone at f, near 0 for speech, clicks or silence."""
+    energy = float(np.sum(x ** 2))
+    if energy <= 0:
+        return 0.0
+    n = np.arange(len(x))
+    c = np.sum(x * np.exp(-2j * np.pi * f * n / rate))
+    return float(2 * abs(c) ** 2 / (len(x) * energy))
+
+
+def tones(x: np.ndarray, rate: int, start_wall: float, window_s: float = 0.02) -> list[tuple[str, float]]:
+    """('off' | 'on', wall time of the first note) for each two-note tone in a recording."""
+    w = int(window_s * rate)
     notes = []
-    for row in blocks:
-        t, rms, *pure = row
-        k = max(range(4), key=lambda j: pure[j])
-        notes.append(k if rms >= min_rms and pure[k] >= purity else None)
+    for k in range(len(x) // w):
+        seg = x[k * w:(k + 1) * w]
+        if np.sqrt(np.mean(seg ** 2)) < 0.003:
+            notes.append(None)
+            continue
+        p = [purity(seg, rate, f) for f in NOTES]
+        j = int(np.argmax(p))
+        notes.append(j if p[j] >= 0.6 else None)
     found, i = [], 0
     while i < len(notes):
         first = notes[i]
@@ -96,33 +123,32 @@ def tones(blocks: list[list[float]], purity: float = 0.5, min_rms: float = 0.005
             while j < len(notes) and notes[j] == first:
                 j += 1
             second = first + 1
-            if j - i >= 2 and second in notes[j:j + 3] and notes[j:j + 6].count(second) >= 3:
-                found.append(("off" if first == 0 else "on", blocks[i][0] / 1000.0))
+            if j - i >= 3 and notes[j:j + 12].count(second) >= 5:
+                found.append(("off" if first == 0 else "on", start_wall + i * window_s))
             i = j
         else:
             i += 1
     return found
 
 
-def phrase_heard(blocks: list[list[float]], rate: float, phrase: str, after_wall: float,
-                 within_s: float = 3.0) -> tuple[float, float]:
-    """(best correlation, time heard) of a phrase's loudness envelope with the received audio's, over the
-    blocks from ``after_wall`` on: the received track carries that phrase when the correlation is high."""
-    block_s = 1024 / rate
-    x = phrase_pcm(phrase)
-    step = block_s * SAMPLE_RATE
-    env = np.array([np.sqrt(np.mean(x[int(k * step): int((k + 1) * step)] ** 2))
-                    for k in range(int(len(x) / step))])
-    rms = np.array([b[1] for b in blocks])
-    start = next((i for i, b in enumerate(blocks) if b[0] / 1000 >= after_wall - 0.2), len(blocks))
-    best, when = -1.0, float("nan")
-    for i in range(start, min(start + int(within_s / block_s), len(blocks) - len(env))):
-        seg = rms[i:i + len(env)]
+def phrase_heard(x: np.ndarray, rate: int, start_wall: float, phrase: str, sent_wall: float,
+                 within_s: float = 3.0, hop_s: float = 0.01) -> tuple[float, float]:
+    """(best correlation, seconds after ``sent_wall``) of the phrase's loudness envelope with the recording's,
+    from 0.3 s before the phrase was sent to ``within_s`` after: high when the recording carries the phrase."""
+    p = phrase_pcm(phrase)
+    hp, hx = int(hop_s * SAMPLE_RATE), int(hop_s * rate)
+    env_p = np.sqrt(np.convolve(p ** 2, np.ones(hp) / hp, "valid")[::hp])
+    env_x = np.sqrt(np.convolve(x ** 2, np.ones(hx) / hx, "valid")[::hx])
+    first = max(int((sent_wall - 0.3 - start_wall) / hop_s), 0)
+    last = min(int((sent_wall + within_s - start_wall) / hop_s), len(env_x) - len(env_p))
+    best, lag = -1.0, float("nan")
+    for i in range(first, last):
+        seg = env_x[i:i + len(env_p)]
         if seg.std() > 0:
-            r = float(np.corrcoef(seg, env)[0, 1])
+            r = float(np.corrcoef(seg, env_p)[0, 1])
             if r > best:
-                best, when = r, blocks[i][0] / 1000
-    return best, when
+                best, lag = r, start_wall + i * hop_s - sent_wall
+    return best, lag
 
 
 def server_sounds(log_path, what: str = "sound") -> list[dict]:
@@ -160,70 +186,76 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
         page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
         page.get_by_role("option").filter(has_text=tech.title).first.click()
         page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
-        assert page.get_by_text("Spoken cues").count() >= 1  # the sound controls, on by default
+        page.get_by_text("Spoken cues").first.wait_for(timeout=60_000)  # the sound controls, on by default
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']")
         processing = lambda p: panel_metrics(p).get("Processing", "–") != "–"  # noqa: E731
         assert start_camera(page, frame, processing, LISTEN_S), "the live panel never showed a processed frame"
         component, waited = None, time.monotonic() + 60
         while component is None and time.monotonic() < waited:
-            component = next((f for f in page.frames if f.evaluate("() => (window.__audioTracks || 0) > 0")), None)
+            component = next((f for f in page.frames
+                              if f.evaluate("() => (window.__recordings || []).length > 0")), None)
             time.sleep(0.5)
         assert component is not None, "the page never received an audio track from the server"
 
-        found, labels, restarts, slow_said, deadline = [], [], 0, False, time.monotonic() + LISTEN_S
+        # listen until the server has sounded both tones (the label changed both ways), or for LISTEN_S
+        labels, restarts, slow_said, deadline = [], 0, False, time.monotonic() + LISTEN_S
         while time.monotonic() < deadline:
             time.sleep(2.0)
-            found = tones(component.evaluate("() => window.__soundBlocks"))
-            if {"off", "on"} <= {k for k, _ in found}:
+            kinds = {e["kind"] for e in server_sounds(log_path, "sound-start")}
+            if {"tone_off", "tone_on"} <= kinds:
+                time.sleep(3.0)  # the rest of the tone reaches the page
                 break
             labels.append(panel_metrics(page).get("Doing now", "?"))
             slow_said = slow_said or any("too slow to judge" in t
                                          for t in page.locator("[data-testid='stAlert']").all_inner_texts())
-            if len(labels) == 10:
-                page.screenshot(path=str(ARTIFACTS / "live_sound_running.png"))
             start = frame.get_by_role("button", name="START")
             if start.count() and start.is_visible():  # the connection dropped on a loaded machine: start again
                 start.click(timeout=30_000)
                 restarts += 1
-        blocks = component.evaluate("() => window.__soundBlocks")
-        state = component.evaluate("() => window.__audioContextState ? window.__audioContextState() : 'none'")
-
-        rate = component.evaluate("() => window.__soundRate")
+        recordings = component.evaluate("() => window.__takeRecordings()")
         page.screenshot(path=str(ARTIFACTS / "live_sound.png"), full_page=True)
         context.close()
 
     sent = server_sounds(log_path)
     started = server_sounds(log_path, "sound-start")
-    (ARTIFACTS / "sound_blocks.json").write_text(json.dumps({"rate": rate, "blocks": blocks, "sent": sent,
-                                                            "started": started}))
-    print(f"\nbrowser sound: {len(blocks)} blocks decoded (audio context {state}); tones heard {found}; "
+    decoded = [(*decode(r["webm"]), r["start"] / 1000) for r in recordings if r["start"]]
+    for k, (x, rate, _) in enumerate(decoded):
+        (ARTIFACTS / f"live_sound_{k}.wav").write_bytes(wav_bytes(x[::3] if rate == 48000 else x))
+    print(f"\nbrowser sound: {len(decoded)} recordings, {[round(len(x) / r, 1) for x, r, _ in decoded]} s; "
           f"panel labels {labels}; START pressed again {restarts} times; "
           f"server sounds {[(s['kind'], s['phrase'], s['label']) for s in sent][:12]}")
-    assert sent, "the server made no sound event (CROSSGRAIN_SOUND_TRACE lines missing)"
-    # the spoken cues: each phrase the server said is found in the received audio by its loudness envelope
+    assert sent and decoded, (sent, len(recordings))
+
+    def recording_at(wall):
+        return next(((x, r, w0) for x, r, w0 in reversed(decoded) if w0 <= wall), None)
+
+    # the spoken cues: each phrase the server sent is found in the recording by its loudness envelope
     # (a phrase that could not start within 2 s, the connection still coming up, is dropped: waited_s None)
-    speech = [(e["phrase"], e["wall"]) for e in started if e["kind"] == "speech" and e["waited_s"] is not None]
-    print(f"browser sound: phrases sent {[(e['phrase'], e['waited_s']) for e in started if e['kind'] == 'speech']}")
+    speech = [(e["phrase"], e["wall"]) for e in started if e["kind"] == "speech" and e["waited_s"] is not None
+              and recording_at(e["wall"]) is not None]
     assert speech, (sent, started)
-    heard = [(p, *phrase_heard(blocks, rate, p, wall)) for p, wall in speech]
-    print(f"browser sound: phrases heard (correlation, seconds behind the first sample sent): "
-          f"{[(p, round(r, 2), round(when - wall, 3)) for (p, r, when), (_, wall) in zip(heard, speech)]}")
+    heard = [(p, *phrase_heard(*recording_at(wall), p, wall)) for p, wall in speech]
+    print(f"browser sound: phrases heard (correlation, seconds after the first sample was sent): "
+          f"{[(p, round(r, 2), round(lag, 3)) for p, r, lag in heard]}")
     assert all(r >= 0.8 for _, r, _ in heard), heard
+
     # the tones: when the label changed (strokes, then the hold), the track carries the falling then the rising tone
     sent_tones = [e for e in sent if e["kind"] in ("tone_off", "tone_on")]
+    found = [t for x, rate, w0 in decoded for t in tones(x, rate, w0)]
+    print(f"browser sound: tones sent {[(e['kind'], e['label']) for e in sent_tones]}, heard {found}")
     if not sent_tones:
-        # a machine too loaded to tell strokes from holds makes no label change to sound: the page says so
+        # a machine too loaded to tell strokes from holds judges no label change to sound: the page says so
         assert slow_said, (labels, sent)
         print("browser sound: no label change was judged (analysis too slow here): tones not checked")
         return
-    assert {"off", "on"} & {k for k, _ in found}, (found, sent_tones)
+    assert {k for k, _ in found} == {e["kind"][5:] for e in sent_tones}, (found, sent_tones)
     latencies = []
     for kind, heard_t in found:
-        sent_before = [s for s in sent if s["kind"] == f"tone_{kind}" and s["wall"] <= heard_t + 0.05]
+        sent_before = [e for e in sent if e["kind"] == f"tone_{kind}" and e["wall"] <= heard_t + 0.1]
         assert sent_before, (kind, heard_t, sent)
         verdict = sent_before[-1]
         assert verdict["label"] in (("hold",) if kind == "on" else ("cross_grain", "lengthwise", "oblique"))
         latencies.append(heard_t - verdict["wall"])
-    print(f"browser sound: tones heard behind the verdict {[round(x, 3) for x in latencies]} s "
+    print(f"browser sound: tones heard behind their verdicts {[round(x, 3) for x in latencies]} s "
           f"(median {statistics.median(latencies):.3f} s)")
-    assert all(-0.05 <= x < 1.5 for x in latencies), latencies  # the target is 0.3 s: printed, judged on an idle box
+    assert all(-0.1 <= x < 1.5 for x in latencies), latencies  # the target is 0.3 s: printed, judged on an idle box

@@ -5,6 +5,8 @@ Thin: the stream's plumbing is vision/ui/live_stream.py, the panel's text vision
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from vision.coach.techniques import registry
@@ -27,6 +29,11 @@ def live_stream() -> LiveStream:
         from vision.live import LiveCoach
         st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach, sound=LiveSound())
     return st.session_state["live_stream"]
+
+
+def sound_track_wanted() -> bool:
+    """CROSSGRAIN_SOUND=off serves the live page without its audio track (the timer page still chimes)."""
+    return os.environ.get("CROSSGRAIN_SOUND", "on").strip().lower() != "off"
 
 
 def sound_settings(technique_name: str, key: str) -> SoundSettings:
@@ -136,15 +143,16 @@ def live_page(axis: float, technique_name: str) -> None:
         st.warning(ice_problem)
     video_col, panel_col = st.columns([3, 2])
     with video_col:
-        stream.sound.configure(sound_settings(technique_name, "live"))
-        try:
-            # the sound goes out on the stream's own audio track, beside the video (no microphone asked for)
-            audio = webrtc.create_audio_source_track(stream.sound.audio_frame, key="crossgrain-live-sound",
-                                                     sample_rate=SAMPLE_RATE, ptime=0.02)
-        except Exception as exc:  # noqa: BLE001 - the video still works without sound
-            st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
-                       "the cues are still shown on the page.")
-            audio = None
+        audio = None
+        if sound_track_wanted():
+            stream.sound.configure(sound_settings(technique_name, "live"))
+            try:
+                # the sound goes out on the stream's own audio track, beside the video (no microphone asked for)
+                audio = webrtc.create_audio_source_track(stream.sound.audio_frame, key="crossgrain-live-sound",
+                                                         sample_rate=SAMPLE_RATE, ptime=0.02)
+            except Exception as exc:  # noqa: BLE001 - the video still works without sound
+                st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
+                           "the cues are still shown on the page.")
         try:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",

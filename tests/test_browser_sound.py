@@ -226,14 +226,16 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
           f"server sounds {[(s['kind'], s['phrase'], s['label']) for s in sent][:12]}")
     assert sent and decoded, (sent, len(recordings))
 
-    def recording_at(wall):
-        return next(((x, r, w0) for x, r, w0 in reversed(decoded) if w0 <= wall), None)
+    def recording_at(wall, seconds=0.0):
+        """The recording that covers [wall, wall + seconds] (None: the connection ended before)."""
+        return next(((x, r, w0) for x, r, w0 in reversed(decoded) if w0 <= wall and wall + seconds <= w0 + len(x) / r),
+                    None)
 
     # the spoken cues: each phrase the server sent is found in the recording by its loudness envelope
     # (a phrase that could not start within 2 s, the connection still coming up, is dropped: waited_s None)
     speech = [(e["phrase"], e["wall"]) for e in started if e["kind"] == "speech" and e["waited_s"] is not None
-              and recording_at(e["wall"]) is not None]
-    assert speech, (sent, started)
+              and recording_at(e["wall"], len(phrase_pcm(e["phrase"])) / SAMPLE_RATE + 1.0) is not None]
+    assert speech, f"no phrase sent while the page was receiving sound: {started}, recordings {len(decoded)}"
     heard = [(p, *phrase_heard(*recording_at(wall), p, wall)) for p, wall in speech]
     print(f"browser sound: phrases heard (correlation, seconds after the first sample was sent): "
           f"{[(p, round(r, 2), round(lag, 3)) for p, r, lag in heard]}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import statistics
 import time
 
@@ -153,11 +154,8 @@ def phrase_heard(x: np.ndarray, rate: int, start_wall: float, phrase: str, sent_
 
 def server_sounds(log_path, what: str = "sound") -> list[dict]:
     """The server's trace lines: "sound" (an event, at its verdict) or "sound-start" (its first sample sent)."""
-    out = []
-    for line in log_path.read_text(errors="replace").splitlines():
-        if line.startswith(what + " {"):
-            out.append(json.loads(line[len(what) + 1:]))
-    return out
+    text = log_path.read_text(errors="replace")
+    return [json.loads(m.group(1)) for m in re.finditer(r"(?:^|\n|\})" + what + r" (\{[^{}]*\})", text)]
 
 
 @pytest.fixture(scope="module")

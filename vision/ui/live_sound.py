@@ -31,6 +31,12 @@ TRACE_ENV = "CROSSGRAIN_SOUND_TRACE"
 PTIME_S = 0.02  # one audio frame: 20 ms, as WebRTC sends them
 
 
+def _trace(what: str, fields: dict) -> None:
+    """One whole line in one write: the frame thread and the audio thread both trace."""
+    sys.stderr.write(f"{what} {json.dumps(fields)}\n")
+    sys.stderr.flush()
+
+
 class LiveSound:
     def __init__(self, settings: SoundSettings = SoundSettings(), trace: bool | None = None):
         self.trace = os.environ.get(TRACE_ENV) == "1" if trace is None else trace
@@ -46,8 +52,8 @@ class LiveSound:
     @staticmethod
     def _trace_start(event, waited_s: float | None) -> None:
         """The first sample of ``event`` went into an audio frame now (None: a phrase dropped, too late)."""
-        print("sound-start " + json.dumps({"kind": event.kind, "phrase": event.phrase, "t": round(event.t, 3),
-                                           "wall": time.time(), "waited_s": waited_s}), file=sys.stderr, flush=True)
+        _trace("sound-start", {"kind": event.kind, "phrase": event.phrase, "t": round(event.t, 3),
+                               "wall": time.time(), "waited_s": waited_s})
 
     def configure(self, settings: SoundSettings) -> None:
         self.mixer.configure(settings)
@@ -77,9 +83,8 @@ class LiveSound:
             mixer.play(e)
             self.events += 1
             if self.trace:
-                print("sound " + json.dumps({"kind": e.kind, "phrase": e.phrase, "why": e.why, "t": round(e.t, 3),
-                                             "wall": time.time(), "label": str(v.label)}),
-                      file=sys.stderr, flush=True)
+                _trace("sound", {"kind": e.kind, "phrase": e.phrase, "why": e.why, "t": round(e.t, 3),
+                                 "wall": time.time(), "label": str(v.label)})
 
     def audio_frame(self, pts: int, time_base: Fraction):
         """streamlit-webrtc's AudioSourceTrack callback: the next 20 ms, s16 mono at 16 kHz."""

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run run-lan test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench batch-throughput robustness samples model clean browser-deps trace-deps
+.PHONY: sounds run run-lan test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench batch-throughput robustness samples model clean browser-deps trace-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ samples: $(STAMP)
 
 model: $(STAMP)
 	$(BIN)/python tools/build_hand_model.py
+
+# The spoken phrases (vision/sound/phrases.py) pre-rendered with Debian's espeak-ng into assets/sounds/ (committed).
+sounds: $(STAMP)
+	@command -v espeak-ng >/dev/null 2>&1 || { echo "installing Debian's espeak-ng"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; }
+	$(BIN)/python tools/make_sounds.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

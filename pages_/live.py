@@ -5,9 +5,14 @@ Thin: the stream's plumbing is vision/ui/live_stream.py, the panel's text vision
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from vision.coach.techniques import registry
+from vision.sound.cues import metronome_rate, timer_sound
+from vision.sound.synth import SoundSettings, announcement
+from vision.ui.live_sound import SAMPLE_RATE, LiveSound
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
 from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
@@ -24,8 +29,30 @@ def live_stream() -> LiveStream:
     """One holder a browser session (its coach is made per camera stream)."""
     if "live_stream" not in st.session_state:
         from vision.live import LiveCoach
-        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach)
+        st.session_state["live_stream"] = LiveStream(coach_factory=LiveCoach, sound=LiveSound())
     return st.session_state["live_stream"]
+
+
+def sound_track_wanted() -> bool:
+    """CROSSGRAIN_SOUND=off serves the live page without its audio track (the timer page still chimes)."""
+    return os.environ.get("CROSSGRAIN_SOUND", "on").strip().lower() != "off"
+
+
+def sound_settings(technique_name: str, key: str) -> SoundSettings:
+    """The sound controls (on by default): sound on or off, volume, metronome, spoken cues."""
+    tech = registry()[technique_name]
+    beat = metronome_rate(tech)
+    c1, c2, c3, c4 = st.columns([5, 5, 5, 6])
+    on = c1.toggle("Sound on", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
+    volume = c2.slider("Volume", 0, 100, 80, step=5, key=f"{key}_sound_volume", disabled=not on,
+                       format="%d%%")
+    metronome = c3.toggle("Metronome", value=True, key=f"{key}_sound_metronome",
+                          disabled=not on or beat is None,
+                          help=(f"A click {beat:.0f} times a minute: one to-and-fro stroke a click."
+                                if beat else "This technique has no stroke rate to keep."))
+    voice = c4.toggle("Spoken cues", value=True, key=f"{key}_sound_voice", disabled=not on,
+                      help="Short spoken corrections and milestones, so you can keep your eyes on your foot.")
+    return SoundSettings(on=on, volume=volume / 100, metronome=metronome, voice=voice)
 
 
 def render_panel(stream: LiveStream, playing: bool) -> None:
@@ -72,8 +99,12 @@ def routine_run(technique_name: str) -> RoutineRun:
     return run
 
 
-def render_routine(run: RoutineRun) -> None:
+def render_routine(run: RoutineRun, sound: SoundSettings) -> None:
     view = routine_view(run)
+    if view.status in ("running", "done"):
+        # a chime and the step's name at each change (warm, cold, done); the player plays each once
+        index, phrase = timer_sound(run.routine, run.clock.elapsed())
+        st.audio(announcement(phrase, sound, step=index), format="audio/wav", autoplay=True)
     box = {"done": st.success, "running": st.info, "paused": st.warning, "ready": st.info}[view.status]
     box(f"**{view.cue}**")
     if view.heads_up:
@@ -103,7 +134,8 @@ def routine_page(technique_name: str) -> None:
     b3.button("Reset", key="routine_reset", on_click=run.clock.reset)
     if run.clock.speed != 1:
         st.caption(f"Timer running {run.clock.speed:g}x faster than real time ({routine_speed_env()}).")
-    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run)
+    sound = sound_settings(technique_name, "routine")
+    st.fragment(run_every=0.25 if run.clock.running else None)(render_routine)(run, sound)
 
 
 def live_page(axis: float, technique_name: str) -> None:
@@ -122,11 +154,22 @@ def live_page(axis: float, technique_name: str) -> None:
         st.warning(ice_problem)
     video_col, panel_col = st.columns([3, 2])
     with video_col:
+        audio = None
+        if sound_track_wanted():
+            stream.sound.configure(sound_settings(technique_name, "live"))
+            try:
+                # the sound goes out on the stream's own audio track, beside the video (no microphone asked for)
+                audio = webrtc.create_audio_source_track(stream.sound.audio_frame, key="crossgrain-live-sound",
+                                                         sample_rate=SAMPLE_RATE, ptime=0.02)
+            except Exception as exc:  # noqa: BLE001 - the video still works without sound
+                st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
+                           "the cues are still shown on the page.")
         try:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",
                 mode=webrtc.WebRtcMode.SENDRECV,
                 queued_video_frames_callback=make_queued_frames_callback(stream),
+                source_audio_track=audio,
                 media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
                 rtc_configuration={"iceServers": ice},
                 async_processing=True,

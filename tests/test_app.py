@@ -539,10 +539,19 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
         captured.update(kwargs)
         return SimpleNamespace(state=SimpleNamespace(playing=state["playing"], signalling=False))
 
+    def fake_audio_track(callback, key, sample_rate, ptime):
+        captured["audio_callback"] = callback
+        return SimpleNamespace(kind="audio", sample_rate=sample_rate, ptime=ptime)
+
     monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake_streamer)
+    monkeypatch.setattr(streamlit_webrtc, "create_audio_source_track", fake_audio_track)
     app.run()
     assert not app.exception
     assert captured["rtc_configuration"] == {"iceServers": []}
+    # the sound goes out on the stream's own audio track, 20 ms frames of 16 kHz mono (no microphone asked for)
+    assert captured["source_audio_track"].sample_rate == 16000 and captured["source_audio_track"].ptime == 0.02
+    frame = captured["audio_callback"](0, None)
+    assert frame.samples == 320 and frame.layout.name == "mono" and frame.sample_rate == 16000
     assert captured["media_stream_constraints"] == {"video": {"width": 640, "height": 480}, "audio": False}
     assert captured["async_processing"] is True  # in the component's worker thread, not the shared event loop
     assert any("Press START" in i.value for i in app.info)
@@ -661,9 +670,36 @@ def test_routine_page_runs_the_contrast_bath_on_a_fast_clock(app, monkeypatch):
     assert "warm water 3 min then cold water 1 min, 3 rounds" in " ".join(m.value for m in app.sidebar.markdown)
     app.button(key="routine_start").click().run()
     assert app.button(key="routine_start").disabled and not app.button(key="routine_pause").disabled
+    assert len(app.get("audio")) == 1  # the change of step is heard: a chime and "warm water"
     time.sleep(0.7)
     app.run()
     assert any("Done" in s.value for s in app.success)
+    assert len(app.get("audio")) == 1
     assert any("Routine followed:** 100%" in m.value for m in app.markdown)
     app.button(key="routine_reset").click().run()
     assert any(i.value.startswith("**Ready") for i in app.info)
+
+
+def test_sound_controls_reach_the_live_stream(app, monkeypatch):
+    """Sound is on by default; the page's mute, volume, metronome and voice switches reach the stream's mixer."""
+    import streamlit_webrtc
+
+    from vision.sound.cues import SoundEvent
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kw: SimpleNamespace(
+        state=SimpleNamespace(playing=False, signalling=False)))
+    monkeypatch.setattr(streamlit_webrtc, "create_audio_source_track",
+                        lambda callback, key, sample_rate, ptime: SimpleNamespace(kind="audio"))
+    app.run()
+    mixer = lambda: app.session_state["live_stream"].sound.mixer  # noqa: E731
+    assert mixer().settings.on and mixer().settings.volume == 0.8 and mixer().settings.metronome
+    app.slider(key="live_sound_volume").set_value(30).run()
+    app.toggle(key="live_sound_voice").set_value(False).run()
+    assert mixer().settings.volume == 0.3 and not mixer().settings.voice
+    app.toggle(key="live_sound_on").set_value(False).run()
+    assert not mixer().settings.on and app.slider(key="live_sound_volume").disabled
+    mixer().play(SoundEvent(0.0, "tone_off"))
+    assert not any(mixer().render(320).any() for _ in range(30))  # muted: silence on the audio track
+    app.sidebar.selectbox(key="technique").set_value("myofascial_hold").run()
+    assert app.toggle(key="live_sound_metronome").disabled  # a hold has no stroke rate to keep
+    app.session_state["live_stream"].close()

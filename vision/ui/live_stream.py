@@ -171,6 +171,7 @@ class LiveStream:
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
     _last_frame_wall: float | None = None  # time.monotonic() of the last frame, analysed or not
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    sound: object = None  # a LiveSound (vision/ui/live_sound.py): each verdict's sound, sent on the audio track
     axis: LiveAxis = field(default=None)
 
     def __post_init__(self):
@@ -265,6 +266,8 @@ class LiveStream:
                 self._stopped = False
                 if old is not None:
                     self._dispose(old)
+                if self.sound is not None:
+                    self.sound.start(self.technique_name)
             coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
         t = clock(raw_t)
         self._last_frame_wall = time.monotonic()
@@ -274,6 +277,8 @@ class LiveStream:
             out = coach.process(rgb, t)
             stamp.take(rgb, out)
             self._apply_axis(coach, self.axis.on_frame(rgb, t, coach.latest_hand()))
+            if self.sound is not None:
+                self.sound.on_verdict(coach.snapshot().verdict)  # the sound starts within 20 ms of the verdict
         else:
             # Skipped frames never reach the analyzer (a gap in time, not a still thumb), but they
             # show the latest verdict: never a bare frame.
@@ -326,6 +331,8 @@ class LiveStream:
             if coach is None or self._last_report is not None:
                 return
             self._stopped = True
+        if self.sound is not None:
+            self.sound.stop()
         if coach.snapshot().frames > 0:
             report = coach.report()
             with self._lock:

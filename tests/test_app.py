@@ -319,10 +319,10 @@ def test_page_renders_with_sidebar(app):
         assert words in sidebar_text
     tech.set_value("myofascial_hold").run()
     assert registry()["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
-    assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
+    assert [b.label for b in app.tabs[1].button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
     assert app.button(key="analyse_upload").disabled
     tech.set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why
-    assert "Analyse sample" not in [b.label for b in app.button]
+    assert "Analyse sample" not in [b.label for b in app.tabs[1].button]
     assert any("guided timer: there is nothing in a video to analyse" in i.value for i in app.info)
 
 

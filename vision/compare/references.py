@@ -173,13 +173,22 @@ def _video_suffix(video: Path) -> str:
     return suffix
 
 
+def _nothing_saved(root: Path | None) -> bool:
+    """No database and no old folder: nothing to list, and nothing is created just to look."""
+    return not db_path(root).exists() and not any(d.is_dir() for d in _legacy_dirs(root))
+
+
 def list_references(root: Path | None = None) -> list[Reference]:
     """Every saved reference, by name."""
+    if _nothing_saved(root):
+        return []
     with _store(root) as store:
         return [_reference(r, store.path) for r in rows_db.rows(store)]
 
 
 def get_reference(name: str, root: Path | None = None) -> Reference:
+    if _nothing_saved(root):
+        raise ReferenceError(f"no reference named {name.strip()!r} (saved: none saved yet)")
     with _store(root) as store:
         row = rows_db.find(store, name)
         if row is not None:

@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -23,6 +24,7 @@ from ..coach.techniques import registry
 from ..core.report import Report
 from ..io.overlay_stamp import OverlayStamp
 from .frame_pacing import FramePacer, PacingStats
+from .live_recording import SessionRecorder
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 
@@ -120,6 +122,10 @@ class LiveStream:
     _pacer: FramePacer = field(default_factory=FramePacer)
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
     _last_frame_wall: float | None = None  # time.monotonic() of the last frame, analysed or not
+    record_video: bool = False  # record the shown frames (asked on the page), decided at a session's first frame
+    _recorder: SessionRecorder | None = None  # this session's recording, when asked for
+    _record_decided: bool = False
+    _last_recording: SessionRecorder | None = None  # the stopped session's, kept until a new START
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -158,9 +164,15 @@ class LiveStream:
                 self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
                 self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
+                unfinished, self._recorder, self._record_decided = self._recorder, None, False
                 if old is not None:
                     old.close()
-            coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
+                if unfinished is not None:
+                    unfinished.discard()
+            if not self._record_decided:
+                self._record_decided = True
+                self._recorder = SessionRecorder() if self.record_video else None
+            coach, clock, pacer, stamp, recorder = self._coach, self._clock, self._pacer, self._stamp, self._recorder
         t = clock(raw_t)
         self._last_frame_wall = time.monotonic()
         behind_s = clock.behind_s if queued_after_s is None else queued_after_s
@@ -174,6 +186,8 @@ class LiveStream:
             self.skipped += 1
             out = stamp.apply(rgb)
         pacer.record(t, analyse)
+        if recorder is not None:
+            recorder.write(out, t)
         return out
 
     def _catching_up(self, clock: StreamClock, behind_s: float) -> bool:
@@ -220,15 +234,31 @@ class LiveStream:
             if coach is None or self._last_report is not None:
                 return
             self._stopped = True
+            recording, self._recorder = self._recorder, None
+        if recording is not None:
+            recording.finish()
+            with self._lock:
+                earlier, self._last_recording = self._last_recording, recording
+            if earlier is not None:
+                earlier.discard()
         if coach.snapshot().frames > 0:
             report = coach.report()
             with self._lock:
                 self._last_report = report
 
     def mark_playing(self) -> None:
-        """The page saw the stream playing (a new START): the last session's report is done with."""
+        """The page saw the stream playing (a new START): the last session's report (and recording) are done with."""
         with self._lock:
             self._last_report = None
+            recording, self._last_recording = self._last_recording, None
+        if recording is not None:
+            recording.discard()
+
+    def recorded_video(self) -> Path | None:
+        """The stopped session's recording (a private temporary file), when one was asked for and made."""
+        with self._lock:
+            recording = self._last_recording
+        return recording.video() if recording is not None else None
 
     def has_frames(self) -> bool:
         with self._lock:
@@ -256,8 +286,13 @@ class LiveStream:
         with self._lock:
             coach, self._coach = self._coach, None
             self._closed = True
+            recordings = (self._recorder, self._last_recording)
+            self._recorder = self._last_recording = None
         if coach is not None:
             coach.close()
+        for recording in recordings:
+            if recording is not None:
+                recording.discard()
 
     def __del__(self):  # the browser session is gone: free its tracker
         try:

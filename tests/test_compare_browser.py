@@ -1,0 +1,137 @@
+"""A therapist's demonstration from the (fake) webcam, then a comparison with it, in a real Chromium.
+
+On the live page: ask for the session's video to be recorded, START on the fake camera (a bundled sample's
+strokes across the foot, as a .y4m), STOP, "Save as a demonstration" with a name and the video. On the
+"Compare with a demonstration" tab: the saved demonstration is chosen, a bundled sample is compared with it,
+and the page shows the similarity, the differences in words, and the two videos, the demonstration following
+the attempt as it plays. The demonstration is in the history database (with its clip), in a temp folder.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from vision.ui.samples import list_samples
+
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
+                             streamlit_server)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
+]
+
+DEMO_SAMPLE = "cross_friction_good"  # 0-12 s strokes across the foot, then a hold
+CLIP_S = (1.0, 9.0)  # strokes across, looped by the fake camera
+LIVE_S = 10.0  # how long the demonstration runs once the panel is live
+LIVE_WAIT_S = 180.0
+
+
+def _live(page) -> bool:
+    try:
+        return float(panel_metrics(page).get("Processing", "–").split()[0]) > 0
+    except (ValueError, IndexError):
+        return False
+
+
+def _component_frame(page):
+    """The side-by-side component's frame (an iframe holding #cg-att)."""
+    for frame in page.frames:
+        try:
+            if frame.locator("#cg-att").count():
+                return frame
+        except Exception:  # noqa: BLE001 - a frame that went away meanwhile
+            continue
+    return None
+
+
+def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
+    samples = {s.name: s for s in list_samples()}
+    if DEMO_SAMPLE not in samples:
+        pytest.skip(f"sample clip {DEMO_SAMPLE}.mp4 not found")
+    ARTIFACTS.mkdir(exist_ok=True)
+    data = tmp_path / "data"
+    y4m = make_y4m(samples[DEMO_SAMPLE].path, tmp_path / "camera.y4m", *CLIP_S, fps=15)
+    try:
+        with streamlit_server(env={"CROSSGRAIN_DATA_DIR": str(data)},
+                              log_path=ARTIFACTS / "streamlit_compare.log") as url, chromium(y4m) as browser:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(90_000)
+            page.goto(url, timeout=180_000)
+            page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
+            component = page.frame_locator("iframe[title*='streamlit_webrtc']")
+            component.get_by_role("button", name="START").wait_for(timeout=120_000)
+            page.get_by_text("Record this session's video").click()
+            page.wait_for_function("() => [...document.querySelectorAll('input[type=checkbox]')].some("
+                                   "c => c.checked && c.closest('label')?.innerText.includes('Record this'))",
+                                   timeout=30_000)
+            page.wait_for_timeout(1500)  # the rerun that tells the stream to record
+            if not start_camera(page, component, _live, LIVE_WAIT_S):
+                page.screenshot(path=str(ARTIFACTS / "compare_never_live.png"))
+                pytest.fail(f"the panel never went live in {LIVE_WAIT_S:.0f} s: {panel_metrics(page)}")
+            time.sleep(LIVE_S)
+            component.get_by_role("button", name="STOP").click()
+            page.get_by_text("Your last session").wait_for(timeout=120_000)
+            assert not data.exists()  # recorded to a private temporary file only: nothing saved yet
+
+            form = page.locator("[data-testid='stForm']").filter(has_text="Save as a demonstration")
+            form.get_by_label("Name").fill("Webcam demo")
+            form.get_by_text("Keep the video with it").click()
+            form.get_by_role("button", name="Save as a demonstration").click()
+            try:
+                page.get_by_text("Saved the demonstration").wait_for(timeout=60_000)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "compare_saved_live.png"), full_page=True)
+            with sqlite3.connect(data / "history.sqlite3") as conn:
+                (name, source, duration, size), = conn.execute(
+                    "SELECT name, source, duration_s, length(video) FROM demonstrations "
+                    "JOIN demonstration_videos ON demonstration_id = id").fetchall()
+            assert (name, source) == ("Webcam demo", "webcam") and duration > 3 and size > 10_000
+
+            page.get_by_role("tab", name="Compare with a demonstration").click()
+            tab = page.get_by_role("tabpanel", name="Compare with a demonstration")
+            tab.locator("[data-testid='stSelectbox']").filter(has_text="Saved demonstration") \
+                .get_by_text("Webcam demo").wait_for(timeout=30_000)
+            tab.get_by_text("video kept").first.wait_for(timeout=30_000)
+            tab.get_by_role("button", name="Compare", exact=True).click()
+            try:  # the sample's analysis: about 15 s idle, minutes on a loaded machine
+                tab.get_by_text("How the similarity is made").wait_for(timeout=400_000)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "compare_result.png"), full_page=True)
+            metrics = panel_metrics(tab)
+            score = int(metrics["Similarity"].split("/")[0])
+            assert 0 <= score <= 100
+            text = tab.inner_text()
+            assert "Your strokes" in text and "demonstration" in text
+            assert tab.get_by_role("button", name="Download the comparison (HTML)").count() == 1
+
+            # the two videos, side by side, both loaded; the demonstration follows the attempt as it plays
+            deadline = time.monotonic() + 60
+            frame = None
+            while frame is None and time.monotonic() < deadline:
+                frame = _component_frame(page)
+                time.sleep(0.5)
+            assert frame is not None, "no side-by-side component"
+            frame.wait_for_function("() => ['cg-ref', 'cg-att'].every(id => { const v = document.getElementById(id);"
+                                    " return v && v.readyState >= 2 && v.videoWidth > 0; })", timeout=60_000)
+            frame.evaluate("() => document.getElementById('cg-att').play()")
+            frame.wait_for_function("() => document.getElementById('cg-att').currentTime > 2.5", timeout=60_000)
+            state = frame.evaluate("""() => { const s = document.getElementById('cg-status').dataset;
+                const r = document.getElementById('cg-ref');
+                return {attempt: +s.attempt, wanted: +s.reference, shown: r.currentTime, paused: r.paused}; }""")
+            print(f"\nside by side while playing: {state}")
+            assert state["attempt"] > 2.5 and not state["paused"]
+            assert state["wanted"] > 0.5 and abs(state["shown"] - state["wanted"]) < 0.6, state
+            frame.evaluate("() => document.getElementById('cg-att').pause()")
+            frame.evaluate("() => { document.getElementById('cg-att').currentTime = 1.0; }")
+            frame.wait_for_function("() => { const s = document.getElementById('cg-status').dataset; "
+                                    "return Math.abs(+s.attempt - 1.0) < 0.05 && document.getElementById('cg-ref')"
+                                    ".paused && Math.abs(+s.shown - +s.reference) < 0.1; }", timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "compare_side_by_side.png"), full_page=True)
+            assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        y4m.unlink(missing_ok=True)

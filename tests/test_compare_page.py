@@ -97,6 +97,8 @@ def test_save_demonstration_keeps_the_video_only_when_asked(data_dir, tmp_path):
         save_demonstration("  ", report, None, keep_video=False)
     with pytest.raises(ReferenceError, match="no session"):
         save_demonstration("Empty", None, None, keep_video=False)
+    with pytest.raises(ReferenceError, match="no hand was seen"):
+        save_demonstration("Nobody", _report([("no_hand", 3)]), clip, keep_video=True)
     assert [r.name for r in list_references()] == ["No clip", "With clip"]
     rows = stretch_rows(compare(report, _report([("lengthwise", 3)])))
     assert rows and rows[0]["demonstrated"] == "across the foot" and rows[0]["you did"] == "along the foot"

@@ -47,6 +47,8 @@ def save_demonstration(name: str, report: Report, video: bytes | Path | None, ke
         raise ReferenceError("there is no session to save yet")
     if report.summary.get("note"):
         raise ReferenceError(f"{report.summary['note']}: nothing to save as a demonstration")
+    if all(str(f.label) == "no_hand" for f in report.frames):
+        raise ReferenceError("no hand was seen in this session: nothing to save as a demonstration")
     if not keep_video or video is None:
         return add_reference(name, report, technique=technique)
     if isinstance(video, Path):

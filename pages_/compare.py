@@ -57,7 +57,7 @@ def _analyse(job):
     return None
 
 
-def video_choice(key: str, axis: float, technique_name: str):
+def video_choice(key: str, axis: float, technique_name: str, sample_label: str = "Sample video"):
     """A bundled sample or an upload, and its foot axis: a job for _analyse, or None until one is chosen."""
     source = st.radio("Video", SOURCES, key=f"{key}_source", horizontal=True)
     if source == SOURCES[0]:
@@ -66,7 +66,7 @@ def video_choice(key: str, axis: float, technique_name: str):
             st.info("No sample clips found in sample_videos/.")
             return None
         by_name = {s.name: s for s in samples}
-        name = st.selectbox("Sample video", list(by_name), key=f"{key}_sample")
+        name = st.selectbox(sample_label, list(by_name), key=f"{key}_sample")
         sample = by_name[name]
         sample_axis = sample.foot_axis_deg if sample.foot_axis_deg is not None else axis
         st.caption(f"Foot axis {sample_axis:.0f}° "
@@ -180,7 +180,7 @@ def compare_page(axis: float, technique_name: str) -> None:
         st.markdown("**2. The attempt**")
         ref = refs.get(name) if name else None
         attempt_technique = ref.technique if ref is not None and ref.technique in registry() else technique_name
-        job = video_choice("cmp_attempt", axis, attempt_technique)
+        job = video_choice("cmp_attempt", axis, attempt_technique, sample_label="Sample attempt")
         if st.button("Compare", type="primary", key="cmp_run", disabled=job is None or ref is None):
             analysis = _analyse(job)
             if analysis is not None:

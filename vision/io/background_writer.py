@@ -55,6 +55,18 @@ class BackgroundWriter:
             raise self._error
         self._queue.put((rgb, t))
 
+    def try_write(self, rgb: np.ndarray, t: float) -> bool:
+        """``write`` without waiting: False (the frame left out) when the encoder is behind.
+
+        For a live recording, where the camera must never wait for the encoder."""
+        if self._error is not None:
+            raise self._error
+        try:
+            self._queue.put_nowait((rgb, t))
+        except queue.Full:
+            return False
+        return True
+
     def close(self) -> None:
         if self._thread.is_alive():
             self._queue.put(self._END)

@@ -5,7 +5,8 @@ own (BackgroundWriter) into a private temporary folder (mode 0700). The file is
 removed when the next session starts, when the browser session ends, or when it
 has been copied into a saved demonstration; nothing is kept without the user's
 say. Frames of another size than the first (a camera that changed resolution)
-are left out rather than failing the stream.
+are left out rather than failing the stream, and so are frames that come while the encoder is behind:
+the camera's callback never waits for the recording.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 
 RECORD_FPS = 30.0
+RECORD_QUEUE_FRAMES = 30  # about a second of camera frames may wait for the encoder (27 MB at 640x480)
 
 
 class SessionRecorder:
@@ -29,6 +31,7 @@ class SessionRecorder:
         self.path = self.folder / "session.mp4"
         self.fps = fps
         self.frames = 0
+        self.left_out = 0  # frames not recorded because the encoder was behind
         self.error: str | None = None
         self._writer = None  # a BackgroundWriter, made at the first frame
         self._shape: tuple | None = None
@@ -48,10 +51,13 @@ class SessionRecorder:
                 if self._writer is None:
                     from ..io.background_writer import BackgroundWriter
 
-                    self._writer = BackgroundWriter(self.path, fps=self.fps)
-                self._writer.write(np.array(rgb, copy=True), t)
+                    self._writer = BackgroundWriter(self.path, fps=self.fps, depth=RECORD_QUEUE_FRAMES)
+                written = self._writer.try_write(np.array(rgb, copy=True), t)
             except Exception as exc:  # noqa: BLE001 - a recording problem must not stop the coaching
                 self.error = f"{type(exc).__name__}: {exc}"
+                return
+            if not written:  # the encoder is behind: the camera never waits for it
+                self.left_out += 1
                 return
             self._last_t = t
             self.frames += 1

@@ -234,3 +234,55 @@ def test_a_database_from_a_newer_version_is_a_message(app, data_dir):
     app.run()
     assert not app.exception
     assert "written by a newer CrossGrain" in texts(tab(app))
+
+
+def test_live_page_records_when_asked_and_saves_the_stopped_session_as_a_demonstration(app, data_dir,
+                                                                                          monkeypatch):
+    """The live page with a stand-in for the WebRTC component (AppTest has none): real frames of a bundled
+    sample's hold go through the real frame callback; after STOP the session is saved with its recording."""
+    import asyncio
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    import av
+    import streamlit_webrtc
+
+    state, captured = {"playing": False}, {}
+
+    def fake_streamer(**kwargs):
+        captured.update(kwargs)
+        return SimpleNamespace(state=SimpleNamespace(playing=state["playing"], signalling=False))
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake_streamer)
+    app.run()
+    app.sidebar.selectbox(key="technique").set_value("myofascial_hold").run()
+    app.checkbox(key="live_record").check().run()
+    state["playing"] = True
+    app.run()
+    frames = []
+    for f in iter_frames(SAMPLES / "myofascial_hold.mp4", start_s=5.0):
+        if f.t >= 8.0:
+            break
+        if len(frames) < 1 + (f.t - 5.0) * 10:  # a 10 fps camera
+            vf = av.VideoFrame.from_ndarray(f.rgb, format="rgb24")
+            vf.pts, vf.time_base = round((f.t - 5.0) * 90000), Fraction(1, 90000)
+            frames.append(vf)
+    asyncio.run(captured["queued_video_frames_callback"](frames))
+    state["playing"] = False
+    app.run()
+    assert not app.exception
+    assert "Your last session" in [h.value for h in app.subheader]
+    form_name = app.text_input(key="live_demo_name")
+    form_name.input("Hold demo")
+    app.checkbox(key="live_demo_keep").check()
+    next(b for b in app.button if b.label == "Save as a demonstration").click().run()
+    assert "Saved the demonstration “Hold demo” (with its video)" in texts(app.tabs[0])
+    ref = get_reference("Hold demo")
+    assert ref.technique == "myofascial_hold" and ref.source == "webcam"
+    with ref.video_file() as clip:
+        kept = list(iter_frames(clip))
+    assert len(kept) == len(frames) and kept[-1].t == pytest.approx(frames[-1].time, abs=0.02)
+    assert [str(s.label) for s in ref.report().segments if s.duration_s > 1] == ["hold"]
+    # the compare tab now offers it
+    assert tab(app).selectbox(key="cmp_reference").value == "Hold demo"
+    app.session_state["live_stream"].close()

@@ -20,6 +20,7 @@ import numpy as np
 
 
 RECORD_FPS = 30.0
+RECORD_NICE = 10  # the encoder yields to the analysis and the WebRTC connection on a busy machine
 RECORD_QUEUE_FRAMES = 30  # about a second of camera frames may wait for the encoder (27 MB at 640x480)
 
 
@@ -51,7 +52,8 @@ class SessionRecorder:
                 if self._writer is None:
                     from ..io.background_writer import BackgroundWriter
 
-                    self._writer = BackgroundWriter(self.path, fps=self.fps, depth=RECORD_QUEUE_FRAMES)
+                    self._writer = BackgroundWriter(self.path, fps=self.fps, depth=RECORD_QUEUE_FRAMES,
+                                                    nice=RECORD_NICE)
                 written = self._writer.try_write(np.array(rgb, copy=True), t)
             except Exception as exc:  # noqa: BLE001 - a recording problem must not stop the coaching
                 self.error = f"{type(exc).__name__}: {exc}"

@@ -15,6 +15,7 @@ from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
 from .compare import save_demonstration_form
+from .live_axis import axis_controls
 from .progress import save_session_form
 from .report_view import QUALITY_BOX, show_report
 
@@ -139,6 +140,8 @@ def live_page(axis: float, technique_name: str) -> None:
         stream.mark_stopped()
     with panel_col:
         st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
+    with video_col:
+        axis_controls(stream, playing)
     if not playing:
         report = stream.report()
         if report is not None:

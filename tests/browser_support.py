@@ -75,18 +75,20 @@ def streamlit_server(env: dict | None = None, log_path: Path | None = None):
             log.close()
 
 
-def make_y4m(src: Path, dst: Path, start_s: float = 0.0, end_s: float | None = None, fps: int = 30) -> Path:
+def make_y4m(src: Path, dst: Path, start_s: float = 0.0, end_s: float | None = None, fps: int = 30,
+             size: tuple[int, int] | None = None) -> Path:
     """Decode ``src`` and write frames in [start_s, end_s) as a Y4M (yuv420p) for Chromium's fake camera.
 
     At an ``fps`` below the source's, frames are taken by time (the clip keeps its speed): a
-    15 fps camera halves the work of the browser's and the server's video codecs on a loaded box.
+    15 fps camera halves the work of the browser's and the server's video codecs on a loaded box;
+    ``size`` (width, height) scales the picture, a smaller one cuts that work further.
     """
     import av
 
     with av.open(str(src)) as inp, av.open(str(dst), "w", format="yuv4mpegpipe") as out:
         vin = inp.streams.video[0]
         vout = out.add_stream("rawvideo", rate=fps)
-        vout.width, vout.height = vin.codec_context.width, vin.codec_context.height
+        vout.width, vout.height = size or (vin.codec_context.width, vin.codec_context.height)
         vout.pix_fmt = "yuv420p"
         vout.time_base = Fraction(1, fps)
         n = 0
@@ -98,7 +100,7 @@ def make_y4m(src: Path, dst: Path, start_s: float = 0.0, end_s: float | None = N
                 break
             if t + 1e-6 < start_s + n / fps:
                 continue  # between two frames of the slower camera
-            f = frame.reformat(format="yuv420p")
+            f = frame.reformat(width=vout.width, height=vout.height, format="yuv420p")
             f.pts = n
             f.time_base = vout.time_base
             for packet in vout.encode(f):

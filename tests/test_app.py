@@ -240,6 +240,13 @@ class StubCoach:
     def set_foot_axis(self, axis):
         self.axis = axis
 
+    @property
+    def foot_axis(self):
+        return self.axis
+
+    def latest_hand(self):
+        return None
+
     def snapshot(self):
         return snapshot(frames=len(self.times))
 
@@ -263,14 +270,14 @@ def test_frame_callback_keeps_timing_and_a_new_stream_gets_a_new_coach():
     assert [f.pts for f in out] == [900_000 + k * 3000 for k in range(4)]
     assert out[0].time_base == Fraction(1, 90000) and out[0].to_ndarray(format="rgb24")[0, 0, 0] == 255
     first = stream.coach
-    assert first.times == pytest.approx([0.0, 1 / 30, 2 / 30, 3 / 30]) and first.axis == 30.0
+    assert first.times == pytest.approx([0.0, 1 / 30, 2 / 30, 3 / 30]) and first.axis.deg == 30.0
     stream.configure(60.0, "cross_friction")
-    assert first.axis == 60.0  # the axis follows from the next frame
+    assert first.axis.deg == 60.0  # the axis follows from the next frame
     assert stream.report() is not None
     stream.mark_stopped()
     callback(stub_frame(5))  # START again: a fresh coach, a fresh clock
     assert stream.coach is not first and first.closed and stream.coach.times == [0.0]
-    assert stream.coach.axis == 60.0
+    assert stream.coach.axis.deg == 60.0
     second = stream.coach
     stream.configure(60.0, "myofascial_hold")  # another technique: a new session from the next frame
     callback(stub_frame(9000))

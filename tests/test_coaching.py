@@ -325,7 +325,7 @@ def feed(selector, wanted_at, start, seconds, fps=FPS):
     n = int(round(seconds * fps))
     for k in range(n):
         t = start + k / fps
-        view = selector.update(t, wanted_at(t))
+        view = selector.update(t, wanted_at(t), 1.0 / fps)
         shown.append((t, view.cue.id if view.cue else None))
     return shown, start + n / fps
 
@@ -333,7 +333,7 @@ def feed(selector, wanted_at, start, seconds, fps=FPS):
 def test_cue_priority_first_cue_at_once_then_cooldown():
     sel = CueSelector(CueParams(confirm_s=0.5, min_show_s=2.0, cooldown_s=4.0, fade_gain=0.0))
     a, b = cue("a", priority=1), cue("b", priority=2)
-    view = sel.update(0.0, [a, b])  # the most important of those wanted, shown at once (first cue)
+    view = sel.update(0.0, [a, b], 0.0)  # the most important of those wanted, shown at once (first cue)
     assert view.cue == a
     # 'a' is fixed at 1 s, 'b' still wanted: 'a' stays its 2 s, then 'b' waits for the 4 s cooldown
     shown, t = feed(sel, lambda t: [b] if t >= 1.0 else [a, b], 1 / FPS, 6.0)
@@ -345,7 +345,7 @@ def test_cue_priority_first_cue_at_once_then_cooldown():
 def test_cues_do_not_flicker_when_the_problem_does():
     sel = CueSelector(CueParams(fade_gain=0.0))
     a, b = cue("a"), cue("b")
-    sel.update(0.0, [a])
+    sel.update(0.0, [a], 0.0)
     # the wanted correction alternates every 0.2 s for 20 s: the shown one changes rarely
     shown, _ = feed(sel, lambda t: [a] if int(t / 0.2) % 2 else [b], 0.1, 20.0)
     changes = sum(1 for k in range(1, len(shown)) if shown[k][1] != shown[k - 1][1])
@@ -354,14 +354,14 @@ def test_cues_do_not_flicker_when_the_problem_does():
 
 def test_urgent_cue_skips_the_cooldown():
     sel = CueSelector()
-    sel.update(0.0, [cue("a")])
-    assert sel.update(0.3, [cue("no_hand", urgent=True), cue("a")]).cue.id == "no_hand"
+    sel.update(0.0, [cue("a")], 0.0)
+    assert sel.update(0.3, [cue("no_hand", urgent=True), cue("a")], 0.3).cue.id == "no_hand"
 
 
 def test_cues_fade_as_the_user_stays_within_targets():
     def slips(sel, good_s):
         """Within targets for good_s, then a 1.2 s slip: is it shown?"""
-        sel.update(0.0, [cue("x")])  # the session's first cue, at once
+        sel.update(0.0, [cue("x")], 0.0)  # the session's first cue, at once
         feed(sel, lambda t: [], 1 / FPS, good_s)
         shown, _ = feed(sel, lambda t: [cue("a")], good_s, 1.2)
         return any(c == "a" for _, c in shown), sel.skill

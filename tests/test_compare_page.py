@@ -124,7 +124,10 @@ class PaintingCoach:
         return _report([("cross_grain", 1)])
 
     def set_foot_axis(self, axis):
-        pass
+        self.foot_axis = axis
+
+    def latest_hand(self):
+        return None
 
     def close(self):
         pass

@@ -47,9 +47,10 @@ def test_still_span_finds_where_the_thumb_stopped_and_left_whatever_the_labels_s
     slack = 1.5 / fps + 0.05 + 0.1 * noise_px
     assert start == pytest.approx(4.0, abs=slack)
     assert end == pytest.approx(10.0, abs=slack)
-    # Labels early at both ends, as offline ones can be: the same span comes out.
+    # Labels early at both ends, as offline ones can be: the same span comes out (within the slack:
+    # the rest's radius comes from other frames, and 1 px of noise moves an edge by a frame or two).
     first, last = int(np.searchsorted(times, 4.3)), int(np.searchsorted(times, 9.8))
-    assert still_span(times, tips, PALM, first, last) == pytest.approx((start, end), abs=1.5 / fps)
+    assert still_span(times, tips, PALM, first, last) == pytest.approx((start, end), abs=slack)
 
 
 def test_a_slow_drift_of_the_rest_is_not_a_departure_but_a_stroke_is():

@@ -1,6 +1,10 @@
 """Two people at once: two browser sessions (separate browser contexts) on one app server,
 both live on the fake camera. Each gets its own tracker and its own figures: the one
 started first has counted more, and stopping it leaves the other running.
+
+On a starved machine (CI runners, other jobs) a panel may say "Analysis too slow to
+judge" and then rightly counts nothing: the counting claims are checked on the
+readings where the panel judges, the independence claims always.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ def _metrics(page) -> dict[str, str]:
     return panel_metrics(page)
 
 
+def _slow(page) -> bool:
+    return any("too slow to judge" in t for t in page.locator("[data-testid='stAlert']").all_inner_texts())
+
+
 def _live(m: dict) -> bool:
     """The panel shows frames being analysed (on a loaded machine it may say it is too slow to judge)."""
     try:
@@ -72,7 +80,8 @@ def test_two_browser_sessions_count_independently(tmp_path):
     if SAMPLE not in by_name:
         pytest.skip(f"sample clip {SAMPLE}.mp4 not found")
     ARTIFACTS.mkdir(exist_ok=True)
-    y4m = make_y4m(by_name[SAMPLE].path, tmp_path / "camera.y4m", *CLIP_S, fps=15)  # half the video work
+    # 15 fps at 320x240: a quarter of the browser's and the server's video-codec work of 640x480 at 30 fps
+    y4m = make_y4m(by_name[SAMPLE].path, tmp_path / "camera.y4m", *CLIP_S, fps=15, size=(320, 240))
     t0 = time.monotonic()
     try:
         with streamlit_server(log_path=ARTIFACTS / "streamlit_two_sessions.log") as url, chromium(y4m) as browser:
@@ -85,26 +94,29 @@ def test_two_browser_sessions_count_independently(tmp_path):
             while time.monotonic() < deadline:
                 a, b = _metrics(page_a), _metrics(page_b)
                 if _live(a) and _live(b):
+                    slow = (_slow(page_a), _slow(page_b))
                     readings.append((_seconds(a["Done right for"]), _seconds(b["Done right for"]),
-                                     a["Doing now"], b["Doing now"]))
-                    slow_said = slow_said or any("too slow to judge" in t for p in (page_a, page_b)
-                                                 for t in p.locator("[data-testid='stAlert']").all_inner_texts())
+                                     a["Doing now"], b["Doing now"], *slow))
+                    slow_said = slow_said or any(slow)
                     if len(readings) >= 6 and readings[-1][1] >= 2.0 and "Hold" in {r[3] for r in readings}:
                         break
                 time.sleep(0.5)
             page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a.png"))
             page_b.screenshot(path=str(ARTIFACTS / "two_sessions_b.png"))
-            print(f"\ntwo sessions: (good time A, good time B, label A, label B) {readings}; "
+            print(f"\ntwo sessions: (good time A, good time B, label A, label B, A slow, B slow) {readings}; "
                   f"'too slow to judge' said: {slow_said}")
             assert len(readings) >= 3, "both panels were never live at the same time"
             # both sessions see the hold (or, analysing too few frames a second, say they cannot judge)...
             for labels in ({r[2] for r in readings}, {r[3] for r in readings}):
                 # ("No hand" is what a panel says before its session believes the hand: its first frames)
                 assert "Hold" in labels or (slow_said and labels <= {"–", "Hold", "No hand"}), readings
-            assert readings[-1][1] > readings[0][1]  # B's own timer counts up
-            assert readings[-1][0] > readings[0][0]  # and so does A's, at the same time
+            # each timer counts up while its panel judges (a panel too slow to judge counts nothing)
+            for who in (0, 1):
+                judged = [r[who] for r in readings if not r[4 + who]]
+                if len(judged) >= 2:
+                    assert judged[-1] > judged[0], (who, readings)
             # ...each on its own: A, started earlier, has counted more all along
-            assert all(ga > gb + 1.0 for ga, gb, _, _ in readings), readings
+            assert all(r[0] > r[1] + 1.0 for r in readings), readings
 
             # A stops: A gets its report, B keeps going
             cam_a.get_by_role("button", name="STOP").click()
@@ -114,15 +126,16 @@ def test_two_browser_sessions_count_independently(tmp_path):
                 page_a.screenshot(path=str(ARTIFACTS / "two_sessions_a_no_report.png"))
                 raise
             before = _seconds(_metrics(page_b)["Done right for"])
-            # B keeps counting: its looped clip may be in a stretch that is not right for the technique
-            # (a hold), so wait up to 20 s for the count to move on
-            wait_until = time.monotonic() + 20.0
+            # B keeps going: it counts on (its looped clip may be in a stretch that is not right for the
+            # technique, so wait up to 30 s), or, on a machine too slow to judge, it stays live saying so
+            wait_until = time.monotonic() + 30.0
             while True:
                 time.sleep(1.0)
                 after_m = _metrics(page_b)
-                if (_live(after_m) and _seconds(after_m["Done right for"]) > before) or time.monotonic() > wait_until:
+                counted = _live(after_m) and _seconds(after_m["Done right for"]) > before
+                if counted or time.monotonic() > wait_until:
                     break
-            assert _live(after_m) and _seconds(after_m["Done right for"]) > before, after_m
+            assert counted or (_live(after_m) and _slow(page_b)), after_m
             assert page_b.get_by_text("Your last session").count() == 0
             cam_b.get_by_role("button", name="STOP").click()
             page_b.get_by_text("Your last session").wait_for(timeout=90_000)

@@ -53,6 +53,16 @@ class LiveCoach:
     def technique_name(self) -> str:
         return self._session.technique.name
 
+    @property
+    def foot_axis(self) -> FootAxis:
+        """The axis the next frame is judged by."""
+        return self._session.foot_axis
+
+    def latest_hand(self) -> np.ndarray | None:
+        """The working hand's 21 landmarks (pixels) in the last analysed frame, or None."""
+        latest = self._session.latest
+        return None if latest is None or latest.observation is None else latest.observation.xy
+
     def set_foot_axis(self, foot_axis: FootAxis | float) -> None:
         """A new foot axis applies from the next frame (the past keeps the axis it was judged by)."""
         self._session.set_foot_axis(foot_axis)

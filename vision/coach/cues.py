@@ -54,7 +54,6 @@ class CueSelector:
     def __init__(self, params: CueParams = CueParams()):
         self.params = params
         self.skill = 0.0
-        self._last_t: float | None = None
         self._shown: Cue | None = None
         self._shown_since: float | None = None
         self._last_new_t: float | None = None  # when a correction last appeared
@@ -65,10 +64,11 @@ class CueSelector:
     def fade_factor(self) -> float:
         return 1.0 + self.params.fade_gain * self.skill
 
-    def update(self, t: float, wanted: list[Cue]) -> CueView:
+    def update(self, t: float, wanted: list[Cue], credited_s: float) -> CueView:
+        """The cue to show at ``t``; ``credited_s`` is the time this frame adds (the FrameClock's,
+        a stall already cut short there), over which skill moves towards within-targets or not."""
         p = self.params
-        dt = 0.0 if self._last_t is None else min(max(t - self._last_t, 0.0), 1.0)
-        self._last_t = t
+        dt = credited_s
         ok = 1.0 if not wanted else 0.0
         self.skill += (1.0 - math.exp(-dt / p.fade_tau_s)) * (ok - self.skill)
         top = wanted[0] if wanted else None

@@ -125,7 +125,7 @@ class CoachingStage:
         wanted = wanted_cues(facts, tech)
         if wanted and wanted[0].id != "no_hand":
             self._cue_s[wanted[0].id] = self._cue_s.get(wanted[0].id, 0.0) + dt
-        cue = self._cues.update(t, wanted)
+        cue = self._cues.update(t, wanted, credited_s)
         comps = self.kind.components(totals)
         return CoachingState(
             technique=tech.name, quality=quality(label, judged.right, tech), work=judged.work, right=judged.right,

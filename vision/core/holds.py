@@ -90,31 +90,59 @@ def resting_since(times: np.ndarray, tips: np.ndarray, palm_px: float) -> float:
     return float(times[left + 1]) if left >= 0 else float(times[0])
 
 
+def _anchor_n(times: np.ndarray, first: int) -> int:
+    """Frames in the hold's first ANCHOR_S from frame ``first``: how many make up a rest."""
+    return int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first
+
+
+def rest_start(times: np.ndarray, tips: np.ndarray, palm_px: float, first: int) -> float | None:
+    """When the thumb came to rest, for a hold labelled from frame ``first``; None if it never left.
+
+    The rest is taken from the hold's own first ANCHOR_S (the trailing frames at
+    its first label may still hold the end of the stroke: labels that look ahead
+    come early), and the walk back from there finds when the thumb stopped.
+    """
+    anchor_n = _anchor_n(times, first)
+    if anchor_n < 2:
+        return None
+    radius = rest_radius_px(tips[first:first + anchor_n], palm_px, anchor_n)
+    k = departure(tips, first + anchor_n, -1, radius, anchor_n)
+    return float(times[k + 1]) if k >= 0 else None
+
+
+def rest_end(times: np.ndarray, tips: np.ndarray, palm_px: float, first: int, last: int) -> float | None:
+    """When the thumb left the rest of a hold labelled from ``first`` to ``last``; None if not seen.
+
+    The rest's radius is taken over the hold's labelled frames; the walk starts
+    at most 1.5 s before its labels ended (never before the hold's middle), so
+    the first moments of the stroke that ended it, which the labels may still
+    count, are not taken for the place the thumb rests; it may reach past the
+    labels' end (labels that look ahead end early) as far as ``times`` goes.
+    """
+    if last + 1 - first < 4:
+        return None
+    last_t = times[last]
+    from_t = max((times[first] + last_t) / 2.0, last_t - 2.0 * ANCHOR_S - 0.5)
+    a = int(np.searchsorted(times, from_t, "left"))
+    anchor_n = min(max(_anchor_n(times, first), 2), last + 1 - a)
+    if anchor_n < 2:
+        return None
+    radius = rest_radius_px(tips[first:last + 1], palm_px, anchor_n)
+    k = departure(tips, a, +1, radius, anchor_n)
+    return float(times[k]) if k < len(times) else None
+
+
 def still_span(times: np.ndarray, tips: np.ndarray, palm_px: float, first: int,
                last: int) -> tuple[float | None, float | None]:
     """(start, end) seconds of the hold the labels show from frame ``first`` to ``last`` (inclusive).
 
     ``times``/``tips`` are the frames around the hold that may be searched (all
-    with a hand, no camera stall). The start is found walking back from the
-    hold's first ``ANCHOR_S``; the end walking on from a second before the
-    labels ended (never before the hold's middle), so that the first moments of
-    the stroke that ended the hold, which the labels still count, are not taken
-    for the place the thumb rests. The end is the first frame the thumb has left.
-    A side is None when the thumb never left within the frames given: either it
-    was still all along, or landmark noise hides strokes as small as these.
+    with a hand, no camera stall): ``rest_start`` and ``rest_end``, as the hold
+    stage times a live hold. A side is None when the thumb never left within the
+    frames given: either it was still all along, or landmark noise hides strokes
+    as small as these.
     """
-    t0, t1 = times[first], times[last]
-    anchor_n = max(int(np.searchsorted(times, t0 + ANCHOR_S, "right")) - first, 2)
-    anchor_n = min(anchor_n, last + 1 - first)
-    from_t = max((t0 + t1) / 2.0, t1 - 2.0 * ANCHOR_S - 0.5)
-    a = min(int(np.searchsorted(times, from_t, "left")), last + 1 - anchor_n)
-    radius = rest_radius_px(tips[first:a + anchor_n], palm_px, anchor_n)
-
-    left = departure(tips, first + anchor_n, -1, radius, anchor_n)
-    start = None if left < 0 else float(times[left + 1])
-
-    right = departure(tips, a, +1, radius, anchor_n)
-    end = None if right >= len(times) else float(times[right])
+    start, end = rest_start(times, tips, palm_px, first), rest_end(times, tips, palm_px, first, last)
     if start is not None and end is not None and end < start:
         return None, None  # no stillness to be found: the labels will have to do
     return start, end
@@ -272,22 +300,13 @@ class HoldStage:
         self._start = start
 
     def _refine_start(self) -> None:
-        """Once the hold has lasted ANCHOR_S, date its start again from where the thumb rests in it.
-
-        At the first frame labelled hold, the trailing frames may still hold the
-        end of the stroke (labels that look ahead come early); the rest is then
-        taken from the hold's own first ANCHOR_S, as the report of a finished
-        hold would, and the walk back from it finds when the thumb stopped.
-        """
+        """Once the hold has lasted ANCHOR_S, date its start again from where the thumb rests in it."""
         self._refined = True
         times, tips, palm = self._arrays()
-        first = self._first_k
-        anchor_n = int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first
-        if anchor_n < 2:
+        if _anchor_n(times, self._first_k) < 2:
             return
-        radius = rest_radius_px(tips[first:first + anchor_n], palm, anchor_n)
-        k = departure(tips, first + anchor_n, -1, radius, anchor_n)
-        self._set_start(float(times[k + 1]) if k >= 0 else float(times[0]))
+        start = rest_start(times, tips, palm, self._first_k)
+        self._set_start(start if start is not None else float(times[0]))
 
     def _drift(self, t: float) -> float:
         times, tips, palm = self._arrays(max(len(self._t) - 64, 0))
@@ -304,28 +323,9 @@ class HoldStage:
         return HoldReading(hold_s=t - self._start, start_s=self._start, drift_palm=drift)
 
     def _departure(self) -> float | None:
-        """When the tip left the hold's rest, searching on from the hold's middle; None if not seen yet.
-
-        The rest is taken over the hold's labelled frames; the walk starts at
-        most 1.5 s before its labels ended, so the first moments of the stroke
-        that ended it, which the labels may still count, are not taken for the
-        place the thumb rests; it may reach past the labels' end (labels that
-        look ahead end early).
-        """
+        """When the tip left the hold's rest (``rest_end`` over the frames seen so far); None if not yet."""
         times, tips, palm = self._arrays()
-        first, held = self._first_k, self._held_n
-        if held - first < 4:
-            return None
-        last_hold_t = times[held - 1]
-        from_t = max((times[first] + last_hold_t) / 2.0, last_hold_t - 2.0 * ANCHOR_S - 0.5)
-        a = int(np.searchsorted(times, from_t, "left"))
-        anchor_n = max(int(np.searchsorted(times, times[first] + ANCHOR_S, "right")) - first, 2)
-        anchor_n = min(anchor_n, held - a)
-        if anchor_n < 2:
-            return None
-        radius = rest_radius_px(tips[first:held], palm, anchor_n)
-        k = departure(tips, a, +1, radius, anchor_n)
-        return float(times[k]) if k < len(times) else None
+        return rest_end(times, tips, palm, self._first_k, self._held_n - 1)
 
     def _end(self, left_at: float) -> Hold:
         start = self._start

@@ -24,6 +24,7 @@ from ..coach.techniques import registry
 from ..core.report import Report
 from ..io.overlay_stamp import OverlayStamp
 from .frame_pacing import FramePacer, PacingStats
+from .live_axis import LiveAxis
 from .live_recording import SessionRecorder
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
@@ -105,10 +106,12 @@ class LiveStream:
     ``mark_stopped`` when it sees the stream idle, and the next frame (a new START)
     then begins a fresh LiveCoach, so each stream has its own tracker with increasing
     timestamps and its own report. ``coach_factory(axis, technique)`` makes coaches.
+    The foot axis is the LiveAxis's (typed, drawn, shown with the thumb or followed):
+    each analysed frame feeds it, and a new axis applies from the next frame.
     """
 
     coach_factory: Callable
-    foot_axis_deg: float = 90.0
+    foot_axis_deg: float = 90.0  # the sidebar's angle (the typed axis)
     technique_name: str = field(default_factory=lambda: registry().default)
     _coach: object = None
     _clock: StreamClock = field(default_factory=StreamClock)
@@ -127,26 +130,36 @@ class LiveStream:
     _record_decided: bool = False
     _last_recording: SessionRecorder | None = None  # the stopped session's, kept until a new START
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    axis: LiveAxis = field(default=None)
+
+    def __post_init__(self):
+        if self.axis is None:
+            self.axis = LiveAxis(self.foot_axis_deg)
 
     @property
     def coach(self):
         with self._lock:
             if self._coach is None:
-                self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
+                self._coach = self.coach_factory(self.axis.axis, self.technique_name)
             return self._coach
 
     def configure(self, foot_axis_deg: float, technique_name: str) -> None:
-        """Follow the sidebar: a new axis applies from the next frame; a new technique starts a new session."""
+        """Follow the sidebar: a new typed axis applies from the next frame (it replaces a drawn,
+        thumb or followed one only when the slider moves); a new technique starts a new session."""
+        self.axis.type(foot_axis_deg)
         with self._lock:
-            axis_changed = foot_axis_deg != self.foot_axis_deg
             technique_changed = technique_name != self.technique_name
             self.foot_axis_deg, self.technique_name = foot_axis_deg, technique_name
             coach = self._coach
             if technique_changed and coach is not None:
                 self._stopped = True  # the next frame begins a session coached for the new technique
                 self._last_report = None
-        if axis_changed and coach is not None and not technique_changed:
-            coach.set_foot_axis(foot_axis_deg)
+        if coach is not None and not technique_changed:
+            self._apply_axis(coach, self.axis.axis)
+
+    def _apply_axis(self, coach, axis) -> None:
+        if getattr(coach, "foot_axis", None) != axis:
+            coach.set_foot_axis(axis)
 
     def process(self, rgb: np.ndarray, raw_t: float | None, queued_after_s: float | None = None) -> np.ndarray:
         """One camera frame in, the frame with the overlay out: analysed, or (to keep up) the latest verdict redrawn.
@@ -161,7 +174,7 @@ class LiveStream:
                 return rgb
             if self._stopped or self._coach is None:
                 old = self._coach
-                self._coach = self.coach_factory(self.foot_axis_deg, self.technique_name)
+                self._coach = self.coach_factory(self.axis.axis, self.technique_name)
                 self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
                 unfinished, self._recorder, self._record_decided = self._recorder, None, False
@@ -180,6 +193,7 @@ class LiveStream:
         if analyse:
             out = coach.process(rgb, t)
             stamp.take(rgb, out)
+            self._apply_axis(coach, self.axis.on_frame(rgb, t, coach.latest_hand()))
         else:
             # Skipped frames never reach the analyzer (a gap in time, not a still thumb), but they
             # show the latest verdict: never a bare frame.
@@ -283,6 +297,7 @@ class LiveStream:
         return coach.report() if coach is not None and coach.snapshot().frames > 0 else None
 
     def close(self) -> None:
+        self.axis.close()
         with self._lock:
             coach, self._coach = self._coach, None
             self._closed = True

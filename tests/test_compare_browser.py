@@ -1,10 +1,11 @@
 """A therapist's demonstration from the (fake) webcam, then a comparison with it, in a real Chromium.
 
-On the live page: ask for the session's video to be recorded, START on the fake camera (a bundled sample's
-steady hold, as a .y4m, the technique the myofascial hold), STOP, "Save as a demonstration" with a name and the video. On the
-"Compare with a demonstration" tab: the saved demonstration is chosen, a bundled sample is compared with it,
-and the page shows the similarity, the differences in words, and the two videos, the demonstration following
-the attempt as it plays. The demonstration is in the history database (with its clip), in a temp folder.
+On the live page: ask for the session's video to be recorded, START on the fake camera (a bundled
+sample's steady hold, as a .y4m, the technique the myofascial hold), STOP, "Save as a demonstration" with
+a name and the video. On the "Compare with a demonstration" tab: the saved demonstration is chosen, a
+bundled sample is compared with it, and the page shows the similarity, the differences in words, and the
+two videos, the demonstration following the attempt as it plays. The demonstration is in the history
+database (with its clip), in a temp folder.
 """
 
 from __future__ import annotations

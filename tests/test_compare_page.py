@@ -279,7 +279,8 @@ def test_live_page_records_when_asked_and_saves_the_stopped_session_as_a_demonst
     form_name.input("Hold demo")
     app.checkbox(key="live_demo_keep").check()
     next(b for b in app.button if b.label == "Save as a demonstration").click().run()
-    assert "Saved the demonstration “Hold demo” (with its video)" in texts(app.tabs[0]), [e.value for e in app.error]
+    said = texts(app.tabs[0])
+    assert "Saved the demonstration “Hold demo” (with its video)" in said, [e.value for e in app.error]
     ref = get_reference("Hold demo")
     assert ref.technique == "myofascial_hold" and ref.source == "webcam"
     with ref.video_file() as clip:

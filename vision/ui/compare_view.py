@@ -167,7 +167,10 @@ function refTime(a) {  // the demonstration's moment in step with the attempt's,
   const [a0, r0] = PATH[lo], [a1, r1] = PATH[hi];
   return r0 + (r1 - r0) * (a - a0) / (a1 - a0);
 }
-function slope(a) { const d = 0.5; return (refTime(a + d) - refTime(Math.max(a - d, 0))) / (a + d - Math.max(a - d, 0)); }
+function slope(a) {  // demonstration seconds per attempt second here: the demonstration's playback rate
+  const lo = Math.max(a - 0.5, 0), hi = a + 0.5;
+  return (refTime(hi) - refTime(lo)) / (hi - lo);
+}
 function sync() {
   const a = att.currentTime, r = refTime(a);
   if (ref && ref.readyState >= 1) {

@@ -26,8 +26,14 @@ from vision.ui.compare_view import (
 )
 from vision.ui.plain_text import md_escape
 from vision.ui.samples import list_samples
-from vision.ui.uploads import UPLOAD_TYPES, UploadError, analyze_bytes, analyze_path, progress_fraction, \
-    read_max_upload_mb
+from vision.ui.uploads import (
+    UPLOAD_TYPES,
+    UploadError,
+    analyze_bytes,
+    analyze_path,
+    progress_fraction,
+    read_max_upload_mb,
+)
 
 MAX_UPLOAD_MB = read_max_upload_mb()
 SOURCES = ("A bundled sample", "Your own video")

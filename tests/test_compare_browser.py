@@ -15,12 +15,18 @@ import sqlite3
 import time
 
 import pytest
+from browser_support import (
+    ARTIFACTS,
+    chromium,
+    chromium_path,
+    make_y4m,
+    panel_metrics,
+    start_camera,
+    streamlit_server,
+)
 
 from vision.coach.techniques import registry
 from vision.ui.samples import list_samples
-
-from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
-                             streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,6 +61,56 @@ def _component_frame(page):
         except Exception:  # noqa: BLE001 - a frame that went away meanwhile
             continue
     return None
+
+
+def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[str, ...]) -> None:
+    """On the compare tab: choose the demonstration, compare a bundled sample with it, see the similarity, the
+    words, and the two videos side by side, the demonstration following the attempt as it plays and seeks."""
+    page.get_by_role("tab", name="Compare with a demonstration").click()
+    tab = page.get_by_role("tabpanel", name="Compare with a demonstration")
+    try:
+        tab.locator("[data-testid='stSelectbox']").filter(has_text="Saved demonstration") \
+            .get_by_text(demo_name).wait_for(timeout=30_000)
+        tab.get_by_text("video kept").first.wait_for(timeout=30_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "compare_tab.png"), full_page=True)
+    tab.locator("[data-testid='stSelectbox']").filter(has_text="Sample attempt").first.click()
+    page.get_by_role("option").filter(has_text=attempt_sample).first.click()
+    tab.get_by_role("button", name="Compare", exact=True).click()
+    try:  # the sample's analysis: about 15 s idle, minutes on a loaded machine
+        tab.get_by_text("How the similarity is made").wait_for(timeout=400_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "compare_result.png"), full_page=True)
+    metrics = panel_metrics(tab)
+    score = int(metrics["Similarity"].split("/")[0])
+    assert 0 <= score <= 100
+    text = tab.inner_text()
+    assert all(w in text for w in words), text
+    assert tab.get_by_role("button", name="Download the comparison (HTML)").count() == 1
+
+    # the two videos, side by side, both loaded; the demonstration follows the attempt as it plays
+    deadline = time.monotonic() + 60
+    frame = None
+    while frame is None and time.monotonic() < deadline:
+        frame = _component_frame(page)
+        time.sleep(0.5)
+    assert frame is not None, "no side-by-side component"
+    frame.wait_for_function("() => ['cg-ref', 'cg-att'].every(id => { const v = document.getElementById(id);"
+                            " return v && v.readyState >= 2 && v.videoWidth > 0; })", timeout=60_000)
+    frame.evaluate("() => document.getElementById('cg-att').play()")
+    frame.wait_for_function("() => document.getElementById('cg-att').currentTime > 2.5", timeout=60_000)
+    state = frame.evaluate("""() => { const s = document.getElementById('cg-status').dataset;
+        const r = document.getElementById('cg-ref');
+        return {attempt: +s.attempt, wanted: +s.reference, shown: r.currentTime, paused: r.paused}; }""")
+    print(f"\nside by side while playing: {state}")
+    assert state["attempt"] > 2.5 and not state["paused"]
+    assert state["wanted"] > 0.5 and abs(state["shown"] - state["wanted"]) < 0.6, state
+    frame.evaluate("() => document.getElementById('cg-att').pause()")
+    frame.evaluate("() => { document.getElementById('cg-att').currentTime = 1.0; }")
+    frame.wait_for_function("() => { const s = document.getElementById('cg-status').dataset; "
+                            "return Math.abs(+s.attempt - 1.0) < 0.05 && document.getElementById('cg-ref')"
+                            ".paused && Math.abs(+s.shown - +s.reference) < 0.1; }", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "compare_side_by_side.png"), full_page=True)
 
 
 def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
@@ -127,51 +183,41 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
                     "JOIN demonstration_videos ON demonstration_id = id").fetchall()
             assert (name, source) == ("Webcam demo", "webcam") and duration > 3 and size > 10_000
 
-            page.get_by_role("tab", name="Compare with a demonstration").click()
-            tab = page.get_by_role("tabpanel", name="Compare with a demonstration")
-            try:
-                tab.locator("[data-testid='stSelectbox']").filter(has_text="Saved demonstration") \
-                    .get_by_text("Webcam demo").wait_for(timeout=30_000)
-                tab.get_by_text("video kept").first.wait_for(timeout=30_000)
-            finally:
-                page.screenshot(path=str(ARTIFACTS / "compare_tab.png"), full_page=True)
-            tab.locator("[data-testid='stSelectbox']").filter(has_text="Sample attempt").first.click()
-            page.get_by_role("option").filter(has_text=DEMO_SAMPLE).first.click()
-            tab.get_by_role("button", name="Compare", exact=True).click()
-            try:  # the sample's analysis: about 15 s idle, minutes on a loaded machine
-                tab.get_by_text("How the similarity is made").wait_for(timeout=400_000)
-            finally:
-                page.screenshot(path=str(ARTIFACTS / "compare_result.png"), full_page=True)
-            metrics = panel_metrics(tab)
-            score = int(metrics["Similarity"].split("/")[0])
-            assert 0 <= score <= 100
-            text = tab.inner_text()
-            assert "Your holds came to" in text and "the demonstration's to" in text
-            assert tab.get_by_role("button", name="Download the comparison (HTML)").count() == 1
-
-            # the two videos, side by side, both loaded; the demonstration follows the attempt as it plays
-            deadline = time.monotonic() + 60
-            frame = None
-            while frame is None and time.monotonic() < deadline:
-                frame = _component_frame(page)
-                time.sleep(0.5)
-            assert frame is not None, "no side-by-side component"
-            frame.wait_for_function("() => ['cg-ref', 'cg-att'].every(id => { const v = document.getElementById(id);"
-                                    " return v && v.readyState >= 2 && v.videoWidth > 0; })", timeout=60_000)
-            frame.evaluate("() => document.getElementById('cg-att').play()")
-            frame.wait_for_function("() => document.getElementById('cg-att').currentTime > 2.5", timeout=60_000)
-            state = frame.evaluate("""() => { const s = document.getElementById('cg-status').dataset;
-                const r = document.getElementById('cg-ref');
-                return {attempt: +s.attempt, wanted: +s.reference, shown: r.currentTime, paused: r.paused}; }""")
-            print(f"\nside by side while playing: {state}")
-            assert state["attempt"] > 2.5 and not state["paused"]
-            assert state["wanted"] > 0.5 and abs(state["shown"] - state["wanted"]) < 0.6, state
-            frame.evaluate("() => document.getElementById('cg-att').pause()")
-            frame.evaluate("() => { document.getElementById('cg-att').currentTime = 1.0; }")
-            frame.wait_for_function("() => { const s = document.getElementById('cg-status').dataset; "
-                                    "return Math.abs(+s.attempt - 1.0) < 0.05 && document.getElementById('cg-ref')"
-                                    ".paused && Math.abs(+s.shown - +s.reference) < 0.1; }", timeout=30_000)
-            page.screenshot(path=str(ARTIFACTS / "compare_side_by_side.png"), full_page=True)
+            compare_and_watch(page, "Webcam demo", DEMO_SAMPLE, ("Your holds came to", "the demonstration's to"))
             assert page.locator("[data-testid='stException']").count() == 0
     finally:
         y4m.unlink(missing_ok=True)
+
+
+def test_compare_a_sample_with_a_demonstration_saved_with_its_video(tmp_path):
+    """The compare tab alone (no camera): a demonstration saved from a bundled sample with its annotated video
+    (as the tab's own "Save a new demonstration" does), then another sample compared with it."""
+    from vision.ui.compare_view import save_demonstration
+    from vision.ui.uploads import analyze_path
+
+    samples = {s.name: s for s in list_samples()}
+    if "cross_friction_good" not in samples or "lengthwise_mistake" not in samples:
+        pytest.skip("sample clips not found")
+    ARTIFACTS.mkdir(exist_ok=True)
+    data = tmp_path / "data"
+    demo = samples["cross_friction_good"]
+    analysis = analyze_path(demo.path, demo.path.name, 90.0, "cross_friction")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CROSSGRAIN_DATA_DIR", str(data))
+    try:
+        save_demonstration("Good form", analysis.report, analysis.video_mp4, keep_video=True,
+                           technique="cross_friction")
+    finally:
+        mp.undo()
+    with streamlit_server(env={"CROSSGRAIN_DATA_DIR": str(data)},
+                          log_path=ARTIFACTS / "streamlit_compare_sample.log") as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(90_000)
+        page.goto(url, timeout=180_000)
+        page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
+        # the camera component reports in once loaded, and that rerun would cut a running analysis short
+        page.locator("iframe[title*='streamlit_webrtc']").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_timeout(3000)
+        compare_and_watch(page, "Good form", "lengthwise_mistake", ("along the foot", "Your strokes"))
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.close()

@@ -30,9 +30,9 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..core.report import Report
 from ..history import demonstrations as rows_db

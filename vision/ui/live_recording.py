@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 RECORD_FPS = 30.0
 RECORD_NICE = 10  # the encoder yields to the analysis and the WebRTC connection on a busy machine
 RECORD_QUEUE_FRAMES = 30  # about a second of camera frames may wait for the encoder (27 MB at 640x480)

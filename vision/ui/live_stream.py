@@ -339,7 +339,7 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     return callback
 
 
-def make_queued_frames_callback(stream: LiveStream) -> Callable:
+def make_queued_frames_callback(stream: "LiveStream") -> Callable:
     """streamlit-webrtc's queued_video_frames_callback: every frame that arrived, in order.
 
     Runs in the component's own worker thread (not the WebRTC event loop that all

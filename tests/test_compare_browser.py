@@ -69,9 +69,10 @@ def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[st
     page.get_by_role("tab", name="Compare with a demonstration").click()
     tab = page.get_by_role("tabpanel", name="Compare with a demonstration")
     try:
-        tab.locator("[data-testid='stSelectbox']").filter(has_text="Saved demonstration") \
-            .get_by_text(demo_name).wait_for(timeout=30_000)
         tab.get_by_text("video kept").first.wait_for(timeout=30_000)
+        chosen = tab.locator("[data-testid='stSelectbox']").filter(has_text="Saved demonstration").first.evaluate(
+            "el => el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value).join(' ')")
+        assert demo_name in chosen, chosen
     finally:
         page.screenshot(path=str(ARTIFACTS / "compare_tab.png"), full_page=True)
     tab.locator("[data-testid='stSelectbox']").filter(has_text="Sample attempt").first.click()

@@ -87,7 +87,7 @@ def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[st
     assert 0 <= score <= 100
     text = tab.inner_text()
     assert all(w in text for w in words), text
-    assert tab.get_by_role("button", name="Download the comparison (HTML)").count() == 1
+    tab.get_by_role("button", name="Download the comparison (HTML)").wait_for(timeout=120_000)
 
     # the two videos, side by side, both loaded; the demonstration follows the attempt as it plays
     deadline = time.monotonic() + 60

@@ -36,7 +36,7 @@ pytestmark = [
 
 DEMO_SAMPLE = "myofascial_hold"
 CLIP_S = (5.0, 11.0)  # inside the sample's steady hold (4.4-19 s), looped by the fake camera
-LIVE_S = 8.0  # how long the demonstration runs once the hold is seen
+GOOD_S = 3.0  # the demonstration runs until this much hold was timed (the 6 s clip loops: a hold restarts)
 LIVE_WAIT_S = 180.0
 
 
@@ -143,7 +143,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
             if not start_camera(page, component, _live, LIVE_WAIT_S):
                 page.screenshot(path=str(ARTIFACTS / "compare_never_live.png"))
                 pytest.fail(f"the panel never went live in {LIVE_WAIT_S:.0f} s: {panel_metrics(page)}")
-            # run until the hold has been timed for a while (a loaded machine analyses few frames a second:
+            # run until the hold has been timed for a few seconds (a loaded machine analyses few frames a second:
             # the panel may then show no label, saying it is too slow to judge, while the hold timer counts)
             # On a loaded machine the WebRTC connection can drop ("Camera stopped" with START shown again): START
             # again, a new session (and a new recording) begins.
@@ -151,7 +151,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
             while time.monotonic() - live_since < LIVE_WAIT_S:
                 m = panel_metrics(page)
                 seen.append(m.get("Doing now", "–"))
-                if _seconds(m.get("Hold", "")) >= LIVE_S:
+                if _seconds(m.get("Done right for", "")) >= GOOD_S:
                     break
                 start = component.get_by_role("button", name="START")
                 if start.count() and start.is_visible() and restarts < 3:
@@ -160,7 +160,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
                     start_camera(page, component, _live, LIVE_WAIT_S)
                 time.sleep(0.5)
             print(f"\nlive demonstration: labels seen {sorted(set(seen))}, hold {panel_metrics(page).get('Hold')}")
-            if _seconds(panel_metrics(page).get("Hold", "")) < LIVE_S:
+            if _seconds(panel_metrics(page).get("Done right for", "")) < GOOD_S:
                 page.screenshot(path=str(ARTIFACTS / "compare_live_no_hold.png"), full_page=True)
                 pytest.fail(f"the hold was never timed live: {sorted(set(seen))}, {panel_metrics(page)}")
             try:

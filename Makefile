@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench batch-throughput robustness samples model clean browser-deps trace-deps
+.PHONY: run run-lan test test-fast eval eval-axis eval-hands live-under-load sample-scores stroke-grid bench batch-throughput robustness samples model clean browser-deps trace-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ trace-deps:
 
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The app for a phone on the home network: https with a certificate made on first use, a QR code to scan.
+run-lan: $(STAMP)
+	$(BIN)/crossgrain serve --lan --port $(PORT)
 
 test: $(STAMP) browser-deps trace-deps
 	$(BIN)/python -m pytest -q

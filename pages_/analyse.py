@@ -110,8 +110,9 @@ def analyse_page(axis: float, technique_name: str) -> None:
                                 else n)
             sample = by_name[name]
             sample_axis = sample.foot_axis_deg if sample.foot_axis_deg is not None else axis
-            st.caption(f"Foot axis {sample_axis:.0f}° "
-                       + ("(from the sample's truth)" if sample.foot_axis_deg is not None else "(sidebar)"))
+            if tech.uses_foot_axis:
+                st.caption(f"Foot axis {sample_axis:.0f}° "
+                           + ("(from the sample's truth)" if sample.foot_axis_deg is not None else "(sidebar)"))
             if st.button("Analyse sample", type="primary", key="analyse_sample"):
                 truth = sample.truth()
                 run_analysis(lambda progress: analyze_path(sample.path, sample.path.name, sample_axis,
@@ -122,7 +123,8 @@ def analyse_page(axis: float, technique_name: str) -> None:
         st.markdown("**Your own video**")
         uploaded = st.file_uploader(f"Upload a video (up to {MAX_UPLOAD_MB:.0f} MB)", type=list(UPLOAD_TYPES),
                                     key="upload")
-        upload_axis = choose_upload_axis(uploaded, axis)
+        # the axis is asked for only where direction counts (else the sidebar's, unused, is passed on)
+        upload_axis = choose_upload_axis(uploaded, axis) if tech.uses_foot_axis else axis
         if st.button("Analyse upload", disabled=uploaded is None or upload_axis is None, key="analyse_upload"):
             data, display_name = uploaded.getvalue(), uploaded.name
             run_analysis(lambda progress: analyze_bytes(data, display_name, upload_axis, technique_name,

@@ -9,15 +9,16 @@ import streamlit as st
 
 from vision.coach.techniques import registry
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
-from vision.ui.notices import CAMERA_HELP, safety_notes
+from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
 from .compare import save_demonstration_form
 from .live_axis import axis_controls
+from .phone import NARROW_ONLY_KEY, WIDE_ONLY_KEY, phone_layout_css, phone_settings
 from .progress import save_session_form
-from .report_view import QUALITY_BOX, show_report
+from .report_view import quality_box, show_report
 
 
 def live_stream() -> LiveStream:
@@ -33,32 +34,36 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     if stream.error:
         st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
     if panel.status == "stalled":
-        st.error(panel.message)
+        st.error(panel.message, icon=":material/videocam_off:")
     elif panel.status == "slow":
-        st.warning(panel.message)
+        st.warning(panel.message, icon=":material/hourglass_top:")
     elif panel.status == "live":
-        QUALITY_BOX[panel.quality](f"**{panel.label}** — {panel.correction}")
+        quality_box(panel.quality, f"**{panel.label}** — {panel.correction}")
     else:
-        st.info(panel.message)
-    st.markdown(f"**Technique:** {panel.technique}")
-    c1, c2 = st.columns(2)
+        st.info(panel.message, icon=":material/info:")
+    # two columns on phones too (wrap=False): the hold figure stays beside the verdict box, on the first screen
+    c1, c2 = st.columns(2, wrap=False)
+    c1.metric("Hold", panel.hold)
+    c2.metric("Done right for", panel.good_time, help="Time this session spent doing the technique right.")
     c1.metric("Doing now", panel.label)
-    c2.metric("Done right for", panel.good_time)
-    c1.metric("Stroke rate", panel.rate)
-    c2.metric("Hold", panel.hold)
+    c2.metric("Stroke rate", panel.rate)
     c1.metric("Longest hold", panel.longest_hold)
-    c2.metric("Processing", panel.fps)
-    c1.metric("Score", panel.score)
-    c2.metric("Progress", panel.progress)
+    c2.metric("Score", panel.score, help="How well the work done so far matches the technique, out of 100.")
+    c1.metric("Progress", panel.progress, help="How much of the technique's target (time, hold, sides or "
+                                                "repetitions) is done.")
     if panel.holds_completed is not None:
         c2.metric("Holds completed", panel.holds_completed)
+    st.markdown(f"**Technique:** {panel.technique}")
     st.markdown(f"**Correction:** {panel.correction}")
     if panel.guide:
         st.markdown(f"**Guide:** {panel.guide}")
     if panel.side:
         st.caption(f"Time under work per side — now on the {panel.side}")
     if panel.components:
-        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components))
+        st.caption(" · ".join(f"{name} {value}" for name, value in panel.components)
+                   + " (how close each part of the work is to its target)")
+    with st.expander("For therapists: the figures", expanded=False):
+        st.metric("Processing", panel.fps, help="Frames of the camera's picture analysed each second.")
 
 
 def routine_run(technique_name: str) -> RoutineRun:
@@ -89,6 +94,8 @@ def routine_page(technique_name: str) -> None:
     tech = registry()[technique_name]
     run = routine_run(technique_name)
     st.markdown(f"**{tech.title}** needs no camera: follow the timer. {tech.how_to}")
+    if tech.not_for:
+        st.warning("**Do not do this if you have:** " + "; ".join(tech.not_for) + ".", icon=":material/block:")
     st.caption("Before you start: " + " ".join(safety_notes()[:2]))
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     # on_click: the clock changes before the page reruns, so the buttons show the new state
@@ -103,11 +110,14 @@ def routine_page(technique_name: str) -> None:
 def live_page(axis: float, technique_name: str) -> None:
     import streamlit_webrtc as webrtc  # looked up at call time: tests inject a stand-in
 
+    phone_layout_css()
+    phone_settings(axis, technique_name)  # phones only: the sidebar is folded away there
     if not registry()[technique_name].camera:
         routine_page(technique_name)
         return
     stream = live_stream()
     stream.configure(axis, technique_name)
+    stream.prewarm()  # the hand model loads while the user reads the page, not in the first frame
     stream.record_video = st.checkbox(
         "Record this session's video, to keep it as a demonstration", key="live_record",
         help="Decided when you press START. The recording stays in a private temporary folder and is deleted "
@@ -130,8 +140,10 @@ def live_page(axis: float, technique_name: str) -> None:
             st.error(f"The live camera could not start here ({md_escape(type(exc).__name__)}: {md_escape(exc)}). "
                      "Reload the page; the video analysis below still works.")
             ctx = None
-        st.caption(CAMERA_HELP)
+        st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
+        st.html(camera_check_html(), unsafe_allow_javascript=True)
     if ctx is None:
+        st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)
         return
     playing = bool(ctx.state.playing)
     if playing:
@@ -140,12 +152,14 @@ def live_page(axis: float, technique_name: str) -> None:
         stream.mark_stopped()
     with panel_col:
         st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
-    with video_col:
-        axis_controls(stream, playing)
+    # below both columns, full width: on a phone (columns stacked) after the verdict box and the hold,
+    # not between them and the picture; the still to draw the axis on gets the page's width
+    axis_controls(stream, playing)
+    st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)  # on phones: below the verdict, not between
     if not playing:
         report = stream.report()
         if report is not None:
             st.subheader("Your last session")
-            show_report(report, technique_name, key="live")
+            show_report(report, technique_name, key="live", live=True)
             save_session_form(report, key="live")
             save_demonstration_form(report, stream.recorded_video(), technique_name, key="live")

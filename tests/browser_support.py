@@ -160,10 +160,8 @@ def start_camera(page, component, live, wait_s: float, retry_after_s: float = 60
 
 
 def panel_metrics(page) -> dict[str, str]:
-    """The page's st.metric boxes as {label: value}."""
-    out = {}
-    for text in page.locator("[data-testid='stMetric']").all_inner_texts():
-        parts = [p.strip() for p in text.split("\n") if p.strip()]
-        if len(parts) >= 2:
-            out[parts[0]] = parts[-1]
-    return out
+    """The page's st.metric boxes as {label: value}, also those in a closed expander ("For therapists")."""
+    pairs = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMetric']")].map(m => [
+        (m.querySelector("[data-testid='stMetricLabel']") || {}).textContent || '',
+        (m.querySelector("[data-testid='stMetricValue']") || {}).textContent || ''])""")
+    return {label.strip(): value.strip() for label, value in pairs if label.strip()}

@@ -9,6 +9,7 @@ the real component in Chromium.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import replace
 from fractions import Fraction
@@ -31,11 +32,16 @@ from vision.ui.live_stream import ICE_ENV, LiveStream, StreamClock, ice_servers,
 from vision.ui.panel import STALL_S, axis_preview_svg, fmt_duration, live_panel
 from vision.ui.samples import list_samples
 from vision.ui.tables import (
+    angle_text,
     dominant_label,
     hold_rows,
     label_colour_scale,
+    palm_share_text,
+    seconds_text,
+    segment_note,
     segment_rows,
     summary_rows,
+    therapist_rows,
     time_by_label,
     timeline_rows,
     truth_frame_agreement,
@@ -43,6 +49,7 @@ from vision.ui.tables import (
     verdict,
 )
 from vision.ui.uploads import UploadError, analyze_bytes, check_upload, read_max_upload_mb
+from vision.ui.labels import label_title
 from vision.ui.plain_text import md_escape
 from vision.io.video import VideoError
 
@@ -147,22 +154,102 @@ def test_not_a_video_gives_a_clear_message_naming_the_file():
 def test_tables_from_report():
     report = make_report()
     rows = segment_rows(report)
-    assert [r["label"] for r in rows] == ["cross_grain", "hold"]
-    assert rows[0]["duration_s"] == 6.0 and rows[0]["rate_per_min"] == 90 and rows[1]["rate_per_min"] is None
-    assert hold_rows(report) == [{"start_s": 6.0, "end_s": 10.0, "duration_s": 4.0, "drift_palm": 0.02}]
+    assert [r["What the thumb did"] for r in rows] == ["Cross-grain", "Hold"]
+    assert rows[0]["From"] == "0.0 s" and rows[0]["How long"] == "6.0 s" and rows[0]["Strokes a minute"] == "90"
+    assert rows[0]["Stroke size (each way)"] == "about a fifth of your palm's width"
+    assert rows[0]["Angle to the foot's long axis"] == "85° (across the foot)"
+    assert rows[1]["Strokes a minute"] == "–"  # a hold has no strokes: a dash, never None
+    assert hold_rows(report) == [{"From": "6.0 s", "To": "10.0 s", "Held for": "4.0 s",
+                                  "Thumb crept": "hardly any (under a twentieth of your palm's width)"}]
     assert dominant_label(report) == "cross_grain"
-    assert [r["title"] for r in timeline_rows(report)] == ["Cross-grain", "Hold"]
+    assert [r["What"] for r in timeline_rows(report)] == ["Cross-grain", "Hold"]
     summary = dict(summary_rows(report))
     assert summary["Longest hold"] == "4.0 s" and summary["Strokes across the foot"] == "100% of the stroking"
+    assert summary["Video length"] == "10.0 s" and "Session length" not in summary
+    assert dict(summary_rows(report, live=True))["Session length"] == "10.0 s"  # a webcam session is no video
     assert "Time done right" not in summary  # no coaching in this report: nothing is made up
+    assert not {"Frames analysed", "Frame rate"} & set(summary)  # engineering figures are for therapists
+    assert {"Frames analysed", "Frame rate"} <= set(dict(therapist_rows(report)))
     coached = replace(report, coaching={"title": "Cross-friction", "score": 90,
                                         "debrief": {"good_s": 6.0, "work_s": 6.0}})
     assert dict(summary_rows(coached))["Time done right"] == "6.0 s of 6.0 s of work"
     assert verdict(coached)[0] == "good" and "score 90 / 100" in verdict(coached)[1]
     assert verdict(replace(report, coaching={"title": "Myofascial", "score": 10, "debrief": {}}))[0] == "bad"
     domain, colours = label_colour_scale()
-    assert set(domain) >= {"cross_grain", "lengthwise", "oblique", "hold", "no_hand"}
+    assert set(domain) >= {"Cross-grain", "Lengthwise", "Oblique", "Hold", "No hand", "Pause"}  # the legend's words
     assert len(set(colours)) == len(colours)
+
+
+def test_short_no_hand_blinks_are_left_out_with_a_note():
+    report = make_report()
+    blink = Segment("no_hand", 6.0, 6.07)
+    report = replace(report, segments=[report.segments[0], blink, Segment("hold", 6.07, 10.0)])
+    rows = segment_rows(report)
+    assert [r["What the thumb did"] for r in rows] == ["Cross-grain", "Hold"]
+    assert "No hand" not in [r["What"] for r in timeline_rows(report)]
+    note = segment_note(report)
+    assert note.startswith("1 moment when the hand was lost for under 0.5 s") and "left out" in note
+    assert segment_note(make_report()) is None
+    # a longer gap is a real one: shown
+    gap = replace(report, segments=[report.segments[0], Segment("no_hand", 6.0, 8.0), Segment("hold", 8.0, 10.0)])
+    assert [r["What the thumb did"] for r in segment_rows(gap)] == ["Cross-grain", "No hand", "Hold"]
+    # a session of nothing but a blink keeps its one row
+    alone = replace(report, segments=[Segment("no_hand", 0.0, 0.1)])
+    assert [r["What the thumb did"] for r in segment_rows(alone)] == ["No hand"]
+
+
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+UNITS = (" s", " min", "°", "%", "palm", "a minute", "frames a second", "/ 100")
+
+
+def _people_table_problems(rows: list[dict] | list[tuple]) -> list[str]:
+    """Titles in snake_case, None cells, and numbers with no unit (in the cell or its column's title)."""
+    problems = []
+    for row in rows:
+        items = row.items() if isinstance(row, dict) else [row]
+        for title, cell in items:
+            if SNAKE.search(str(title)):
+                problems.append(f"snake_case title {title!r}")
+            text = str(cell)
+            if cell is None or "None" in text or "nan" == text.lower():
+                problems.append(f"{title!r}: {cell!r}")
+            if isinstance(row, dict) and NUMBER.search(text) and not any(u in text or u.strip() in title.lower()
+                                                                           for u in UNITS):
+                problems.append(f"{title!r}: {text!r} has no unit")
+            if SNAKE.search(text):
+                problems.append(f"{title!r}: snake_case value {text!r}")
+    return problems
+
+
+def test_tables_read_in_peoples_words():
+    from test_coaching import scripted_session
+
+    report = scripted_session().report(causal=True)
+    report = replace(report, segments=[*report.segments, Segment("no_hand", report.duration_s,
+                                                                 report.duration_s + 0.07)])
+    for rows in (segment_rows(report), hold_rows(report), timeline_rows(report), hold_rows(make_report())):
+        assert not _people_table_problems(rows), _people_table_problems(rows)
+    for pairs in (summary_rows(report), summary_rows(report, live=True), coaching_rows(report.coaching),
+                  therapist_rows(report)):
+        assert not _people_table_problems(pairs), _people_table_problems(pairs)
+    assert all(r["What the thumb did"] != "No hand" or r["How long"] != "0.1 s" for r in segment_rows(report))
+    # every number of the summary says what it counts
+    for what, value in summary_rows(report):
+        if NUMBER.search(value):
+            assert any(u in value for u in (*UNITS, "of the", "still for")), (what, value)
+
+
+def test_amounts_in_words():
+    assert palm_share_text(0.2) == "about a fifth of your palm's width"
+    assert palm_share_text(0.33) == "about a third of your palm's width"
+    assert palm_share_text(0.5) == "about half of your palm's width"
+    assert palm_share_text(0.01).startswith("hardly any")
+    assert palm_share_text(2.0) == "about 2.0 times your palm's width"
+    assert palm_share_text(None) == "–"
+    assert seconds_text(6.04) == "6.0 s" and seconds_text(125) == "2:05 min" and seconds_text(None) == "–"
+    assert seconds_text(179.7) == "3:00 min"  # rounded as a whole, never "2:60"
+    assert angle_text(12) == "12° (along the foot)" and angle_text(45) == "45° (diagonal)"
 
 
 def test_truth_comparison():
@@ -170,8 +257,9 @@ def test_truth_comparison():
                           {"label": "hold", "start_s": 6, "end_s": 10, "glide_s": 0.4}],
              "frames": [{"i": i, "t": i / 10, "label": "cross_grain" if i < 60 else "hold"} for i in range(100)]}
     rows = truth_rows(make_report(), truth)
-    assert [r["measured (most frames)"] for r in rows] == ["cross_grain", "hold"]
-    assert rows[1]["from_s"] == 6.4 and rows[1]["frames agreeing"] == "100%"
+    assert [r["Measured (most frames)"] for r in rows] == ["Cross-grain", "Hold"]
+    assert [r["Scripted"] for r in rows] == ["Cross-grain", "Hold"]
+    assert rows[1]["From"] == "6.40 s" and rows[1]["Frames agreeing"] == "100%"
     assert truth_frame_agreement(make_report(), truth) == 1.0
 
 
@@ -328,9 +416,33 @@ def test_page_renders_with_sidebar(app):
     assert registry()["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
     assert [b.label for b in app.tabs[1].button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
     assert app.button(key="analyse_upload").disabled
-    tech.set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why
+    assert app.sidebar.slider(key="foot_axis").disabled  # a hold has no direction: the axis means nothing
+    assert "upload_axis_mode" not in [r.key for r in app.radio]  # nor is it asked for an upload
+    assert any("judged on stillness" in c.value for c in app.sidebar.caption)
+    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()  # a timer: no video to analyse
+    assert not app.exception
     assert "Analyse sample" not in [b.label for b in app.tabs[1].button]
     assert any("guided timer: there is nothing in a video to analyse" in i.value for i in app.info)
+    assert "analysis" not in app.session_state and not app.dataframe  # nothing was analysed
+    assert not any("cannot see nothing" in m.value for m in [*app.markdown, *app.caption])
+    assert app.sidebar.slider(key="foot_axis").disabled
+    # the bath's water temperatures, and who should not do it, before it starts
+    sidebar_text = " ".join(m.value for m in [*app.sidebar.markdown, *app.sidebar.warning])
+    for words in ("38-40 °C", "10-15 °C", "diabetes", "reduced feeling", "circulation", "open wounds"):
+        assert words in sidebar_text, words
+    assert any("diabetes" in w.value for w in app.warning)  # on the timer's page too
+    app.sidebar.selectbox(key="technique").set_value("cross_friction").run()  # direction matters: the axis is set
+    assert not app.sidebar.slider(key="foot_axis").disabled and app.radio(key="upload_axis_mode")
+    assert app.sidebar.slider(key="foot_axis").value == 90
+
+
+def test_analysing_then_choosing_a_timer_shows_no_analysis(app):
+    """Results of a video analysed for a camera technique are not shown under a timer, nor is a new one run."""
+    app.run()
+    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()
+    assert not app.exception
+    assert not [b for b in app.button if b.label.startswith("Analyse")]
+    assert not [s for s in app.subheader if s.value.startswith("Results")]
 
 
 SAMPLE_NAMES = ["cross_friction_good", "lengthwise_mistake", "myofascial_hold"]  # bundled in sample_videos/
@@ -350,10 +462,15 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
     assert f"Results: {md_escape(sample.path.name)}" in [h.value for h in app.subheader]
     analysis = app.session_state["analysis"]
     segments = app.dataframe[0].value
-    assert list(segments.columns)[:4] == ["label", "start_s", "end_s", "duration_s"]
-    assert len(segments) == len(analysis.report.segments) > 0
-    summary = app.table[0].value
-    assert "Longest hold" in summary.index and "Length" in summary.index
+    assert list(segments.columns) == ["What the thumb did", "From", "To", "How long", "Strokes a minute",
+                                      "Stroke size (each way)", "Angle to the foot's long axis"]
+    assert not segments.isna().any().any() and not segments.astype(str).isin(["None", "nan"]).any().any()
+    assert len(segments) == len(segment_rows(analysis.report)) > 0
+    summary = _pairs(app, "Longest hold")
+    assert "Video length" in summary and "Frames analysed" not in summary
+    therapist = _pairs(app, "Frames analysed")  # in the expander "For therapists: the figures"
+    assert therapist["Frames analysed"] == str(len(analysis.report.frames))
+    assert "For therapists: the figures" in [e.label for e in app.expander]
     measured = dominant_label(analysis.report)
     totals = time_by_label(analysis.report)
     expected = truth_dominant(truth)
@@ -362,15 +479,24 @@ def test_sample_analysis_shows_results_matching_truth(app, name):
     score = analysis.report.coaching["score"]
     assert any(f"score {score} / 100" in e.value for e in [*app.success, *app.warning, *app.error, *app.info])
     # truth vs measured table: every scripted segment is measured as itself on most of its frames
-    comparison = app.table[1].value
-    assert list(comparison.index) == [seg["label"] for seg in truth["segments"]]
-    assert list(comparison["measured (most frames)"]) == list(comparison.index), comparison
+    comparison = next(t.value for t in app.table if "Scripted" in t.value.columns)
+    assert list(comparison["Scripted"]) == [label_title(seg["label"]) for seg in truth["segments"]]
+    assert list(comparison["Measured (most frames)"]) == list(comparison["Scripted"]), comparison
     assert analysis.video_mp4[4:8] == b"ftyp"
     assert {b.label for b in app.get("download_button")} >= {"Download report (JSON)", "Download frames (CSV)",
                                                                "Download annotated video"}
     # results survive a rerun (as after a download click) and a sidebar change
     app.sidebar.slider(key="foot_axis").set_value(45).run()
     assert f"Results: {md_escape(sample.path.name)}" in [h.value for h in app.subheader]
+
+
+def _pairs(app, row: str) -> dict[str, str]:
+    """The page's two-column table that has ``row``, as {what: value}."""
+    for t in app.table:
+        df = t.value
+        if list(df.columns)[:1] == ["What"] and row in list(df["What"]):
+            return dict(zip(df["What"], df.iloc[:, 1]))
+    raise AssertionError(f"no table with {row!r}: {[list(t.value.columns) for t in app.table]}")
 
 
 def test_invalid_upload_gives_a_clear_message(app):
@@ -433,6 +559,7 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     app.run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Doing now"] == "No hand" and metrics["Processing"].endswith("a second"), metrics
+    assert "For therapists: the figures" in [e.label for e in app.expander]  # fps: not for patients
     assert metrics["Score"] == "–", metrics  # no work yet: no score
     assert any("No hand in view" in m.value for m in app.markdown)
     stream = app.session_state["live_stream"]
@@ -444,7 +571,12 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     state["playing"] = False
     app.run()
     assert "Your last session" in [h.value for h in app.subheader]
-    assert app.dataframe[0].value["label"].iloc[0] == "no_hand"
+    assert app.dataframe[0].value["What the thumb did"].iloc[0] == "No hand"
+    assert "Session length" in _pairs(app, "Hand in view")  # a live session is not a "video"
+    assert any("No hand was seen in this session" in i.value for i in app.info)
+    assert not any("video" in i.value for i in app.info)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Doing now"] == "–" and any("Camera stopped" in i.value for i in app.info)  # no stale label
     assert any("Coaching: score and debrief" in m.value for m in app.markdown)  # the debrief, from the live scorer
     callback(stub_frame(0))  # START again: a new session
     assert stream.coach is not coach
@@ -463,6 +595,46 @@ def test_live_panel_shows_score_hold_timer_and_guide():
     p = live_panel(snapshot(technique="calf_work", side="second calf", side_work_s=(300.0, 12.0)), True,
                    now=100.5)
     assert p.side == "second calf: 5:00 min, 12.0 s" and p.holds_completed is None
+
+
+def test_live_panel_shows_the_sidebars_technique_and_hold_target_before_frames():
+    idle = snapshot(technique="cross_friction", frames=0, last_frame_wall=None)
+    p = live_panel(idle, playing=False, technique_name="myofascial_hold")
+    assert p.technique == registry()["myofascial_hold"].title and p.hold == "0.0 s of 90 s"
+    assert p.status == "waiting" and "Press START" in p.message and p.label == "–"
+    # after STOP the last label is not shown as what is being done now
+    p = live_panel(snapshot(technique="cross_friction", label="cross_grain"), False, "cross_friction", now=100.5)
+    assert p.status == "stopped" and p.label == "–" and p.rate == "–"
+
+
+def test_debrief_lists_apart_numbers_explained_and_no_tip_twice():
+    coaching = {"title": "Cross-friction", "score": 50, "camera_cannot_see": "The camera cannot see pressure.",
+                "debrief": {"top_corrections": [
+                    {"cue": "no_hand", "say": "No hand in view: bring your hand and foot into the picture",
+                     "tip": "No hand in view: bring your hand and foot into the picture", "seconds": 8.0},
+                    {"cue": "rate_low", "say": "A little faster", "tip": "Speed up.", "seconds": 3.2}],
+                    "next": ["Speed up.", "Keep it up longer: aim for 3 min done right (0.5 min this time)."]}}
+    text = debrief_markdown(coaching)
+    blocks = text.split("\n\n")
+    assert blocks[0] == "**Top corrections** (most needed first)"
+    assert blocks[1].splitlines()[0] == ("1. No hand in view: bring your hand and foot into the picture. "
+                                         "(The coach gave this cue for 8 s of the session.)")
+    assert blocks[1].splitlines()[1] == "2. Speed up. (The coach gave this cue for 3 s of the session.)"
+    assert blocks[2] == "**What to do next**"  # its own block: not glued onto correction 2
+    assert blocks[3] == "- Keep it up longer: aim for 3 min done right (0.5 min this time)."  # "Speed up." once
+    assert text.count("Speed up.") == 1
+    assert not re.search(r"\(\d+ s\)", text)  # no bare "(8 s)"
+
+
+def test_next_steps_do_not_repeat_a_correction():
+    from vision.coach.scoring import next_steps
+
+    tech = registry()["cross_friction"]
+    state = CoachingState(technique="cross_friction", quality="bad", work=True, right=False, total_s=60.0, active_s=10.0, work_s=10.0, right_s=5.0,
+                          score=50.0, progress=0.03)
+    assert any("in the picture" in step for step in next_steps(state, tech))
+    corrections = [{"cue": "no_hand", "say": "No hand in view", "tip": "No hand in view", "seconds": 50.0}]
+    assert not any("in the picture" in step for step in next_steps(state, tech, corrections))
 
 
 def test_coaching_rows_and_debrief_text():

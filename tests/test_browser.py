@@ -88,7 +88,10 @@ def test_analyse_sample_and_bad_upload(server, browser):
     # figures shown against the clip's truth
     summary_table = page.locator("[data-testid='stTable']").filter(has_text="Longest hold").first
     summary_table.wait_for(timeout=30_000)
-    summary = {row[0]: row[-1] for row in _table_rows(summary_table) if len(row) >= 2}
+    summary_cells = _table_rows(summary_table)
+    assert summary_cells[0] == ["What", "Value"], summary_cells  # titled columns, no index column
+    summary = {row[0]: row[-1] for row in summary_cells[1:] if len(row) >= 2}
+    assert "Video length" in summary and "Frames analysed" not in summary, summary
     truth_hold = max(h["duration_s"] for h in truth["holds"])
     longest = _seconds(summary["Longest hold"])
     print(f"browser: summary shown {summary}; truth hold {truth_hold:.1f} s")
@@ -100,10 +103,10 @@ def test_analyse_sample_and_bad_upload(server, browser):
     truth_table.wait_for(timeout=30_000)
     rows = _table_rows(truth_table)
     header = rows[0]
-    hold_rows = [dict(zip(header, r)) for r in rows[1:] if r[0] == "hold"]
+    hold_rows = [dict(zip(header, r)) for r in rows[1:] if r[0] == "Hold"]
     print(f"browser: truth vs measured {rows}")
-    assert header[0] in ("", "truth") and hold_rows, rows
-    assert hold_rows[0]["measured (most frames)"] == "hold", rows
+    assert header[0] == "Scripted" and hold_rows, rows  # a titled column: no empty header cell
+    assert hold_rows[0]["Measured (most frames)"] == "Hold", rows
     assert all(r[0] == r[3] for r in rows[1:]), rows  # every scripted segment measured as itself
     # the annotated H.264 video loads in the browser
     page.wait_for_function("() => { const v = document.querySelector('video'); return v && v.readyState >= 1 "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import chromium, chromium_path, streamlit_server
-from vision.ui.notices import CAMERA_HELP
+from vision.ui.notices import CAMERA_HELP, CAMERA_REFUSED, NO_CAMERA
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,11 +19,13 @@ def server():
         yield url
 
 
-@pytest.mark.parametrize("without,expected", [
-    ("--use-fake-ui-for-media-stream", ("NotAllowedError", "Permission denied", "permission")),  # refused
-    ("--use-fake-device-for-media-stream", ("NotFoundError", "not found", "NotReadableError")),  # no camera
+@pytest.mark.parametrize("without,expected,ours", [
+    ("--use-fake-ui-for-media-stream", ("NotAllowedError", "Permission denied", "permission"),
+     CAMERA_REFUSED),  # refused
+    ("--use-fake-device-for-media-stream", ("NotFoundError", "not found", "NotReadableError"),
+     NO_CAMERA),  # no camera
 ])
-def test_camera_problem_is_explained(server, without, expected):
+def test_camera_problem_is_explained(server, without, expected, ours):
     with chromium(without=(without,)) as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server)
@@ -39,4 +41,11 @@ def test_camera_problem_is_explained(server, without, expected):
         assert any(e.lower() in message.lower() for e in expected), message
         body = page.locator("body").inner_text()
         assert CAMERA_HELP.split(":")[0] in body  # our guidance under the component
+        # and the problem in plain words on the page, not only the browser's error name in the component
+        alert = page.locator("#crossgrain-camera-check")
+        for _ in range(40):
+            if alert.inner_text().strip():
+                break
+            page.wait_for_timeout(250)
+        assert alert.inner_text().strip() == ours, alert.inner_text()
         assert "Traceback" not in body and "Traceback" not in message

@@ -20,18 +20,22 @@ pytest.importorskip("distributed")
 from cluster_support import damaged_copy, short_clips  # noqa: E402
 from vision.batch import index  # noqa: E402
 from vision.batch.cluster import KEY_PREFIX, connect  # noqa: E402
-from vision.batch.trackers import TrackerPool  # noqa: E402
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT_S = 900
 
 
-def crossgrain(*args, wait: bool = True):
+def crossgrain(*args, wait: bool = True, env: dict | None = None):
     cmd = [sys.executable, "-m", "vision.cli", "analyze", *map(str, args)]
     if not wait:
-        return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+        return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, env=env)
+
+
+def outputs(out: Path, annotated: bool = False) -> tuple:
+    """--json and --csv into ``out`` (and --annotated)."""
+    return ("--json", out, "--csv", out) + (("--annotated", out) if annotated else ())
 
 
 def copy_of(folder: Path, dest: Path) -> Path:
@@ -56,7 +60,7 @@ def clips(tmp_path_factory) -> Path:
 def reference(clips, tmp_path_factory) -> Path:
     """The local path's reports (process pool of two), JSON and CSV."""
     out = tmp_path_factory.mktemp("local")
-    done = crossgrain(clips, "--foot-axis", 90, "--json", out, "--csv", out, "--workers", 2)
+    done = crossgrain(clips, "--foot-axis", 90, *outputs(out, annotated=True), "--workers", 2)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -72,11 +76,14 @@ def address(client) -> str:
     return client.scheduler.address
 
 
-def tracker_counts(client) -> dict[str, tuple[int, int]]:
-    """Each worker's (trackers created, videos lent one)."""
+def tracker_counts(client) -> dict[str, tuple[int, int, int]]:
+    """Each worker's (trackers created, videos lent one, MediaPipe landmarkers loaded in its process)."""
     def counts(dask_worker):
+        from vision.io import tracking
+
         plugin = dask_worker.plugins.get("crossgrain-trackers")
-        return (0, 0) if plugin is None else (plugin.pool.created, plugin.pool.leases)
+        pool = (0, 0) if plugin is None else (plugin.pool.created, plugin.pool.leases)
+        return (*pool, tracking.landmarkers_loaded)
     return client.run(counts)
 
 
@@ -106,7 +113,7 @@ def kill_worker_running(client, name_part: str, deadline: float) -> int | None:
 
 def assert_same_reports(out: Path, reference: Path, names) -> None:
     for name in names:
-        for suffix in (".json", ".csv"):
+        for suffix in (".json", ".csv", ".annotated.mp4"):
             expected = reference / f"{name}{suffix}"
             got = out / f"{name}{suffix}"
             if got.exists() or suffix == ".json":
@@ -121,7 +128,7 @@ def first_batch(client, clips, tmp_path_factory):
     folder = copy_of(clips, tmp_path_factory.mktemp("batch") / "clips")
     out = folder.parent / "reports"
     before = tracker_counts(client)
-    done = crossgrain(folder, "--foot-axis", 90, "--json", out, "--csv", out, "--cluster", address(client))
+    done = crossgrain(folder, "--foot-axis", 90, *outputs(out, annotated=True), "--cluster", address(client))
     return folder, out, done, before, tracker_counts(client)
 
 
@@ -129,6 +136,9 @@ def test_the_cluster_writes_the_local_paths_reports_byte_for_byte(first_batch, r
     folder, out, done, _, _ = first_batch
     assert done.returncode == 0, done.stderr
     assert_same_reports(out, reference, CLIPS)
+    for name in CLIPS:  # the annotated videos too, written by the workers and checked in by the command
+        assert (out / f"{name}.annotated.mp4").read_bytes() == (reference / f"{name}.annotated.mp4").read_bytes()
+    assert not [p.name for p in out.iterdir() if ".partial" in p.name]
     assert "batch: 4 analysed, 0 skipped" in done.stdout
     for name in CLIPS:
         assert f"{name}.mp4: 3.0 s, 90 frames" in done.stdout  # the summary the local path prints
@@ -153,45 +163,84 @@ def test_the_index_lists_every_video_with_its_status_and_figures(first_batch, re
 def test_each_worker_loads_the_model_once_and_reuses_it(first_batch):
     _, _, done, before, after = first_batch
     assert done.returncode == 0, done.stderr
-    lent = sum(after[w][1] - before.get(w, (0, 0))[1] for w in after)
+    assert all(b == (0, 0, 0) for b in before.values())  # new workers: nothing loaded before the batch
+    lent = sum(leases for _, leases, _ in after.values())
     assert lent == len(CLIPS)
-    assert all(created <= 1 for created, _ in after.values()) or not TrackerPool.reuse
-    if TrackerPool.reuse:
-        assert sum(created for created, _ in after.values()) < lent  # reused, not one per video
+    for created, leases, loaded in after.values():
+        assert created == (1 if leases else 0)  # one tracker a worker, lent to each of its videos
+        assert loaded == 2 * created  # each tracker's two landmarkers (two hands, one hand): the model loaded once
 
 
 def test_a_rerun_skips_finished_work_and_redoes_what_changed(first_batch, client, reference):
     folder, out, _, _, _ = first_batch
     reports = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("clip*")}
-    lent_before = sum(leases for _, leases in tracker_counts(client).values())
-    again = crossgrain(folder, "--foot-axis", 90, "--json", out, "--csv", out, "--cluster", address(client))
+    lent_before = sum(leases for _, leases, _ in tracker_counts(client).values())
+    again = crossgrain(folder, "--foot-axis", 90, *outputs(out, annotated=True), "--cluster", address(client))
     assert again.returncode == 0, again.stderr
     assert "batch: 0 analysed, 4 skipped" in again.stdout
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("clip*")} == reports
-    assert sum(leases for _, leases in tracker_counts(client).values()) == lent_before  # nothing ran
+    assert sum(leases for _, leases, _ in tracker_counts(client).values()) == lent_before  # nothing ran
     assert {r["status"] for r in rows_by_name(out).values()} == {"skipped"}
 
     shutil.copy2(folder / "clip0.mp4", folder / "clip2.mp4")  # clip2 edited: other bytes, same name
-    third = crossgrain(folder, "--foot-axis", 90, "--json", out, "--csv", out, "--cluster", address(client))
+    third = crossgrain(folder, "--foot-axis", 90, *outputs(out, annotated=True), "--cluster", address(client))
     assert third.returncode == 0, third.stderr
     assert "batch: 1 analysed, 3 skipped" in third.stdout
     assert rows_by_name(out)["clip2.mp4"]["status"] == "analysed"
     redone = json.loads((out / "clip2.json").read_text())
     expected = json.loads((reference / "clip0.json").read_text())
     assert redone == {**expected, "source": "clip2.mp4"}
+    assert (out / "clip2.annotated.mp4").read_bytes() == (reference / "clip0.annotated.mp4").read_bytes()
+
+
+def test_save_keeps_each_finished_video_in_the_history_once(first_batch, client, tmp_path):
+    """The batch index loaded into the history: only with --save, and a rerun adds no duplicate."""
+    from vision.history.store import Store
+
+    folder, out, _, _, _ = first_batch
+    data = tmp_path / "data"
+    env = {**os.environ, "CROSSGRAIN_DATA_DIR": str(data)}
+    args = (folder, "--foot-axis", 90, *outputs(out, annotated=True), "--cluster", address(client))
+    plain = crossgrain(*args, env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert "history" not in plain.stdout and not data.exists()  # nothing kept without --save
+    # After the rerun test clip2 holds clip0's bytes: the same session, kept once.
+    kept = crossgrain(*args, "--save", "--foot", "left", env=env)
+    assert kept.returncode == 0, kept.stderr
+    assert "(3 new, 0 updated, 0 already there; 1 copies of a video kept once)" in kept.stdout
+    again = crossgrain(*args, "--save", "--foot", "left", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "(0 new, 0 updated, 3 already there; 1 copies of a video kept once)" in again.stdout
+    with Store(data / "history.sqlite3") as store:
+        sessions = {s.source: s for s in store.sessions(with_frames=True)}
+    assert sorted(sessions) == ["clip0.mp4", "clip1.mp4", "clip3.mp4"]
+    rows = rows_by_name(out)
+    for name, session in sessions.items():
+        report = json.loads((out / f"{Path(name).stem}.json").read_text())
+        assert session.score == report["coaching"]["score"] and session.foot == "left"
+        assert session.frames() == report["frames"] and session.duration_s == report["duration_s"]
+        assert session.at.timestamp() == pytest.approx((folder / name).stat().st_mtime, abs=1e-5)
+        assert rows[name]["session"] == session.id
+    moved = crossgrain(*args, "--save", "--foot", "right", env=env)  # other answers: updated, not added
+    assert "(0 new, 3 updated, 0 already there; 1 copies of a video kept once)" in moved.stdout
+    with Store(data / "history.sqlite3") as store:
+        assert [s.foot for s in store.sessions()] == ["right"] * 3
 
 
 def test_a_worker_killed_mid_batch_loses_only_its_video(client, clips, reference, tmp_path):
     folder = copy_of(clips, tmp_path / "clips")
     out = tmp_path / "reports"
     pids_before = set(worker_pids(client).values())
-    run = crossgrain(folder, "--foot-axis", 90, "--json", out, "--csv", out, "--cluster", address(client),
+    run = crossgrain(folder, "--foot-axis", 90, *outputs(out, annotated=True), "--cluster", address(client),
                      wait=False)
     killed = kill_worker_running(client, "clip", time.monotonic() + 300)
     stdout, stderr = run.communicate(timeout=RUN_TIMEOUT_S)
     assert killed in pids_before
     assert run.returncode == 0, stderr
     assert_same_reports(out, reference, CLIPS)
+    for name in CLIPS:
+        assert (out / f"{name}.annotated.mp4").read_bytes() == (reference / f"{name}.annotated.mp4").read_bytes()
+    assert not [p.name for p in out.iterdir() if ".partial" in p.name]  # not what the killed worker was writing
     assert {r["status"] for r in rows_by_name(out).values()} == {"analysed"}
     assert killed not in worker_pids(client).values()  # a new worker process took its place
     assert len(client.nthreads()) == 2
@@ -246,7 +295,7 @@ def test_an_unreachable_cluster_is_one_clear_line(clips, tmp_path):
 
 
 @pytest.mark.parametrize("extra, message", [((), "--cluster needs --json FOLDER"),
-                                            (("--json", "OUT", "--annotated", "OUT"), "--annotated is not supported")])
+                                            (("--json", "OUT", "--pain-after", "3"), "--pain-after only apply with --save")])
 def test_cluster_option_misuse_is_one_clear_line(clips, tmp_path, extra, message):
     extra = tuple(str(tmp_path / e) if e == "OUT" else e for e in extra)
     done = crossgrain(clips, "--foot-axis", 90, "--cluster", "local", *extra)

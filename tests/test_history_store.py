@@ -248,3 +248,23 @@ def test_import_of_a_damaged_export_is_refused(tmp_path):
         with pytest.raises(StoreError, match="bad.zip|not a CrossGrain history database") as exc:
             store.import_zip(tmp_path / "bad.zip")
         assert "\n" not in str(exc.value) and store.sessions() == []
+
+
+def test_keep_saves_a_session_by_its_uid_once_and_updates_it_in_place(tmp_path):
+    """What a batch's --save uses (vision/batch/command.py): a rerun adds no duplicate."""
+    from dataclasses import replace
+
+    with Store(tmp_path / "h.sqlite3") as store:
+        first = replace(record(1, score=70), uid="video-sha256-abc")
+        saved, status = store.keep(first)
+        assert status == "added" and saved.uid == "video-sha256-abc"
+        assert store.keep(first) == (saved, "unchanged")
+        assert store.keep(replace(record(1, score=70), uid="video-sha256-abc")) == (saved, "unchanged")
+        rescored, status = store.keep(replace(record(1, score=85, foot="right"), uid="video-sha256-abc"))
+        assert status == "updated" and rescored.id == saved.id and (rescored.score, rescored.foot) == (85, "right")
+        other, status = store.keep(replace(record(0), uid="video-sha256-def"))
+        assert status == "added" and other.id != saved.id
+        assert [s.uid for s in store.sessions()] == ["video-sha256-abc", "video-sha256-def"]
+        assert store.get(saved.id).frames() == first.frames()
+        with pytest.raises(StoreError, match="uid"):
+            store.keep(record(0))

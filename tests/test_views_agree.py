@@ -21,7 +21,7 @@ from vision.live import LiveCoach
 from vision.pipeline import Session
 from vision.ui.coaching_view import coaching_rows
 from vision.ui.panel import fmt_duration, live_panel
-from vision.ui.tables import summary_rows
+from vision.ui.tables import segment_rows, summary_rows
 from vision.ui.uploads import analyze_path
 
 from scripted import Piece, thumb_path
@@ -91,6 +91,13 @@ def test_live_cli_and_upload_show_the_same_numbers(tmp_path, clip):
     offline, offline_text = _cli_json(tmp_path, clip)
     upload = analyze_path(clip, clip.name, 90.0, "myofascial_hold")
     assert _figures(upload.report.to_dict()) == _figures(offline)
+    # the page's segment table shows the report's own figures, in words and units
+    shown = segment_rows(upload.report)
+    kept = [seg for seg in upload.report.segments if seg.label != "no_hand" or seg.duration_s >= 0.5]
+    assert len(shown) == len(kept)
+    for row, seg in zip(shown, kept):
+        assert row["From"] == f"{seg.start_s:.1f} s" and row["To"] == f"{seg.end_s:.1f} s"
+        assert row["Strokes a minute"] == ("–" if seg.rate_per_min is None else f"{seg.rate_per_min:.0f}")
     rows = dict(summary_rows(upload.report))
     od = offline["coaching"]["debrief"]
     assert rows["Time done right"] == f"{od['good_s']:.1f} s of {od['work_s']:.1f} s of work"

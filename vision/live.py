@@ -58,6 +58,10 @@ class LiveCoach:
         """The axis the next frame is judged by."""
         return self._session.foot_axis
 
+    def prewarm(self) -> None:
+        """Load the hand model now (seconds on a busy machine), not in the camera's first frame."""
+        self._session.tracker  # noqa: B018 - made on first use
+
     def latest_hand(self) -> np.ndarray | None:
         """The working hand's 21 landmarks (pixels) in the last analysed frame, or None."""
         latest = self._session.latest

@@ -8,6 +8,7 @@ same judging stages run over it). ``analyze_video`` drives a Session over a file
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from dataclasses import dataclass, replace
@@ -77,16 +78,26 @@ class Session:
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
+        self._tracker_lock = threading.Lock()
 
     @property
     def tracker_options(self) -> TrackerOptions:
         return self._tracker_options
 
+    def use_tracker(self, tracker: HandTracker) -> None:
+        """Track with ``tracker`` (lent by the caller, who closes it) before the first frame."""
+        with self._lock:
+            if self._tracker is not None or len(self._log):
+                raise RuntimeError("a session's tracker is chosen before its first frame")
+            self._tracker, self._owns_tracker = tracker, False
+
     @property
     def tracker(self) -> HandTracker:
-        if self._tracker is None:
-            self._tracker = HandTracker(options=self._tracker_options)
-        return self._tracker
+        """The hand tracker, its model loaded on first use (from any thread: made once)."""
+        with self._tracker_lock:
+            if self._tracker is None:
+                self._tracker = HandTracker(options=self._tracker_options)
+            return self._tracker
 
     @property
     def foot_axis(self) -> FootAxis:
@@ -315,7 +326,7 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: b
         if foot_axis != FOLLOW_THE_FOOT:
             raise ValueError(f"foot axis must be degrees, a FootAxis or {FOLLOW_THE_FOOT!r}, got {foot_axis!r}")
         from .axis.source import FollowedAxis, starting_axis
-        followed = FollowedAxis(starting_axis(path))
+        followed = FollowedAxis(starting_axis(path, open_tracker=open_tracker))
         foot_axis = followed.start
     total = info.frame_count
     annotate_live = annotated_path is not None and causal
@@ -327,12 +338,15 @@ def analyze_video(path: str | Path, foot_axis: FootAxis | float | str, causal: b
         writer = VideoWriter(annotated_path, fps=info.fps)
         painter = LivePainter(technique_name)
     try:
-        with Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
+        with contextlib.ExitStack() as lent, \
+                Session(foot_axis, technique_name, params=params, keep_landmarks=keep) as session:
             if writer is None and followed is None:  # nothing here needs the pixels: track on both cores
                 for tracked in track_video(path, tracking_workers, max_side, session.tracker_options, progress,
                                            open_tracker=open_tracker):
                     session.add_observation(tracked.hands, tracked.t)
             else:
+                if open_tracker is not None:  # the frames' one tracker: the lent one, not a new one
+                    session.use_tracker(lent.enter_context(open_tracker()))
                 for frame in prefetch(iter_frames(path, max_side=max_side)):
                     if followed is not None:
                         hands = session.tracker.process_all(frame.rgb, frame.t)

@@ -9,6 +9,7 @@ keep the last axis; an unsure stretch keeps the last good one.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -21,15 +22,16 @@ class AxisNotFound(ValueError):
     """The foot's axis could not be found in the video's first seconds; the message says what to do."""
 
 
-def judge_first_seconds(path: str | Path, max_side: int | None = 960):
+def judge_first_seconds(path: str | Path, max_side: int | None = 960, open_tracker: Callable | None = None):
     """``first_seconds`` over a video file with its hand tracked and masked: (consensus, still, estimates).
 
+    ``open_tracker()``: a context manager lending a tracker (a batch worker's); by default a new one.
     Raises vision.io.video.VideoError for a file that cannot be read.
     """
     from ..io.tracking import HandTracker
     from ..io.video import iter_frames
 
-    with HandTracker() as tracker:
+    with (open_tracker() if open_tracker else HandTracker()) as tracker:
         def track(rgb, t):
             obs = tracker.process(rgb, t)
             return None if obs is None else obs.xy
@@ -37,9 +39,9 @@ def judge_first_seconds(path: str | Path, max_side: int | None = 960):
         return first_seconds(iter_frames(path, max_side=max_side), track)
 
 
-def starting_axis(path: str | Path, max_side: int | None = 960) -> FootAxis:
+def starting_axis(path: str | Path, max_side: int | None = 960, open_tracker: Callable | None = None) -> FootAxis:
     """The foot axis over the first seconds of a video (the hand tracked and masked)."""
-    result, _, _ = judge_first_seconds(path, max_side)
+    result, _, _ = judge_first_seconds(path, max_side, open_tracker)
     axis = result.foot_axis()
     if result.unsure or axis is None:
         raise AxisNotFound(f"{Path(path).name}: the foot's axis could not be found in the first seconds "

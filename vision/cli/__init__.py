@@ -6,6 +6,7 @@
     crossgrain history [--json] | export | import | delete             (history.py)
     crossgrain reference add|list|export|import ...                    (reference.py)
     crossgrain compare REFERENCE ATTEMPT_VIDEO --foot-axis DEG ...     (compare.py)
+    crossgrain serve [--lan] [--port N]                                (serve.py)
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import signal
 import sys
 import threading
 
-from . import analyze, axis, bench, compare, history, reference
+from . import analyze, axis, bench, compare, history, reference, serve
 from .analyze import format_coaching, format_summary
 from .batch import BatchInterrupted
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, CliError, Parser, exit_on_signal
 
-SUBCOMMANDS = (analyze, bench, axis, history, reference, compare)
+SUBCOMMANDS = (analyze, bench, axis, history, reference, compare, serve)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "format_coaching", "format_summary", "main"]
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except BatchInterrupted as exc:
         print(f"crossgrain: interrupted: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("crossgrain: interrupted; no output was left half-written", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # with what was done when the command can say (a cluster batch)
+        print(f"crossgrain: interrupted: {exc}" if str(exc) else "crossgrain: interrupted; no output was left "
+              "half-written", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -111,7 +111,7 @@ def format_coaching(coaching: dict) -> str:
         lines.append(f"    time: {debrief.get('good_s', 0):.1f} s done right of {debrief.get('work_s', 0):.1f} s of work"
                      + ("; " + "; ".join(extra) if extra else ""))
         for c in debrief.get("top_corrections", []):
-            lines.append(f"    correction ({c['seconds']:.0f} s): {c['tip']}")
+            lines.append(f"    correction (cue needed for {c['seconds']:.0f} s): {c['tip']}")
     for step in debrief.get("next", []):
         lines.append(f"    next: {step}")
     if coaching.get("camera_cannot_see"):
@@ -217,7 +217,8 @@ def cmd_analyze(args) -> int:
         from ..batch.command import run_cluster_batch
         return run_cluster_batch(args, axis, [(job.video, job.outputs) for job in jobs],
                                  describe=lambda r: "\n".join([format_summary(r, args.causal)]
-                                                              + ([format_coaching(r.coaching)] if r.coaching else [])))
+                                                              + ([format_coaching(r.coaching)] if r.coaching else [])),
+                                 keep=keep)
     if len(jobs) == 1:
         text, error, _ = _analyze_one(jobs[0], axis, args.causal, args.technique, show_progress=True, save=keep)
         results = [(jobs[0].video, text, error)]

@@ -188,10 +188,16 @@ def top_corrections(state: CoachingState, tech: Technique, n: int = 2, min_s: fl
     return out
 
 
-def next_steps(state: CoachingState, tech: Technique) -> list[str]:
-    """What to do next time: not the corrections again (they are listed apart), but the targets left."""
+def next_steps(state: CoachingState, tech: Technique, corrections: list[dict] = ()) -> list[str]:
+    """What to do next time: not the corrections again (they are listed apart), but the targets left.
+
+    ``corrections`` are the debrief's top corrections: a step on the same subject (the hand out of
+    the picture) or with the same words is left out, so no tip is given twice.
+    """
+    corrected = {c.get("cue") for c in corrections}
+    said = {c.get(k) for c in corrections for k in ("tip", "say")}
     steps = []
-    if state.total_s and state.active_s < 0.5 * state.total_s:
+    if state.total_s and state.active_s < 0.5 * state.total_s and "no_hand" not in corrected:
         steps.append("Keep your hand and foot in the picture: the coach can only judge what it sees.")
     if tech.kind == "hold" and tech.target_hold_s and not state.holds_completed:
         steps.append(f"Hold one spot for the full {tech.target_hold_s:.0f} s: "
@@ -208,6 +214,7 @@ def next_steps(state: CoachingState, tech: Technique) -> list[str]:
                          f"({state.right_s / 60:.1f} min this time).")
     if (state.score or 0) >= 80 and tech.next_step:
         steps.append(tech.next_step)
+    steps = [step for step in steps if step not in said]
     if not steps:
         steps.append(tech.next_step or "Keep practising.")
     return steps[:3]
@@ -224,8 +231,8 @@ def debrief(state: CoachingState, tech: Technique) -> dict:
         "score": None if state.score is None else round(state.score),
         "progress": round(state.progress, 3),
         "components": {k: round(v, 3) for k, v in state.components},
-        "top_corrections": top_corrections(state, tech),
-        "next": next_steps(state, tech),
+        "top_corrections": (corrections := top_corrections(state, tech)),
+        "next": next_steps(state, tech, corrections),
     }
     if tech.kind == "hold":
         out["holds_completed"] = state.holds_completed

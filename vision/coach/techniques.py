@@ -69,6 +69,17 @@ class Technique:
     cues: tuple[Cue, ...] = ()
     camera_cannot_see: str = ""
     next_step: str = ""
+    not_for: tuple[str, ...] = ()  # who should not do this technique (shown before it starts)
+
+    @property
+    def uses_foot_axis(self) -> bool:
+        """Whether the foot axis changes the judgement: some stroke directions are right and others not.
+
+        False for timers, holds (a still thumb has no direction) and techniques where any direction counts.
+        """
+        strokes = {"cross_grain", "lengthwise", "oblique"}
+        good = strokes & set(self.good_labels)
+        return self.camera and bool(good) and good != strokes
 
     def cue(self, cue_id: str) -> Cue | None:
         return next((c for c in self.cues if c.id == cue_id), None)
@@ -203,7 +214,7 @@ def parse_technique(name: str, d: dict) -> Technique:
         rep_phases=_steps(t.get("rep_phases"), f"{where}: rep_phases"),
         phases=_steps(t.get("phases"), f"{where}: phases"), rounds=int(t.get("rounds", 1)),
         weights=weights, cues=tuple(cues), camera_cannot_see=d.get("camera_cannot_see", ""),
-        next_step=d.get("next_step", ""),
+        next_step=d.get("next_step", ""), not_for=tuple(str(x) for x in d.get("not_for", ())),
     )
 
 

@@ -201,6 +201,35 @@ class Store:
             raise StoreError(f"{self.path}: the session could not be saved ({exc})") from None
         return self.get(session_id)
 
+    def keep(self, rec: SessionRecord) -> tuple[SessionRecord, str]:
+        """Save the session named by ``rec.uid`` once: "added"; kept before with the same row and frames:
+        "unchanged"; kept before with other figures (a newer engine, other answers): "updated" in place,
+        keeping its id. One transaction. For sessions with a uid of their own, such as a batch's videos
+        (vision/batch/command.py), so a rerun keeps no duplicate."""
+        if not rec.uid:
+            raise StoreError("keep() needs a session with its uid")
+        try:
+            with self._transaction():
+                found = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM sessions WHERE uid = ?",
+                                          (rec.uid,)).fetchone()
+                if found is None:
+                    session_id, status = self._insert_within(rec), "added"
+                else:
+                    old = self._record(found, with_frames=True)
+                    session_id = old.id
+                    if replace(old, id=None) == replace(rec, id=None):
+                        status = "unchanged"
+                    else:
+                        self.conn.execute(
+                            f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in COLUMNS[2:])} WHERE id = ?",
+                            (*self._values(rec)[1:], session_id))
+                        self.conn.execute("UPDATE session_frames SET frames_json_z = ? WHERE session_id = ?",
+                                          (rec.frames_json_z, session_id))
+                        status = "updated"
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: the session could not be saved ({exc})") from None
+        return self.get(session_id), status
+
     def delete(self, session_id: int) -> bool:
         with self._transaction():
             gone = self.conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount
@@ -304,11 +333,17 @@ class Store:
         """Insert a session's row and its frames (the caller holds the transaction); returns its id."""
         cur = self.conn.execute(
             f"INSERT INTO sessions ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})",
-            (rec.uid, rec.at.astimezone(timezone.utc).isoformat(), rec.technique, rec.foot, rec.duration_s,
-             rec.score, rec.progress, rec.good_s, rec.rate_per_min, rec.longest_hold_s, rec.pain_before,
-             rec.pain_after, int(rec.tingling), rec.source, rec.video_path, rec.n_frames))
+            self._values(rec))
         self.conn.execute("INSERT INTO session_frames VALUES (?, ?)", (cur.lastrowid, rec.frames_json_z))
         return cur.lastrowid
+
+
+    @staticmethod
+    def _values(rec: SessionRecord) -> tuple:
+        """The row's values in COLUMNS' order, without the id."""
+        return (rec.uid, rec.at.astimezone(timezone.utc).isoformat(), rec.technique, rec.foot, rec.duration_s,
+                rec.score, rec.progress, rec.good_s, rec.rate_per_min, rec.longest_hold_s, rec.pain_before,
+                rec.pain_after, int(rec.tingling), rec.source, rec.video_path, rec.n_frames)
 
 
 def _drop_demonstrations(conn: sqlite3.Connection) -> None:

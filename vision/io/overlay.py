@@ -25,10 +25,14 @@ WARN = (255, 176, 0)
 BAD = (230, 45, 45)
 IDLE = (150, 150, 150)
 WHITE = (255, 255, 255)
+DARK = (25, 25, 25)  # behind text drawn over the picture: legible on any background
 AXIS = (80, 200, 255)
 QUALITY_COLOURS = {"good": GOOD, "warn": WARN, "bad": BAD, "idle": IDLE}
 LABEL_TEXT = {"cross_grain": "CROSS-GRAIN", "lengthwise": "LENGTHWISE", "oblique": "OBLIQUE",
               "hold": "HOLD", "no_hand": "NO HAND"}
+FINDING_TEXT = "FINDING YOUR HAND..."  # before the first hand is believed: "no hand" would contradict the picture
+FINDING = "finding"  # OverlayView.label for those first frames
+FINDING_S = 3.0  # live: no hand for this long from the start is "no hand"
 TRAIL_S = 1.5
 HOLD_TARGET_S = 90.0
 
@@ -70,8 +74,14 @@ def draw_foot_axis(img: np.ndarray, foot_axis_deg: float) -> None:
             p = a + (b - a) * k / n
             q = a + (b - a) * (k + 1) / n
             cv2.line(img, tuple(int(v) for v in p), tuple(int(v) for v in q), AXIS, max(1, int(2 * s)), cv2.LINE_AA)
-    cv2.putText(img, "grain", tuple(int(v) for v in b + np.array([4, 0])), cv2.FONT_HERSHEY_SIMPLEX,
-                0.45 * s, AXIS, max(1, int(s)), cv2.LINE_AA)
+    # the label: large, in the axis colour on a dark plate, kept inside the picture
+    font, size, thick = cv2.FONT_HERSHEY_SIMPLEX, 0.75 * s, max(2, int(2 * s))
+    (tw, th), base = cv2.getTextSize("grain", font, size, thick)
+    pad = int(4 * s) + 1
+    x = int(min(max(b[0] + 6 * s, pad), w - tw - pad - 1))
+    y = int(min(max(b[1] + th / 2, th + pad), h - base - pad - 1))
+    cv2.rectangle(img, (x - pad, y - th - pad), (x + tw + pad, y + base + pad), DARK, -1)
+    cv2.putText(img, "grain", (x, y), font, size, AXIS, thick, cv2.LINE_AA)
 
 
 def draw_skeleton(img: np.ndarray, xy: np.ndarray, colour=WHITE) -> None:
@@ -126,17 +136,20 @@ def draw_badge(img: np.ndarray, text: str, colour, line2: str | None = None) -> 
 
 
 def draw_hold_ring(img: np.ndarray, hold_s: float, target_s: float, colour) -> None:
+    """A ring filling towards the target, the seconds held in white on a dark disc (legible on light skin)."""
     h, w = img.shape[:2]
     s = _scale(img)
     r = int(34 * s)
+    ring = max(2, int(6 * s))
     centre = (w - r - int(14 * s), r + int(14 * s))
-    cv2.circle(img, centre, r, (60, 60, 60), max(2, int(6 * s)), cv2.LINE_AA)
+    cv2.circle(img, centre, r - ring // 2, DARK, -1, cv2.LINE_AA)
+    cv2.circle(img, centre, r, (60, 60, 60), ring, cv2.LINE_AA)
     frac = min(hold_s / target_s, 1.0)
     if frac > 0:
-        cv2.ellipse(img, centre, (r, r), -90, 0, 360 * frac, colour, max(2, int(6 * s)), cv2.LINE_AA)
+        cv2.ellipse(img, centre, (r, r), -90, 0, 360 * frac, colour, ring, cv2.LINE_AA)
     text = f"{hold_s:.0f}s"
-    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s, max(1, int(2 * s)))
-    cv2.putText(img, text, (centre[0] - tw // 2, centre[1] + th // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s,
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.7 * s, max(1, int(2 * s)))
+    cv2.putText(img, text, (centre[0] - tw // 2, centre[1] + th // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.7 * s,
                 WHITE, max(1, int(2 * s)), cv2.LINE_AA)
 
 
@@ -154,7 +167,8 @@ def annotate(rgb: np.ndarray, view: OverlayView, sprites: SpriteCache | None = N
         length = 1.2 * (view.palm_px or min(img.shape[:2]) / 6)
         draw_stroke_arrow(img, view.trail[-1], view.stroke_angle_deg, length, colour)
     rate = f"{view.rate_per_min:.0f} strokes/min" if view.rate_per_min else None
-    paste(img, draw_badge, LABEL_TEXT.get(view.label, view.label.upper()), colour, rate)
+    badge = FINDING_TEXT if view.label == FINDING else LABEL_TEXT.get(view.label, view.label.upper())
+    paste(img, draw_badge, badge, DARK if view.label == FINDING else colour, rate)
     if view.label == "hold":
         draw_hold_ring(img, view.hold_s, view.hold_target_s, colour)
     return img
@@ -172,9 +186,14 @@ class LivePainter:
         self.technique: Technique = technique(technique_name)
         self._trail: deque = deque()
         self._sprites = SpriteCache()
+        self._hand_seen = False
+        self._first_t: float | None = None
 
     def view(self, result) -> OverlayView:
         v = result.verdict
+        self._first_t = v.t if self._first_t is None else self._first_t
+        # "finding your hand" for the first frames only: with no hand after FINDING_S it is "no hand"
+        self._hand_seen = self._hand_seen or v.label != "no_hand" or v.t - self._first_t > FINDING_S
         if v.thumb_xy is not None:
             self._trail.append((v.t, v.thumb_xy))
         while self._trail and v.t - self._trail[0][0] > TRAIL_S:
@@ -183,7 +202,8 @@ class LivePainter:
         c = v.coaching
         hold_s = c.hold_good_s if c is not None and self.technique.kind == "hold" else v.hold_s
         return OverlayView(
-            label=v.label, quality=c.quality if c is not None else "idle", foot_axis_deg=v.axis.deg,
+            label=v.label if self._hand_seen else FINDING,
+            quality=c.quality if c is not None else "idle", foot_axis_deg=v.axis.deg,
             landmarks=None if obs is None else obs.xy, trail=tuple(p for _, p in self._trail),
             stroke_angle_deg=v.stroke_angle_deg, rate_per_min=v.rate_per_min, hold_s=hold_s,
             hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S, palm_px=v.palm_px,
@@ -202,18 +222,21 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
     tech = technique(report.technique or None)
     trail: deque = deque()
     sprites = SpriteCache()
+    # until the engine believes a hand, the badge says it is looking, not "no hand" (unless no hand ever comes)
+    hand_seen = all(f.label == "no_hand" for f in report.frames)
     with BackgroundWriter(out_path, fps=report.fps or 30.0) as writer:
         # decode, draw and encode on three threads: the cores are busy, so the decoder gets no threads of its own
         for frame in prefetch(iter_frames(source, max_side=max_side, threads=1)):
             if frame.i >= len(report.frames):
                 break
             rec = report.frames[frame.i]
+            hand_seen = hand_seen or rec.label != "no_hand"
             if rec.thumb_xy is not None:
                 trail.append((rec.t, rec.thumb_xy))
             while trail and rec.t - trail[0][0] > TRAIL_S:
                 trail.popleft()
             view = OverlayView(
-                label=rec.label, quality=quality(rec.label, rec.right, tech),
+                label=rec.label if hand_seen else FINDING, quality=quality(rec.label, rec.right, tech),
                 foot_axis_deg=rec.foot_axis_deg if rec.foot_axis_deg is not None else report.foot_axis_deg,
                 landmarks=landmarks_of(frame.i), trail=tuple(p for _, p in trail),
                 stroke_angle_deg=rec.stroke_angle_deg, rate_per_min=rec.rate_per_min, hold_s=rec.hold_s,

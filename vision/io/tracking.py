@@ -73,6 +73,10 @@ class SecondHandSearch:
                 self.two, self._frames_with_fewer, self._since_search = False, 0, 0
 
 
+landmarkers_loaded = 0  # MediaPipe HandLandmarkers made (each loads the model) in this process: for tests
+_BLANK_SIDE = 64
+
+
 class HandTracker:
     """One MediaPipe HandLandmarker in VIDEO mode; use as a context manager.
 
@@ -93,9 +97,13 @@ class HandTracker:
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
+        self.resets = 0
 
     @staticmethod
     def _create(tasks, model_path, options):
+        global landmarkers_loaded
+        with _IMPORT_LOCK:
+            landmarkers_loaded += 1
         return tasks.HandLandmarker.create_from_options(
             tasks.HandLandmarkerOptions(
                 base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path(model_path))),
@@ -142,6 +150,34 @@ class HandTracker:
         """The most confident hand in the frame, or None: a convenience for one-hand callers."""
         hands = self.process_all(rgb, t)
         return hands[0] if hands else None
+
+    def reset(self) -> None:
+        """Forget the stream so far: the next frame is tracked as a new tracker's first frame would be.
+
+        For reusing one tracker (its loaded model) across videos, e.g. a batch worker's.
+        A HandLandmarker in VIDEO mode cannot be rewound, and keeps two things between
+        frames: its clock, which must keep increasing (so it goes on, and the next frame
+        is its last timestamp + 1 ms, whatever that frame's own time), and the hands of
+        the last frame, from which it tracks instead of running the palm detector. Each
+        landmarker is shown one blank frame: no hand there, so nothing is left to track
+        from, and the next frame starts from a palm detection, as a new tracker's does.
+        The second-hand search starts over too. tests/test_tracking_reset.py checks that
+        a reset tracker's reports equal a new tracker's.
+        """
+        if self._closed:
+            raise RuntimeError("HandTracker is closed")
+        if self._last_timestamp_ms >= 0:  # a tracker that saw no frame has nothing to forget
+            self._last_t = None
+            timestamp_ms = self._clock_ms(0.0)
+            blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
+            with quiet_native_stderr():
+                for landmarker in (self._landmarker, self._one_hand):
+                    if landmarker is not None:
+                        landmarker.detect_for_video(blank, timestamp_ms)
+            self._last_t = None  # the next frame's gap is unknown: 1 ms on
+        self._search = SecondHandSearch(self._search.every)
+        self._quiet = True
+        self.resets += 1
 
     MAX_STEP_MS = 10_000  # MediaPipe's tracking needs no larger gap; its clock must stay far from overflow
 

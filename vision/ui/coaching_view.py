@@ -40,18 +40,42 @@ def coaching_rows(coaching: dict | None) -> list[tuple[str, str]]:
     return rows
 
 
+COMPONENTS_HELP = ("Each part of the score says how close that part of the work came to its target: "
+                   "100% is fully on target.")
+
+
+def correction_lines(coaching: dict | None) -> list[str]:
+    """The top corrections, each with what its seconds are: how long the live cue was needed."""
+    d = (coaching or {}).get("debrief", {})
+    lines = []
+    for c in d.get("top_corrections", []):
+        tip = c["tip"].rstrip()
+        tip += "" if tip.endswith((".", "!", "?")) else "."
+        lines.append(f"{tip} (The coach gave this cue for {c['seconds']:.0f} s of the session.)")
+    return lines
+
+
+def next_lines(coaching: dict | None) -> list[str]:
+    """What to do next, without any tip the corrections already give."""
+    d = (coaching or {}).get("debrief", {})
+    tips = {c.get(k) for c in d.get("top_corrections", []) for k in ("tip", "say")}
+    return [step for step in d.get("next", []) if step not in tips]
+
+
 def debrief_markdown(coaching: dict | None) -> str:
-    """The debrief as markdown: top corrections, what to do next, what the camera cannot see."""
+    """The debrief as markdown: top corrections (numbered), what to do next (its own list), what the camera
+    cannot see. Blocks are apart (blank lines), so no heading is glued onto a list's last item."""
     if not coaching:
         return ""
-    d = coaching.get("debrief", {})
-    lines = []
-    if d.get("top_corrections"):
-        lines.append("**Top corrections**")
-        lines += [f"{k}. {c['tip']} ({c['seconds']:.0f} s)" for k, c in enumerate(d["top_corrections"], 1)]
-    if d.get("next"):
-        lines.append("**What to do next**")
-        lines += [f"- {step}" for step in d["next"]]
+    blocks = []
+    corrections = correction_lines(coaching)
+    if corrections:
+        blocks.append("**Top corrections** (most needed first)")
+        blocks.append("\n".join(f"{k}. {line}" for k, line in enumerate(corrections, 1)))
+    steps = next_lines(coaching)
+    if steps:
+        blocks.append("**What to do next**")
+        blocks.append("\n".join(f"- {step}" for step in steps))
     if coaching.get("camera_cannot_see"):
-        lines.append(f"\n_{coaching['camera_cannot_see']}_")
-    return "\n".join(lines)
+        blocks.append(f"_{coaching['camera_cannot_see']}_")
+    return "\n\n".join(blocks)

@@ -11,6 +11,7 @@ LABEL_TITLES = {"cross_grain": "Cross-grain", "lengthwise": "Lengthwise", "obliq
 # Same hues as the video overlay: green good, orange in between, red wrong, grey idle.
 LABEL_COLOURS = {"cross_grain": "#2ecc40", "oblique": "#ffb000", "lengthwise": "#e62d2d",
                  "hold": "#3d8bfd", "no_hand": "#969696"}
+PAUSE_COLOUR = "#9ec5fe"  # a still stretch too short to be a hold: the hold's hue, lighter
 # Score components (coach.py) as the live panel and the coaching rows name them.
 COMPONENT_TITLES = {"direction": "Right direction", "rate": "Rate in range", "amplitude": "Stroke size in range",
                     "time": "Time done", "stillness": "Still holding", "completion": "Hold completed",

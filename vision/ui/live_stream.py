@@ -114,6 +114,8 @@ class LiveStream:
     foot_axis_deg: float = 90.0  # the sidebar's angle (the typed axis)
     technique_name: str = field(default_factory=lambda: registry().default)
     _coach: object = None
+    _spare: object = None  # a coach made ahead, its model loaded, for the next START
+    _warming: bool = False
     _clock: StreamClock = field(default_factory=StreamClock)
     _stopped: bool = False
     _last_report: Report | None = None  # the stopped session's, kept until the page sees a new START
@@ -157,6 +159,31 @@ class LiveStream:
         if coach is not None and not technique_changed:
             self._apply_axis(coach, self.axis.axis)
 
+    def prewarm(self) -> None:
+        """Load the next session's hand model now, on a thread of its own, so that START finds it loaded:
+        a spare coach, taken by the next session's first frame. Cheap to call on every rerun."""
+        with self._lock:
+            if self._closed or self._warming or self._spare is not None:
+                return
+            if self._coach is not None and not self._stopped and self._coach.snapshot().frames > 0:
+                return  # a session is running: its model is loaded
+            self._warming = True
+            technique = self.technique_name
+        threading.Thread(target=self._warm, args=(technique,), name="crossgrain-prewarm", daemon=True).start()
+
+    def _warm(self, technique: str) -> None:
+        try:
+            spare = self.coach_factory(self.axis.axis, technique)
+            getattr(spare, "prewarm", lambda: None)()
+        except Exception:  # noqa: BLE001 - the first frame makes its own coach and shows its error
+            spare = None
+        with self._lock:
+            self._warming = False
+            if spare is not None and not self._closed and self._spare is None and technique == self.technique_name:
+                self._spare, spare = spare, None
+        if spare is not None:
+            spare.close()
+
     def _apply_axis(self, coach, axis) -> None:
         if getattr(coach, "foot_axis", None) != axis:
             coach.set_foot_axis(axis)
@@ -172,9 +199,18 @@ class LiveStream:
         with self._lock:
             if self._closed:
                 return rgb
-            if self._stopped or self._coach is None:
-                old = self._coach
-                self._coach = self.coach_factory(self.axis.axis, self.technique_name)
+            # a new session: after STOP, or the first frame (a waiting coach that saw no frame yet
+            # gives way to the warmed spare)
+            if (self._stopped or self._coach is None
+                    or (self._spare is not None and self._coach.snapshot().frames == 0)):
+                old, spare, self._spare = self._coach, self._spare, None
+                if spare is not None and spare.technique_name == self.technique_name:
+                    self._coach = spare
+                    self._apply_axis(spare, self.axis.axis)
+                else:
+                    if spare is not None:
+                        spare.close()
+                    self._coach = self.coach_factory(self.axis.axis, self.technique_name)
                 self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
                 unfinished, self._recorder, self._record_decided = self._recorder, None, False
@@ -300,11 +336,13 @@ class LiveStream:
         self.axis.close()
         with self._lock:
             coach, self._coach = self._coach, None
+            spare, self._spare = self._spare, None
             self._closed = True
             recordings = (self._recorder, self._last_recording)
             self._recorder = self._last_recording = None
-        if coach is not None:
-            coach.close()
+        for c in (coach, spare):
+            if c is not None:
+                c.close()
         for recording in recordings:
             if recording is not None:
                 recording.discard()

@@ -84,8 +84,8 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
     holding = tech is not None and tech.kind == "hold"
     hold_s = (c.hold_good_s if holding else v.hold_s) if c is not None else None
     hold = fmt_duration(hold_s)
-    if tech and tech.target_hold_s:
-        hold = f"{hold} of {tech.target_hold_s:.0f} s"
+    if tech and tech.target_hold_s:  # the target shows before the first frame: "0.0 s of 90 s"
+        hold = f"{fmt_duration(hold_s or 0.0)} of {tech.target_hold_s:.0f} s"
     if c is not None and c.hold_paused and live:
         hold += " (paused)"
     correction = "–"
@@ -133,8 +133,17 @@ def axis_preview_svg(foot_axis_deg: float, size: int = 88) -> str:
             f'<rect x="1" y="1" width="{size - 2}" height="{size - 2}" rx="8" fill="#1e1e1e" stroke="#555"/>'
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="rgb(80,200,255)" '
             f'stroke-width="4" stroke-dasharray="8 5" stroke-linecap="round"/>'
-            f'<text x="{c:.0f}" y="{size + 14}" fill="#888" font-size="12" text-anchor="middle" '
+            f'<text x="{c:.0f}" y="{size + 14}" fill="#e6e6e6" font-size="12" text-anchor="middle" '
             f'font-family="sans-serif">grain {foot_axis_deg:.0f}°</text></svg>')
+
+
+def axis_unused_text(tech) -> str:
+    """Why the foot-axis slider is disabled for a technique."""
+    if not tech.camera:
+        return f"The foot axis is not used: {tech.title} is a timer, with no camera."
+    if tech.kind == "hold":
+        return f"The foot axis is not used: {tech.title} is judged on stillness, not on direction."
+    return f"The foot axis is not used: for {tech.title} every stroke direction counts."
 
 
 def technique_options() -> dict[str, str]:

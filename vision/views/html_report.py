@@ -19,6 +19,7 @@ import base64
 from html import escape
 
 from ..core.report import Report, Segment
+from ..ui.coaching_view import correction_lines, next_lines
 from ..ui.labels import LABEL_COLOURS
 
 # People's words for the labels (the engineering names stay in the JSON).
@@ -205,10 +206,13 @@ def _coaching(coaching: dict | None) -> str:
                       'of the target</div>' if progress is not None else "") + "</div>")
     if coaching.get("targets_text"):
         out.append("<p><b>Targets:</b> " + escape("; ".join(coaching["targets_text"])) + "</p>")
-    tips = [f"{c['tip']} ({c['seconds']:.0f} s)" for c in debrief.get("top_corrections", [])]
-    items = tips + list(debrief.get("next", []))
-    if items:
-        out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in items) + "</ul>")
+    tips = correction_lines(coaching)  # each with what its seconds are
+    if tips:
+        out.append("<p><b>Top corrections</b> (most needed first)</p>"
+                   "<ol>" + "".join(f"<li>{escape(t)}</li>" for t in tips) + "</ol>")
+    steps = next_lines(coaching)  # apart from the corrections, none repeated
+    if steps:
+        out.append("<p><b>What to do next</b></p><ul>" + "".join(f"<li>{escape(t)}</li>" for t in steps) + "</ul>")
     if coaching.get("camera_cannot_see"):
         out.append(f'<p class="muted">{escape(coaching["camera_cannot_see"])}</p>')
     return "".join(out)

@@ -1,4 +1,5 @@
-"""CrossGrain web app: live webcam practice, analysis of recorded videos, and progress.
+"""CrossGrain web app: live webcam practice, analysis of recorded videos, progress, and comparison
+with a demonstration.
 
 UI only: the sidebar here, each tab a page module in pages_/ (thin widgets over vision/).
 Run with `streamlit run app.py` (or `make run`).
@@ -14,6 +15,7 @@ from vision.ui.notices import safety_notes
 from vision.ui.panel import axis_preview_svg, axis_unused_text, technique_options
 from vision.ui.phone import served_url
 from pages_.analyse import analyse_page
+from pages_.compare import compare_page
 from pages_.live import live_page
 from pages_.phone import phone_sidebar
 from pages_.progress import progress_page
@@ -55,10 +57,13 @@ def sidebar() -> tuple[float, str]:
 # --------------------------------------------------------------------------- page
 
 axis_deg, technique_key = sidebar()
-live_tab, analyse_tab, progress_tab = st.tabs(["Live practice", "Analyse a video", "Progress"])
+live_tab, analyse_tab, progress_tab, compare_tab = st.tabs(
+    ["Live practice", "Analyse a video", "Progress", "Compare with a demonstration"])
 with live_tab:
     live_page(axis_deg, technique_key)
 with analyse_tab:
     analyse_page(axis_deg, technique_key)
 with progress_tab:
     progress_page()
+with compare_tab:
+    compare_page(axis_deg, technique_key)

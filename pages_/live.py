@@ -19,6 +19,7 @@ from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 
+from .compare import save_demonstration_form
 from .live_axis import axis_controls
 from .phone import NARROW_ONLY_KEY, WIDE_ONLY_KEY, phone_layout_css, phone_settings
 from .progress import save_session_form
@@ -149,6 +150,10 @@ def live_page(axis: float, technique_name: str) -> None:
     stream = live_stream()
     stream.configure(axis, technique_name)
     stream.prewarm()  # the hand model loads while the user reads the page, not in the first frame
+    stream.record_video = st.checkbox(
+        "Record this session's video, to keep it as a demonstration", key="live_record",
+        help="Decided when you press START. The recording stays in a private temporary folder and is deleted "
+             "at the next START unless you save the session as a demonstration with its video.")
     ice, ice_problem = ice_servers()
     if ice_problem:
         st.warning(ice_problem)
@@ -200,3 +205,4 @@ def live_page(axis: float, technique_name: str) -> None:
             st.subheader("Your last session")
             show_report(report, technique_name, key="live", live=True)
             save_session_form(report, key="live")
+            save_demonstration_form(report, stream.recorded_video(), technique_name, key="live")

@@ -414,14 +414,14 @@ def test_page_renders_with_sidebar(app):
         assert words in sidebar_text
     tech.set_value("myofascial_hold").run()
     assert registry()["myofascial_hold"].how_to[:30] in " ".join(m.value for m in app.sidebar.markdown)
-    assert [b.label for b in app.button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
+    assert [b.label for b in app.tabs[1].button] == ["Analyse sample", "Analyse upload"]  # the samples are bundled
     assert app.button(key="analyse_upload").disabled
     assert app.sidebar.slider(key="foot_axis").disabled  # a hold has no direction: the axis means nothing
     assert "upload_axis_mode" not in [r.key for r in app.radio]  # nor is it asked for an upload
     assert any("judged on stillness" in c.value for c in app.sidebar.caption)
-    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()  # a timer: no video to analyse, and the page says why
+    app.sidebar.selectbox(key="technique").set_value("contrast_bath").run()  # a timer: no video to analyse
     assert not app.exception
-    assert "Analyse sample" not in [b.label for b in app.button]
+    assert "Analyse sample" not in [b.label for b in app.tabs[1].button]
     assert any("guided timer: there is nothing in a video to analyse" in i.value for i in app.info)
     assert "analysis" not in app.session_state and not app.dataframe  # nothing was analysed
     assert not any("cannot see nothing" in m.value for m in [*app.markdown, *app.caption])

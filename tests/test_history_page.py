@@ -51,7 +51,8 @@ def test_progress_tab_shows_history_advice_and_due_today(app, data_dir):
     seed(data_dir)
     app.run()
     assert not app.exception
-    assert [t.label for t in app.tabs] == ["Live practice", "Analyse a video", "Progress"]
+    assert [t.label for t in app.tabs] == ["Live practice", "Analyse a video", "Progress",
+                                           "Compare with a demonstration"]
     tab = progress(app)
     assert tab.error[0].value.startswith("You reported tingling")
     assert any("has not come down over three weeks" in w.value and "physiotherapist or podiatrist" in w.value

@@ -62,7 +62,7 @@ def test_schema_1_migrates_with_figures_from_its_reports(tmp_path):
     reports = [report_dict("cross_friction", 60), report_dict("calf_work", 90, good_s=8.0)]
     make_v1(path, reports)
     with Store(path) as store:
-        assert store.version == 2
+        assert store.version == LATEST_VERSION
         columns = {row[1] for row in store.conn.execute("PRAGMA table_info(sessions)")}
         assert "report_json_z" not in columns and {"uid", "foot", "pain_before"} <= columns
         got = store.sessions(with_frames=True)

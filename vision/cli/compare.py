@@ -23,24 +23,24 @@ def format_comparison(comparison) -> str:
 
 def cmd_compare(args) -> int:
     from ..compare import compare
-    from ..compare.references import ReferenceError, load_reference_or_report
+    from ..compare.references import ReferenceError, reference_or_report
 
     try:
-        reference, reference_video = load_reference_or_report(args.reference)
+        with reference_or_report(args.reference) as (reference, reference_video):
+            technique_name = args.technique or reference.technique or "cross_friction"
+            attempt = analyze_or_fail(args.attempt, args.foot_axis, technique_name)
+            comparison = compare(reference, attempt)
+            print(format_comparison(comparison))
+            if args.json:
+                write_text_whole(args.json, json.dumps(comparison.to_dict(), indent=1))
+            if args.html:
+                from ..views.html_report import comparison_html
+
+                pairs = side_by_side_for(comparison, reference_video, args.attempt) if reference_video else None
+                write_text_whole(args.html, comparison_html(comparison, reference, attempt,
+                                                            stills_for(attempt, args.attempt), side_by_side=pairs))
     except ReferenceError as exc:
         raise CliError(str(exc)) from None
-    technique_name = args.technique or reference.technique or "cross_friction"
-    attempt = analyze_or_fail(args.attempt, args.foot_axis, technique_name)
-    comparison = compare(reference, attempt)
-    print(format_comparison(comparison))
-    if args.json:
-        write_text_whole(args.json, json.dumps(comparison.to_dict(), indent=1))
-    if args.html:
-        from ..views.html_report import comparison_html
-
-        pairs = side_by_side_for(comparison, reference_video, args.attempt) if reference_video else None
-        write_text_whole(args.html, comparison_html(comparison, reference, attempt, stills_for(attempt, args.attempt),
-                                                    side_by_side=pairs))
     return 0
 
 

@@ -47,16 +47,19 @@ def cmd_add(args) -> int:
         raise CliError(str(exc)) from None
     kept = "with its video" if ref.video else "without the video (use --keep-video to keep it)"
     print(f"saved reference {ref.name!r}: {ref.duration_s:.1f} s of {ref.technique}, {len(report.segments)} segments, "
-          f"{len(report.holds)} holds, {kept}; in {ref.folder}")
+          f"{len(report.holds)} holds, {kept}; in {ref.db_path}")
     return 0
 
 
 def cmd_list(args) -> int:
-    from ..compare.references import list_references, references_dir
+    from ..compare.references import ReferenceError, db_path, list_references
 
-    refs = list_references()
+    try:
+        refs = list_references()
+    except ReferenceError as exc:
+        raise CliError(str(exc)) from None
     if not refs:
-        print(f"no references saved yet (in {references_dir()})")
+        print(f"no references saved yet (in {db_path()})")
         return 0
     for r in refs:
         print(f"{r.name:<24} {r.technique or '-':<20} {r.duration_s:6.1f} s  foot axis {r.foot_axis_deg:.0f} deg  "

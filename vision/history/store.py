@@ -32,7 +32,7 @@ DB_NAME = "history.sqlite3"
 EXPORT_DB = "history.sqlite3"
 EXPORT_JSON = "sessions.json"
 EXPORT_CSV = "sessions.csv"
-LATEST_VERSION = 2
+LATEST_VERSION = 3
 
 
 class StoreError(Exception):
@@ -98,7 +98,31 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX sessions_at ON sessions(at)")
 
 
-MIGRATIONS = {1: _to_v1, 2: _to_v2}  # version reached -> step from the version before
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: saved demonstrations ("references", vision/history/references.py) beside the sessions.
+
+    A demonstration is its report (frames and all, zlib-compressed JSON) and, only when the therapist
+    chose to keep it, its clip in a table of its own (so listing never reads videos). Names are unique
+    whatever their case (``name_key`` is the casefolded name).
+    """
+    conn.execute("""CREATE TABLE demonstrations (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        technique TEXT,
+        foot_axis_deg REAL NOT NULL,
+        created TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        duration_s REAL NOT NULL,
+        report_json_z BLOB NOT NULL,
+        video_suffix TEXT)""")
+    conn.execute("""CREATE TABLE demonstration_videos (
+        demonstration_id INTEGER PRIMARY KEY REFERENCES demonstrations(id) ON DELETE CASCADE,
+        video BLOB NOT NULL)""")
+
+
+MIGRATIONS = {1: _to_v1, 2: _to_v2, 3: _to_v3}  # version reached -> step from the version before
 
 
 def _decompress_json(blob: bytes):
@@ -263,6 +287,7 @@ class Store:
             with target:
                 self.conn.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")
+            _drop_demonstrations(target)
             target.close()
             part = Path(tmp) / "export.zip"
             with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
@@ -319,6 +344,17 @@ class Store:
         return (rec.uid, rec.at.astimezone(timezone.utc).isoformat(), rec.technique, rec.foot, rec.duration_s,
                 rec.score, rec.progress, rec.good_s, rec.rate_per_min, rec.longest_hold_s, rec.pain_before,
                 rec.pain_after, int(rec.tingling), rec.source, rec.video_path, rec.n_frames)
+
+
+def _drop_demonstrations(conn: sqlite3.Connection) -> None:
+    """A history export holds sessions only: saved demonstrations (and any clip kept with one) are
+    exported one by one, on purpose (`crossgrain reference export`), never inside the history's zip."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "demonstrations" in tables:
+        with conn:
+            conn.execute("DELETE FROM demonstration_videos")
+            conn.execute("DELETE FROM demonstrations")
+        conn.execute("VACUUM")
 
 
 CSV_FIELDS = ("id", "time", "technique", "foot", "score", "progress", "duration_s", "good_s", "rate_per_min",

@@ -7,6 +7,7 @@ memory flat; ``close`` drains it and raises the writer's error, if any.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from pathlib import Path
@@ -28,7 +29,8 @@ class BackgroundWriter:
     _END = object()
 
     def __init__(self, path: str | Path, fps: float = 30.0, preset: str = ANNOTATED_PRESET, depth: int = 8,
-                 **options):
+                 nice: int = 0, **options):
+        self._nice = nice  # > 0: the encoding thread (and the encoder's own threads) run at a lower priority
         self._writer = VideoWriter(path, fps=fps, preset=preset, **options)
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
@@ -36,6 +38,12 @@ class BackgroundWriter:
         self._thread.start()
 
     def _run(self) -> None:
+        if self._nice > 0:  # Linux: a thread's nice value, inherited by the threads x264 starts from it
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                               os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + self._nice)
+            except (AttributeError, OSError):
+                pass
         try:
             while (item := self._queue.get()) is not self._END:
                 if self._error is None:
@@ -54,6 +62,18 @@ class BackgroundWriter:
         if self._error is not None:
             raise self._error
         self._queue.put((rgb, t))
+
+    def try_write(self, rgb: np.ndarray, t: float) -> bool:
+        """``write`` without waiting: False (the frame left out) when the encoder is behind.
+
+        For a live recording, where the camera must never wait for the encoder."""
+        if self._error is not None:
+            raise self._error
+        try:
+            self._queue.put_nowait((rgb, t))
+        except queue.Full:
+            return False
+        return True
 
     def close(self) -> None:
         if self._thread.is_alive():

@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -25,6 +26,7 @@ from ..core.report import Report
 from ..io.overlay_stamp import OverlayStamp
 from .frame_pacing import FramePacer, PacingStats
 from .live_axis import LiveAxis
+from .live_recording import SessionRecorder
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 
@@ -170,6 +172,10 @@ class LiveStream:
     _pacer: FramePacer = field(default_factory=FramePacer)
     _stamp: OverlayStamp = field(default_factory=OverlayStamp)
     _last_frame_wall: float | None = None  # time.monotonic() of the last frame, analysed or not
+    record_video: bool = False  # record the shown frames (asked on the page), decided at a session's first frame
+    _recorder: SessionRecorder | None = None  # this session's recording, when asked for
+    _record_decided: bool = False
+    _last_recording: SessionRecorder | None = None  # the stopped session's, kept until a new START
     _lock: threading.Lock = field(default_factory=threading.Lock)
     sound: object = None  # a LiveSound (vision/ui/live_sound.py): each verdict's sound, sent on the audio track
     axis: LiveAxis = field(default=None)
@@ -264,11 +270,17 @@ class LiveStream:
                     self._coach = self._new_coach(self.technique_name)
                 self._clock, self._pacer, self._stamp = StreamClock(), FramePacer(), OverlayStamp()
                 self._stopped = False
+                unfinished, self._recorder, self._record_decided = self._recorder, None, False
                 if old is not None:
                     self._dispose(old)
+                if unfinished is not None:
+                    unfinished.discard()
                 if self.sound is not None:
                     self.sound.start(self.technique_name)
-            coach, clock, pacer, stamp = self._coach, self._clock, self._pacer, self._stamp
+            if not self._record_decided:
+                self._record_decided = True
+                self._recorder = SessionRecorder() if self.record_video else None
+            coach, clock, pacer, stamp, recorder = self._coach, self._clock, self._pacer, self._stamp, self._recorder
         t = clock(raw_t)
         self._last_frame_wall = time.monotonic()
         behind_s = clock.behind_s if queued_after_s is None else queued_after_s
@@ -285,6 +297,8 @@ class LiveStream:
             self.skipped += 1
             out = stamp.apply(rgb)
         pacer.record(t, analyse)
+        if recorder is not None:
+            recorder.write(out, t)
         return out
 
     def _catching_up(self, clock: StreamClock, behind_s: float) -> bool:
@@ -331,17 +345,33 @@ class LiveStream:
             if coach is None or self._last_report is not None:
                 return
             self._stopped = True
+            recording, self._recorder = self._recorder, None
         if self.sound is not None:
             self.sound.stop()
+        if recording is not None:
+            recording.finish()
+            with self._lock:
+                earlier, self._last_recording = self._last_recording, recording
+            if earlier is not None:
+                earlier.discard()
         if coach.snapshot().frames > 0:
             report = coach.report()
             with self._lock:
                 self._last_report = report
 
     def mark_playing(self) -> None:
-        """The page saw the stream playing (a new START): the last session's report is done with."""
+        """The page saw the stream playing (a new START): the last session's report (and recording) are done with."""
         with self._lock:
             self._last_report = None
+            recording, self._last_recording = self._last_recording, None
+        if recording is not None:
+            recording.discard()
+
+    def recorded_video(self) -> Path | None:
+        """The stopped session's recording (a private temporary file), when one was asked for and made."""
+        with self._lock:
+            recording = self._last_recording
+        return recording.video() if recording is not None else None
 
     def has_frames(self) -> bool:
         with self._lock:
@@ -371,8 +401,13 @@ class LiveStream:
             coaches = [c for c in (self._coach, self._spare) if c is not None]
             self._coach = self._spare = None
             self._closed = True
+            recordings = (self._recorder, self._last_recording)
+            self._recorder = self._last_recording = None
         for c in coaches:
             self._dispose(c)
+        for recording in recordings:
+            if recording is not None:
+                recording.discard()
 
 
 def make_frame_callback(stream: "LiveStream") -> Callable:

@@ -28,7 +28,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--no-proxy-server",  # the tests' process has MediaPipe's telemetry block in its proxy variables
 ]
+
+
+def direct_urlopen(url: str, context=None, timeout: float = 10.0):
+    """urlopen without proxies: importing vision points this process's proxy variables at a proxy
+    nothing accepts (vision/io/no_telemetry.py), with only loopback let through; a LAN address
+    (the phone tests) must be reached directly."""
+    handlers = [urllib.request.ProxyHandler({})]
+    if context is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    return urllib.request.build_opener(*handlers).open(url, timeout=timeout)
 
 
 def chromium_path() -> str | None:

@@ -26,7 +26,7 @@ from vision.coach.techniques import registry
 from vision.io import lan
 from vision.ui.samples import list_samples
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera
+from browser_support import ARTIFACTS, chromium, chromium_path, direct_urlopen, make_y4m, panel_metrics, start_camera
 from test_serve import _stop
 
 pytestmark = [
@@ -69,14 +69,13 @@ def lan_server(tmp_path_factory):
     url = lan.https_url(addresses[0], port)
     try:
         import ssl
-        import urllib.request
 
         deadline = time.monotonic() + 240
         while True:
             assert proc.poll() is None, (ARTIFACTS / "serve_lan.log").read_text()[-2000:]
             try:
                 ctx = ssl.create_default_context(cafile=str(data / "tls" / lan.CERT_NAME))
-                with urllib.request.urlopen(url + "/_stcore/health", context=ctx, timeout=5) as r:
+                with direct_urlopen(url + "/_stcore/health", context=ctx, timeout=5) as r:
                     if r.status == 200:
                         break
             except (OSError, ssl.SSLError):

@@ -20,6 +20,8 @@ from vision.cli import serve
 from vision.cli.common import CliError
 from vision.io import lan
 
+from browser_support import direct_urlopen
+
 ROOT = Path(__file__).resolve().parents[1]
 HOME = ["192.168.1.23", "10.0.0.5"]
 
@@ -145,22 +147,22 @@ def test_serve_lan_answers_over_https_with_its_certificate_and_contacts_no_one(t
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 trusted = trusted or ssl.create_default_context(cafile=str(cert))
-                with urllib.request.urlopen(url + "/_stcore/health", context=trusted, timeout=5) as r:
+                with direct_urlopen(url + "/_stcore/health", context=trusted, timeout=5) as r:
                     health = r.read().decode()
                     break
             except (OSError, ssl.SSLError):
                 time.sleep(0.5)
         assert health == "ok", f"no https answer at {url}: {out.read_text()[-1500:]}"
-        with urllib.request.urlopen(url + "/", context=trusted, timeout=30) as r:
+        with direct_urlopen(url + "/", context=trusted, timeout=30) as r:
             page = r.read().decode()
         assert r.status == 200 and "<title>" in page and 'id="root"' in page
         served = ssl.get_server_certificate((address, port), timeout=10)
         assert ssl.PEM_cert_to_DER_cert(served) == ssl.PEM_cert_to_DER_cert(cert.read_text())
         with pytest.raises((OSError, http.client.HTTPException)):  # not on plain http
-            with urllib.request.urlopen(f"http://{address}:{port}/_stcore/health", timeout=10) as r:
+            with direct_urlopen(f"http://{address}:{port}/_stcore/health", timeout=10) as r:
                 r.read()
         with pytest.raises(urllib.error.URLError) as untrusted:  # a browser that has not accepted it warns
-            urllib.request.urlopen(url + "/_stcore/health", context=ssl.create_default_context(), timeout=10)
+            direct_urlopen(url + "/_stcore/health", context=ssl.create_default_context(), timeout=10)
         assert isinstance(untrusted.value.reason, ssl.SSLCertVerificationError)
     finally:
         _stop(proc)

@@ -64,8 +64,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BatchInterrupted as exc:
         print(f"crossgrain: interrupted: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except KeyboardInterrupt as exc:  # with what was done when the command can say (a cluster batch)
         print(f"crossgrain: interrupted: {exc}" if str(exc) else "crossgrain: interrupted; no output was left "
               "half-written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    """Said once: a second Ctrl-C while the interpreter waits for its worker threads (MediaPipe's
+    dispatcher finishing a frame) would print a traceback from threading's shutdown."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return EXIT_INTERRUPTED

@@ -167,6 +167,11 @@ def show_comparison(view) -> None:
 
 
 def compare_page(axis: float, technique_name: str) -> None:
+    tech = registry()[technique_name]
+    if not tech.camera:
+        st.info(f"{tech.title} is a guided timer: there is no video to compare. Choose a technique done on "
+                "camera in the sidebar to compare an attempt with a demonstration.", icon=":material/info:")
+        return
     st.markdown("Compare an attempt with a demonstration: both are lined up in time (so a slower attempt of "
                 "the same routine still matches), and the differences are said in words.")
     try:

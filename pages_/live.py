@@ -43,7 +43,10 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
     """The sound controls (on by default): sound on or off, volume, metronome, spoken cues."""
     tech = registry()[technique_name]
     beat = metronome_rate(tech)
-    c1, c2, c3, c4 = st.columns([5, 5, 5, 6])
+    on_now = st.session_state.get(f"{key}_sound_on", True)
+    # folded: one tap away, and on a phone the picture and the verdict stay on the first screen
+    box = st.expander(f"Sound: {'on' if on_now else 'off'} (volume, metronome, spoken cues)", expanded=False)
+    c1, c2, c3, c4 = box.columns([5, 5, 5, 6])
     on = c1.toggle("Sound on", value=True, key=f"{key}_sound_on", help="Turn all sound off or on.")
     volume = c2.slider("Volume", 0, 100, 80, step=5, key=f"{key}_sound_volume", disabled=not on,
                        format="%d%%")

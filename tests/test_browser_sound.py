@@ -31,6 +31,10 @@ from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    # On a busy machine the analysis may never judge a label change, and Opus over a starved
+    # WebRTC link blurs the phrases (a match of 0.70 against the 0.85 asked for, at load 4):
+    # `make test-quiet` runs it on an otherwise idle machine.
+    pytest.mark.quiet,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

@@ -97,6 +97,7 @@ class LiveAxis:
     def follow(self) -> None:
         """Follow the foot: a worker finds it on the latest frames and turns the axis with it."""
         with self._lock:
+            self._stop_following()  # a second press restarts the follow: one worker at a time
             self._set_mode(AxisMode.FOLLOW)
             self._found = None
             self.follow_error = None

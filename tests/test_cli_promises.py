@@ -24,6 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_videos" / "myofascial_hold.mp4"
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """The child starts with Ctrl-C's default, as a shell gives it: a signal ignored in this test
+    process (something earlier in the session may have set it) would be inherited, and Python then
+    leaves SIGINT ignored in the command too."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def crossgrain(*args, timeout=300, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "vision.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT, timeout=timeout, **kw)
@@ -239,7 +248,7 @@ def test_ctrl_c_stops_a_batch_at_once(presses, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "vision.cli", "analyze", str(src), "--foot-axis", "90",
                              "--json", str(out), "--annotated", str(out), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # its own process group: Ctrl-C reaches it all, as in a terminal
+                            start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal)  # its own process group: Ctrl-C reaches it all, as in a terminal
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out.is_dir() and leftovers(out)):
         time.sleep(0.1)

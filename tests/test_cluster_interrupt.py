@@ -28,6 +28,15 @@ EXIT_TIMEOUT_S = 60  # from Ctrl-C to the command's exit, workers stopped (about
 RUN_TIMEOUT_S = 900
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """The child starts with Ctrl-C's default, as a shell gives it: a signal ignored in this test
+    process (something earlier in the session may have set it) would be inherited, and Python then
+    leaves SIGINT ignored in the command too."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def analyze(folder: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "vision.cli", "analyze", str(folder), "--foot-axis", "90", "--json", str(out),
             "--cluster", "local", "--workers", "2"]
@@ -53,7 +62,7 @@ def test_ctrl_c_stops_the_batch_at_once_and_a_rerun_goes_on(folder, tmp_path):
     out = tmp_path / "reports"
     # A process group of its own, as a shell gives a command: Ctrl-C is SIGINT to every process in it.
     run = subprocess.Popen(analyze(folder, out), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)
+                           text=True, start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal)
     family: list = []
     try:
         deadline = time.monotonic() + START_TIMEOUT_S

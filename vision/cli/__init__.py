@@ -64,16 +64,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BatchInterrupted as exc:
         print(f"crossgrain: interrupted: {exc}", file=sys.stderr)
-        return _interrupted()
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt as exc:  # with what was done when the command can say (a cluster batch)
         print(f"crossgrain: interrupted: {exc}" if str(exc) else "crossgrain: interrupted; no output was left "
               "half-written", file=sys.stderr)
-        return _interrupted()
+        return EXIT_INTERRUPTED
 
 
-def _interrupted() -> int:
-    """Said once: a second Ctrl-C while the interpreter waits for its worker threads (MediaPipe's
-    dispatcher finishing a frame) would print a traceback from threading's shutdown."""
-    if threading.current_thread() is threading.main_thread():
+def run() -> None:
+    """The `crossgrain` command (and `python -m vision.cli`): main() as a process.
+
+    After an interrupt is answered, a second Ctrl-C is ignored: while the interpreter waits for
+    its worker threads (MediaPipe's dispatcher finishing a frame) it would print a traceback from
+    threading's shutdown. Only here, in the process's own exit: main() called in-process (tests)
+    must not leave SIGINT ignored, since child processes inherit that.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return EXIT_INTERRUPTED
+    raise SystemExit(code)

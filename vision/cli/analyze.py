@@ -185,7 +185,7 @@ def _analyze_one(job: Job, foot_axis, causal: bool, technique_name: str, trackin
         text += "\n" + format_coaching(report.coaching)
     if save is not None:  # --save: keep the session in the history (vision/cli/history.py)
         try:
-            text += "\n" + save_report(report, **save)
+            text += "\n" + save_report(report, path, **save)
         except CliError as exc:
             return text, f"{path}: {exc}", written
     if written:

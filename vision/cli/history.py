@@ -49,18 +49,24 @@ def save_options(args) -> dict | None:
     return said
 
 
-def save_report(report, **said) -> str:
-    """Keep one analysed session; returns the line to print (and the stop message after tingling)."""
+def save_report(report, video, **said) -> str:
+    """Keep one analysed video's session; returns the line to print (and the stop message after tingling).
+
+    Keyed by the video's content (vision/history/record.py video_session), as a batch's --save is:
+    analysing the same video again with --save keeps one session, not two.
+    """
     from ..history.advice import TINGLING_TEXT
-    from ..history.record import RecordError, record_from_report
+    from ..history.record import RecordError, video_session
     from ..history.store import Store, StoreError
 
     try:
         with Store() as store:
-            saved = store.save(record_from_report(report.to_dict(), **said))
-    except (StoreError, RecordError) as exc:
+            saved, status = store.keep(video_session(report.to_dict(), video, **said))
+    except (StoreError, RecordError, OSError) as exc:
         raise CliError(f"could not keep the session: {exc}") from None
-    line = f"  kept as session {saved.id} in {store.path}"
+    said_how = {"added": "kept as session", "updated": "updated session",
+                "unchanged": "already kept, unchanged: session"}[status]
+    line = f"  {said_how} {saved.id} in {store.path}"
     return line + (f"\n  {TINGLING_TEXT}" if saved.tingling else "")
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 FEET = ("left", "right")
 STROKE_LABELS = ("cross_grain", "lengthwise", "oblique")
@@ -87,6 +88,19 @@ def main_rate(report: dict) -> float | None:
     if not strokes:
         return None
     return max(strokes, key=lambda s: s["end_s"] - s["start_s"])["rate_per_min"]
+
+
+def video_session(report: dict, video: str | Path, sha256: str | None = None, **said) -> SessionRecord:
+    """The session of one analysed video file, for ``Store.keep``: named by the video's content (its
+    sha256), so analysing the same video again updates that session instead of adding a second; dated by
+    the file's modification time, when the practice was recorded rather than when it was analysed. The
+    CLI's --save uses this on every path (one video, the local pool, a cluster)."""
+    from ..batch.resume import file_sha256
+
+    video = Path(video)
+    at = datetime.fromtimestamp(video.stat().st_mtime, timezone.utc).astimezone()
+    rec = record_from_report(report, at=at, **said)
+    return replace(rec, uid=f"video-sha256-{sha256 or file_sha256(video)}")
 
 
 def record_from_report(report: dict, *, at: datetime | None = None, foot: str | None = None,

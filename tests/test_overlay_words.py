@@ -97,3 +97,58 @@ def test_report_video_first_frames_say_finding_not_no_hand(tmp_path):
                                                          for k in range(8)], technique="myofascial_hold")
     overlay.render_report_video(src, nothing, lambda i: None, tmp_path / "none.mp4")
     assert all(d < 0.05 for d in _badge_dark(tmp_path / "none.mp4"))
+
+
+def test_a_followed_axis_shows_its_confidence_in_words_on_a_real_frame():
+    """Issue 13 item 4: a found axis is "shown on the overlay with its confidence". On a real marked
+    foot photo the follower finds the axis; the verdict carries it with its confidence, and the live
+    overlay writes it in words bottom left (a typed axis has no such words)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from axis_variants import REPO_FEET, load_marked
+
+    from vision.axis.follow import FootAxisFollower
+    from vision.core.axis import AxisSource
+
+    photo = load_marked(REPO_FEET, max_side=480)[2]
+    found = FootAxisFollower().update(photo.rgb, 0.0)
+    assert found is not None and found.source is AxisSource.FOUND and found.confidence >= overlay.SURE_AT
+    verdict = FrameVerdict(i=0, t=0.0, credited_s=1 / 30, label=Label("no_hand"), axis=found)
+    assert verdict.axis.confidence == found.confidence  # the verdict records the axis and how sure it is
+    painter = overlay.LivePainter("cross_friction")
+    view = painter.view(FrameResult(None, verdict))
+    assert view.axis_note in ("foot found: sure", "foot found: fairly sure")
+    shown = painter.paint(photo.rgb, FrameResult(None, verdict))
+    typed = overlay.LivePainter("cross_friction").paint(
+        photo.rgb, FrameResult(None, FrameVerdict(i=0, t=0.0, credited_s=1 / 30, label=Label("no_hand"),
+                                                  axis=FootAxis(found.deg))))
+    h, w = photo.rgb.shape[:2]
+    moved = np.abs(shown.astype(int) - typed).max(axis=2) > 40
+    rows, cols = np.nonzero(moved)
+    assert rows.size > 500, rows.size  # the words' plate, where the typed axis leaves the picture
+    assert rows.min() > h / 2 and cols.max() < w / 2 + 40  # bottom left, clear of the badge (top left)
+    assert rows.max() - rows.min() >= 14  # legible: at least 14 px high on this small frame
+    box = shown[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    assert (box.max(axis=2) < 40).mean() > 0.5  # a dark plate ...
+    assert (np.abs(box.astype(int) - overlay.AXIS).sum(axis=2) < 60).sum() > 30  # ... with words in the axis colour
+    # faded below sure (the follower keeps the last axis while unsure): the words say so
+    kept = FootAxis(found.deg, AxisSource.FOUND, 0.2)
+    assert overlay.axis_words(kept) == "foot: unsure, keeping the last axis"
+    assert overlay.axis_words(FootAxis.typed(90)) is None
+
+
+def test_the_axis_words_are_pasted_from_the_sprite_cache():
+    """Issue 18: the words are drawn once per text and frame size, then pasted."""
+    from vision.io.sprites import SpriteCache
+
+    img = np.random.default_rng(1).integers(0, 256, (480, 640, 3), np.uint8)
+    drawn = img.copy()
+    overlay.draw_axis_note(drawn, "foot found: sure")
+    cache = SpriteCache()
+    for _ in range(2):
+        pasted = img.copy()
+        cache.draw(pasted, overlay.draw_axis_note, "foot found: sure")
+        assert np.abs(drawn.astype(int) - pasted).max() <= 8
+    assert len(cache._sprites) == 1

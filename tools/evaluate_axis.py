@@ -9,6 +9,10 @@ hand photos, three places, the hand masked by its landmarks); and turned and
 with a hand together. For each set it prints, over the photos the estimator
 is sure of: the median, 90th percentile and worst angle error, how often it
 is unsure, and how often it put the heel at the right end.
+
+``--half 0`` or ``--half 1`` keeps every other photo (by name order, so each
+source's photos fall in both halves): decide a change on one half, confirm it
+on the other, so a change that only fits these photos shows up.
 """
 
 from __future__ import annotations
@@ -80,11 +84,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--feet", type=Path, help="folder with AXIS.tsv and photos/ (default: see above)")
     ap.add_argument("--no-hands", action="store_true", help="skip the sets with pasted hands")
+    ap.add_argument("--half", type=int, choices=(0, 1), help="only every other photo, starting at this one")
     ap.add_argument("--verbose", action="store_true", help="one line per picture")
     ap.add_argument("--json", type=Path, help="write every row and the summaries here")
     args = ap.parse_args(argv)
     folder = args.feet or feet_dir()
     photos = load_marked(folder)
+    if args.half is not None:
+        photos = photos[args.half::2]
     with_hands = not args.no_hands
     if with_hands:
         try:
@@ -92,7 +99,8 @@ def main(argv=None) -> int:
         except FileNotFoundError as exc:
             print(f"(no hand photos: {exc}; hand sets skipped)")
             with_hands = False
-    print(f"foot photos: {folder} ({len(photos)} usable)")
+    half = "" if args.half is None else f", half {args.half}"
+    print(f"foot photos: {folder} ({len(photos)} usable{half})")
     print(f"{'set':<15}{'n':>5}{'sure':>6}{'median':>9}{'p90':>8}{'worst':>8}{'unsure':>8}{'heel ok':>9}{'ms':>6}")
     report = {"feet": str(folder), "sets": {}}
     for name, pics in variant_sets(photos, with_hands).items():

@@ -51,6 +51,27 @@ class OverlayView:
     hold_s: float = 0.0
     hold_target_s: float = HOLD_TARGET_S
     palm_px: float | None = None
+    axis_note: str | None = None  # a found/followed axis's confidence in words (axis_words), drawn bottom left
+
+
+SURE_AT = 0.5  # as the estimator's: below this a found axis is not trusted
+QUITE_SURE_AT = 0.75
+
+
+def axis_words(axis) -> str | None:
+    """How sure a found (followed) axis is, in people's words; None for an axis the user set.
+
+    The follower keeps the last axis while its estimates are unsure, its confidence
+    fading: below SURE_AT the line shown is that kept one, and the words say so.
+    """
+    if axis is None or str(getattr(axis, "source", "")) != "found":
+        return None
+    c = axis.confidence if axis.confidence is not None else 0.0
+    if c >= QUITE_SURE_AT:
+        return "foot found: sure"
+    if c >= SURE_AT:
+        return "foot found: fairly sure"
+    return "foot: unsure, keeping the last axis"
 
 
 def _scale(img: np.ndarray) -> float:
@@ -82,6 +103,19 @@ def draw_foot_axis(img: np.ndarray, foot_axis_deg: float) -> None:
     y = int(min(max(b[1] + th / 2, th + pad), h - base - pad - 1))
     cv2.rectangle(img, (x - pad, y - th - pad), (x + tw + pad, y + base + pad), DARK, -1)
     cv2.putText(img, "grain", (x, y), font, size, AXIS, thick, cv2.LINE_AA)
+
+
+def draw_axis_note(img: np.ndarray, text: str) -> None:
+    """The axis's confidence in words, bottom left, in the axis colour on a dark plate (legible on
+    skin and floor alike). Few distinct texts, so it is pasted from the sprite cache."""
+    h, w = img.shape[:2]
+    s = _scale(img)
+    font, size, thick = cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s, max(1, int(1.6 * s))
+    (tw, th), base = cv2.getTextSize(text, font, size, thick)
+    pad = int(5 * s) + 1
+    x, y = int(10 * s) + pad, h - int(10 * s) - pad - base
+    cv2.rectangle(img, (x - pad, y - th - pad), (min(x + tw + pad, w - 1), y + base + pad), DARK, -1)
+    cv2.putText(img, text, (x, y), font, size, AXIS, thick, cv2.LINE_AA)
 
 
 def draw_skeleton(img: np.ndarray, xy: np.ndarray, colour=WHITE) -> None:
@@ -159,6 +193,8 @@ def annotate(rgb: np.ndarray, view: OverlayView, sprites: SpriteCache | None = N
     colour = QUALITY_COLOURS.get(view.quality, IDLE)
     paste = sprites.draw if sprites is not None else (lambda im, fn, *args: fn(im, *args))
     paste(img, draw_foot_axis, view.foot_axis_deg)
+    if view.axis_note:
+        paste(img, draw_axis_note, view.axis_note)
     if view.landmarks is not None:
         draw_skeleton(img, view.landmarks)
     if len(view.trail) > 1:
@@ -207,6 +243,7 @@ class LivePainter:
             landmarks=None if obs is None else obs.xy, trail=tuple(p for _, p in self._trail),
             stroke_angle_deg=v.stroke_angle_deg, rate_per_min=v.rate_per_min, hold_s=hold_s,
             hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S, palm_px=v.palm_px,
+            axis_note=axis_words(v.axis),
         )
 
     def paint(self, rgb: np.ndarray, result) -> np.ndarray:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ..core.axis import AxisSource, FootAxis
-from .handmask import as_landmarks, hand_mask, palm_pixels_mask, palm_width
+from .handmask import as_landmarks, hand_mask, has_short_fingers, palm_pixels_mask, palm_width
 from .segment import foot_mask, grey_world, skin_score
 from .shape import Silhouette, choose_blob, reach_of_thumb, silhouette_axis
 
@@ -94,7 +94,7 @@ def locate_foot(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> Foot
         if scale < 1 else rgb
     bgr = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
     shape = bgr.shape[:2]
-    lms = [xy for xy in lms if not is_the_foot(bgr, hand_mask(shape, [xy], scale))]
+    lms = [xy for xy in lms if not (has_short_fingers(xy) and is_the_foot(bgr, hand_mask(shape, [xy], scale)))]
     hand = hand_mask(shape, lms, scale) if lms else None
     palm = palm_pixels_mask(shape, lms, scale) if lms else None
     mask, _ = foot_mask(bgr, hand, palm)
@@ -120,7 +120,9 @@ def locate_foot(rgb: np.ndarray, hands=None, work_side: int = WORK_SIDE) -> Foot
 
 def is_the_foot(bgr: np.ndarray, hand: np.ndarray) -> bool:
     """A "hand" that covers most of the skin is the foot itself: the hand model takes toes for
-    fingers (it does on 10 of the 20 marked foot photos). A real hand covers part of the foot."""
+    fingers (it does on 10 of the 20 marked foot photos). A real hand covers part of the foot,
+    except a pale hand on a darker foot, which can be most of the strong skin: locate_foot
+    asks for toes' short "fingers" too (handmask.has_short_fingers) before dropping it."""
     score = skin_score(grey_world(bgr))
     skin = score > 0.5 * max(float(np.percentile(score, 99)), 0.05)
     return bool(skin.sum()) and float((skin & (hand > 0)).sum()) / float(skin.sum()) > HAND_IS_FOOT_SHARE

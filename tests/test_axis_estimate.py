@@ -77,3 +77,30 @@ def test_consensus_is_the_axial_middle_of_the_agreeing_estimates():
     assert angle_to_grain_deg(c.deg, 1.0) <= 3 and c.confidence == pytest.approx(0.8 * 3 / 4)
     assert consensus([est(10), est(80)], min_agree=2).unsure
     assert consensus([AxisEstimate(None, 0.1, None, None, "dark")]).unsure
+
+
+def _skeleton(finger_palms: float, turn_deg: float = 0.0, scale: float = 40.0) -> np.ndarray:
+    """A flat open hand: wrist below, four knuckles one palm width across, fingers straight up."""
+    xy = np.zeros((21, 2))
+    xy[0] = (0.5, 1.3)
+    xy[1:5] = [(0.0, 1.0), (-0.3, 0.7), (-0.5, 0.4), (-0.6, 0.1)]  # thumb
+    for k, x in enumerate((0.0, 0.33, 0.66, 1.0)):
+        mcp = 5 + 4 * k
+        xy[mcp] = (x, 0.0)
+        for j in range(1, 4):
+            xy[mcp + j] = (x, -finger_palms * j / 3)
+    t = np.radians(turn_deg)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return xy @ rot.T * scale + (200.0, 150.0)
+
+
+def test_toes_read_as_a_hand_have_short_fingers_and_a_hand_does_not():
+    from vision.axis.handmask import finger_palms, has_short_fingers
+
+    for turn in (0, 75, 200):
+        assert finger_palms(_skeleton(1.4, turn)) == pytest.approx(1.4)
+        assert not has_short_fingers(_skeleton(1.4, turn, scale=90))
+        assert has_short_fingers(_skeleton(0.7, turn))
+    # MediaPipe on the marked foot photos (turned), where the "hand" covers most of the skin
+    toes = np.load(ROOT / "tests" / "data" / "toes_read_as_a_hand.npy")
+    assert len(toes) >= 40 and all(has_short_fingers(x) for x in toes)

@@ -10,7 +10,9 @@ an empty list when nothing was found, so that time advances), keeps:
   same handedness; a detection nobody continues starts a new track;
 - **the defence against toes**: MediaPipe's palm detector fires on feet. A new
   track is believed only after ``confirm_frames`` consecutive consistent
-  detections (toes often jump in size and shape; two when a real hand of its
+  detections (consecutive among the frames analysed, so a live stream that can
+  analyse only 8 frames a second still believes a hand; toes often jump in
+  size and shape; two when a real hand of its
   size was seen lately), and only if its size is
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
   (toes seen as a hand are 1.5-2.5 times a real hand's size). A believed
@@ -102,6 +104,7 @@ class _Track:
     size: float
     first_t: float
     last_t: float
+    last_frame: int = 0  # the update() call that last saw it
     streak: int = 1
     confirmed: bool = False
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
@@ -157,6 +160,7 @@ class HandTracks:
         self.params = params
         self._tracks: list[_Track] = []
         self._next_id = 1
+        self._frame = 0  # update() calls so far: "consecutive" counts analysed frames, whatever their rate
         self._remembered: dict[int, tuple[float, float]] = {}  # track id -> (size, last seen t), real hands
         self._working_id: int | None = None
         self._challenger: tuple[int, float] | None = None  # (track id, since t)
@@ -175,13 +179,14 @@ class HandTracks:
             observations = [observations]
         dets = [o for o in observations if o.palm_width_px > 0 and np.all(np.isfinite(o.xy))]
         p = self.params
+        self._frame += 1
         self._tracks = [k for k in self._tracks if t - k.last_t <= p.lost_s]
         self._remembered = {i: (s, seen) for i, (s, seen) in self._remembered.items() if t - seen <= p.forget_s}
         matched = self._associate(dets, t)
         seen_now: list[_Track] = []
         for det, track in matched:
             if track is None:
-                track = _Track(self._next_id, det, hand_size_px(det), t, t)
+                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame)
                 self._next_id += 1
                 self._tracks.append(track)
             else:
@@ -249,13 +254,16 @@ class HandTracks:
         p = self.params
         size = hand_size_px(det)
         if not track.confirmed:
-            consistent = t - track.last_t <= 2.5 / 30.0 and _shape_change(det, track.obs) <= p.max_step_shape_change
+            # consecutive: seen in the previous analysed frame (a live stream on a slow machine analyses
+            # 8-12 a second: 0.08-0.12 s apart), or at most one 30 fps frame missed
+            consecutive = track.last_frame == self._frame - 1 or t - track.last_t <= 2.5 / 30.0
+            consistent = consecutive and _shape_change(det, track.obs) <= p.max_step_shape_change
             track.streak = track.streak + 1 if consistent else 1
             track.size = size  # a candidate is judged on its latest size, not an average with a jump in it
         else:
             alpha = 1.0 - math.exp(-max(t - track.last_t, 0.0) / p.size_smoothing_s)
             track.size += alpha * (size - track.size)
-        track.obs, track.last_t = det, t
+        track.obs, track.last_t, track.last_frame = det, t, self._frame
 
     def _vote(self, track: _Track, det: HandObservation) -> None:
         sign = 1.0 if det.handedness == "Right" else -1.0 if det.handedness == "Left" else 0.0

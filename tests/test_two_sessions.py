@@ -14,8 +14,9 @@ connection (vision/io/webrtc_consent.py now counts late answers, as RFC 7675 ask
 tests/test_webrtc_consent.py shows it without a browser). With the sound off B's panel said
 "No hand" throughout: not the 320x240 picture (the tracker finds the hand in every frame of this
 clip at 320x240), but B analysing fewer than 12 frames a second, at which a new hand was never
-believed (vision/core/hands.py now counts consecutive analysed frames). 320x240 at 15 fps stays:
-a quarter of the video-codec work of 640x480 at 30 fps.
+believed (vision/core/hands.py now counts consecutive analysed frames down to 8 a second, the
+fewest the panel judges at; below that B says "No hand" and "too slow to judge", and counts
+nothing, rightly). 320x240 at 15 fps stays: a quarter of the video-codec work of 640x480 at 30 fps.
 """
 
 from __future__ import annotations

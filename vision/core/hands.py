@@ -10,8 +10,9 @@ an empty list when nothing was found, so that time advances), keeps:
   same handedness; a detection nobody continues starts a new track;
 - **the defence against toes**: MediaPipe's palm detector fires on feet. A new
   track is believed only after ``confirm_frames`` consecutive consistent
-  detections (consecutive among the frames analysed, so a live stream that can
-  analyse only 8 frames a second still believes a hand; toes often jump in
+  detections (consecutive among the frames analysed, at most ``confirm_gap_s``
+  apart: a live stream that analyses only 8 frames a second, the fewest at which
+  the live panel judges, still believes a hand; toes often jump in
   size and shape; two when a real hand of its
   size was seen lately), and only if its size is
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
@@ -70,6 +71,9 @@ class HandTrackParams(Checked):
 
     confirm_frames: int = 3  # consecutive consistent detections before a new hand is believed
     confirm_frames_known_size: int = 2  # ... when a real hand of its size was seen in the last forget_s
+    # ... in analysed frames in a row at most this far apart: a live stream analysing 8 frames a second
+    # (the fewest at which strokes are told from holds, vision/ui/frame_pacing.py) with room for jitter
+    confirm_gap_s: float = 0.16
     max_step_size_ratio: float = 1.25  # a new track's size, frame to frame (toes jump)
     max_step_shape_change: float = 0.25  # a new track's mean landmark move relative to its wrist, frame to frame
     max_move_per_frame: float = 1.0  # centroid move that still continues a track, per 1/30 s
@@ -89,7 +93,8 @@ class HandTrackParams(Checked):
     both_after_s: float = 0.5  # ... for this long (and stop after as long without)
 
     def __post_init__(self) -> None:
-        self.check(positive=("max_step_shape_change", "max_move_per_frame", "max_move", "forget_s", "lost_s",
+        self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
+                             "lost_s",
                              "size_smoothing_s", "working_window_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
@@ -254,9 +259,10 @@ class HandTracks:
         p = self.params
         size = hand_size_px(det)
         if not track.confirmed:
-            # consecutive: seen in the previous analysed frame (a live stream on a slow machine analyses
-            # 8-12 a second: 0.08-0.12 s apart), or at most one 30 fps frame missed
-            consecutive = track.last_frame == self._frame - 1 or t - track.last_t <= 2.5 / 30.0
+            # consecutive: seen in the previous analysed frame, not too long ago (a live stream on a slow
+            # machine analyses 8-12 a second: 0.08-0.12 s apart), or at most one 30 fps frame missed
+            gap = t - track.last_t
+            consecutive = gap <= 2.5 / 30.0 or (track.last_frame == self._frame - 1 and gap <= p.confirm_gap_s)
             consistent = consecutive and _shape_change(det, track.obs) <= p.max_step_shape_change
             track.streak = track.streak + 1 if consistent else 1
             track.size = size  # a candidate is judged on its latest size, not an average with a jump in it

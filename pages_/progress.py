@@ -89,8 +89,9 @@ def save_session_form(report, key: str) -> None:
 def over_days(rows: pd.DataFrame, field: str, title: str) -> alt.Chart:
     return (alt.Chart(rows).mark_line(point=True)
             .encode(x=alt.X("when:T", title=None), y=alt.Y(f"{field}:Q", title=title),
-                    color=alt.Color("foot:N", title="foot"),
-                    tooltip=["day", "foot", alt.Tooltip(f"{field}:Q", title=title), "pain"])
+                    color=alt.Color("foot:N", title="Foot"),
+                    tooltip=[alt.Tooltip("day:N", title="Day"), alt.Tooltip("foot:N", title="Foot"),
+                             alt.Tooltip(f"{field}:Q", title=title), alt.Tooltip("pain:N", title="Pain")])
             .properties(height=180, title=title))
 
 
@@ -113,20 +114,20 @@ def progress_page() -> None:
         technique = st.selectbox("Technique", view.techniques, key="progress_technique")
         rows = pd.DataFrame([r for r in view.score_rows if r["technique"] == technique])
         c1, c2, c3 = st.columns(3)
-        c1.altair_chart(over_days(rows, "score", "score (of 100)"), width="stretch")
-        c2.altair_chart(over_days(rows, "minutes", "minutes"), width="stretch")
+        c1.altair_chart(over_days(rows, "score", "Score (of 100)"), width="stretch")
+        c2.altair_chart(over_days(rows, "minutes", "Time (minutes)"), width="stretch")
         c3.altair_chart(over_days(rows, "value", rows["key figure"].iloc[0]), width="stretch")
 
         st.markdown("**Daily routine, last four weeks**")
         cal = pd.DataFrame(view.calendar_rows)
-        colours = alt.Scale(domain=["done", "to do today", "missed"], range=["#2e7d32", "#f9a825", "#e0e0e0"])
+        colours = alt.Scale(domain=["Done", "To do today", "Missed"], range=["#2e7d32", "#f9a825", "#e0e0e0"])
         cols = st.columns(2)
         for col, (title, cells) in zip(cols, cal.groupby("technique", sort=False)):
             col.altair_chart(alt.Chart(cells).mark_rect(stroke="white")
                              .encode(x=alt.X("weekday:N", sort=list(WEEKDAYS), title=None),
                                      y=alt.Y("week of:N", sort=None, title=None),
                                      color=alt.Color("state:N", scale=colours, title=None),
-                                     tooltip=["date", "state"])
+                                     tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("state:N", title="Routine")])
                              .properties(height=alt.Step(22), title=title), width="stretch")
 
         st.markdown("**Left and right foot**")
@@ -135,8 +136,10 @@ def progress_page() -> None:
             st.markdown("**Pain before and after**")
             st.altair_chart(alt.Chart(pd.DataFrame(view.pain_rows)).mark_line(point=True)
                             .encode(x=alt.X("when:T", title=None),
-                                    y=alt.Y("pain:Q", title="pain (0 none, 10 worst)", scale=alt.Scale(domain=[0, 10])),
-                                    color=alt.Color("measured:N", title=None), tooltip=["day", "measured", "pain"])
+                                    y=alt.Y("pain:Q", title="Pain (0 none, 10 worst)", scale=alt.Scale(domain=[0, 10])),
+                                    color=alt.Color("measured:N", title=None),
+                                    tooltip=[alt.Tooltip("day:N", title="Day"), alt.Tooltip("measured:N", title="Measured"),
+                                             alt.Tooltip("pain:Q", title="Pain (of 10)")])
                             .properties(height=200), width="stretch")
         with st.expander("Every kept figure (for engineers)", expanded=False):
             st.dataframe(pd.DataFrame(view.figure_rows), hide_index=True, width="stretch")

@@ -62,6 +62,33 @@ def test_a_steady_hand_is_believed_after_three_frames_and_kept_as_it_turns():
     assert out[-1].working.palm_width_px < 0.35 * 60
 
 
+@pytest.mark.parametrize("analysed_fps", [12.0, 10.0, 8.0, 7.0])
+def test_a_live_stream_analysing_few_frames_a_second_still_believes_a_hand(analysed_fps):
+    """A live stream on a busy machine analyses an even subset of the camera's frames, and judges from
+    8 a second: three detections in a row among the frames analysed are consecutive (a new hand used to
+    need them within 83 ms: below 12 analysed frames a second the panel said "No hand" for ever)."""
+    tracks = HandTracks()
+    out = [tracks.update([hand((320, 300), 60, k / analysed_fps)], k / analysed_fps) for k in range(10)]
+    assert [s.kept for s in out[:3]] == [False, False, True]
+    assert all(s.kept and s.working is not None for s in out[2:])
+
+
+def test_below_the_rate_strokes_are_judged_at_a_new_hand_is_not_believed():
+    """At 4 analysed frames a second strokes cannot be told from holds (the panel says "too slow to
+    judge"): a new hand is not taken on, so nothing is credited that could not be judged."""
+    tracks = HandTracks()
+    assert not any(tracks.update([hand((320, 300), 60, k / 4.0)], k / 4.0).kept for k in range(10))
+
+
+def test_an_analysed_frame_without_the_hand_breaks_the_streak():
+    tracks = HandTracks()
+    fps = 8.0
+    frames = [[hand((320, 300), 60, 0.0)], [hand((320, 300), 60, 1 / fps)], [],
+              [hand((320, 300), 60, 3 / fps)], [hand((320, 300), 60, 4 / fps)]]
+    out = [tracks.update(obs, k / fps) for k, obs in enumerate(frames)]
+    assert [s.kept for s in out] == [False, False, False, False, False]
+
+
 def test_hand_size_is_the_same_turned_or_not_when_depth_is_known():
     flat, turned = hand((0, 0), 60, 0.0), hand((0, 0), 60, 0.0, turn=0.3)
     assert hand_size_px(turned) == pytest.approx(hand_size_px(flat), rel=0.02)

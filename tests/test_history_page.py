@@ -65,11 +65,34 @@ def test_progress_tab_shows_history_advice_and_due_today(app, data_dir):
     assert tech.value == "Calf work (the 5-minute rule)" and len(tech.options) == 3
     charts = tab.get("vega_lite_chart")
     assert len(charts) == 3 + 2 + 1  # score, minutes, key figure; two calendars; pain
-    feet = next(d.value for d in app.dataframe if "foot" in d.value.columns)
-    calf = feet[feet["technique"] == "Calf work (the 5-minute rule)"].set_index("foot")
-    assert calf.loc["left", "sessions"] + calf.loc["right", "sessions"] == 23
+    feet = next(d.value for d in app.dataframe if "Foot" in d.value.columns)
+    calf = feet[feet["Technique"] == "Calf work (the 5-minute rule)"].set_index("Foot")
+    assert calf.loc["Left", "Sessions"] + calf.loc["Right", "Sessions"] == 23
     tech.set_value("Myofascial release (hold)").run()
     assert not app.exception
+
+
+def test_progress_tables_speak_peoples_words(app, data_dir):
+    """Both tables (feet, every kept figure): capitalised headers, units in them, a dash for a missing
+    figure (these sessions have no pain or rate for some), never "None" or "nan"."""
+    seed(data_dir)
+    with Store(data_dir / "history.sqlite3") as store:
+        store.save(record(0, "calf_work", None))  # a session with no score
+    app.run()
+    assert not app.exception
+    tables = [d.value for d in progress(app).dataframe]
+    assert len(tables) == 2
+    for table in tables:
+        assert all(str(c)[:1].isupper() for c in table.columns), list(table.columns)
+        cells = {str(v) for v in table.astype(str).to_numpy().ravel()}
+        assert not cells & {"None", "nan", "NaN", "<NA>"}, sorted(cells)
+    feet, figures = tables
+    assert {"Average score (of 100)", "Time (minutes)"} <= set(feet.columns)
+    assert "–" in set(feet["Average score (of 100)"])
+    assert {"Score (of 100)", "Duration (s)", "Pain before (of 10)", "Stroke rate (strokes a minute)"} <= set(
+        figures.columns)
+    assert "–" in set(figures["Pain before (of 10)"]) and "–" in set(figures["Score (of 100)"])
+    assert set(figures["Foot"]) <= {"Left", "Right", "Not said"}
 
 
 def test_keep_history_is_asked_once_and_off_keeps_nothing(app, data_dir):

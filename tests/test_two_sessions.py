@@ -5,6 +5,18 @@ started first has counted more, and stopping it leaves the other running.
 On a starved machine (CI runners, other jobs) a panel may say "Analysis too slow to
 judge" and then rightly counts nothing: the counting claims are checked on the
 readings where the panel judges, the independence claims always.
+
+Issue 16: with the sound's audio track on, A's camera used to stop ("Camera stopped") about 30 s
+after B started. The event loop all streams share was starved of the GIL by the tracking threads
+(vision/io/gil_switch.py, tests/test_gil_switch.py): it read the browser's ICE consent answers
+seconds late, and aioice counts an answer later than 0.5 s as none, so six misses closed A's
+connection (vision/io/webrtc_consent.py now counts late answers, as RFC 7675 asks;
+tests/test_webrtc_consent.py shows it without a browser). With the sound off B's panel said
+"No hand" throughout: not the 320x240 picture (the tracker finds the hand in every frame of this
+clip at 320x240), but B analysing fewer than 12 frames a second, at which a new hand was never
+believed (vision/core/hands.py now counts consecutive analysed frames down to 8 a second, the
+fewest the panel judges at; below that B says "No hand" and "too slow to judge", and counts
+nothing, rightly). 320x240 at 15 fps stays: a quarter of the video-codec work of 640x480 at 30 fps.
 """
 
 from __future__ import annotations
@@ -22,10 +34,6 @@ from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel
 
 pytestmark = [
     pytest.mark.browser,
-    # Not in `make test` for now (`make test-quiet` runs it): with the sound's audio track on, the first
-    # session's camera stopped when the second started, even on a quiet machine; with it off, the
-    # 320x240 camera left one panel at "No hand". Both are open on issues 16 and 11.
-    pytest.mark.quiet,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 
@@ -114,11 +122,11 @@ def test_two_browser_sessions_count_independently(tmp_path):
             for labels in ({r[2] for r in readings}, {r[3] for r in readings}):
                 # ("No hand" is what a panel says before its session believes the hand: its first frames)
                 assert "Hold" in labels or (slow_said and labels <= {"–", "Hold", "No hand"}), readings
-            # each timer counts up while its panel judges (a panel too slow to judge counts nothing)
+            # each timer counts up over the readings (a panel too slow to judge at every one is let off:
+            # it may rightly count nothing)
             for who in (0, 1):
-                judged = [r[who] for r in readings if not r[4 + who]]
-                if len(judged) >= 2:
-                    assert judged[-1] > judged[0], (who, readings)
+                if not all(r[4 + who] for r in readings):
+                    assert readings[-1][who] > readings[0][who], (who, readings)
             # ...each on its own: A, started earlier, has counted more all along
             assert all(r[0] > r[1] + 1.0 for r in readings), readings
 

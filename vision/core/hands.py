@@ -10,7 +10,10 @@ an empty list when nothing was found, so that time advances), keeps:
   same handedness; a detection nobody continues starts a new track;
 - **the defence against toes**: MediaPipe's palm detector fires on feet. A new
   track is believed only after ``confirm_frames`` consecutive consistent
-  detections (toes often jump in size and shape; two when a real hand of its
+  detections (consecutive among the frames analysed, at most ``confirm_gap_s``
+  apart: a live stream that analyses only 8 frames a second, the fewest at which
+  the live panel judges, still believes a hand; toes often jump in
+  size and shape; two when a real hand of its
   size was seen lately), and only if its size is
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
   (toes seen as a hand are 1.5-2.5 times a real hand's size). A believed
@@ -68,6 +71,9 @@ class HandTrackParams(Checked):
 
     confirm_frames: int = 3  # consecutive consistent detections before a new hand is believed
     confirm_frames_known_size: int = 2  # ... when a real hand of its size was seen in the last forget_s
+    # ... in analysed frames in a row at most this far apart: a live stream analysing 8 frames a second
+    # (the fewest at which strokes are told from holds, vision/ui/frame_pacing.py) with room for jitter
+    confirm_gap_s: float = 0.16
     max_step_size_ratio: float = 1.25  # a new track's size, frame to frame (toes jump)
     max_step_shape_change: float = 0.25  # a new track's mean landmark move relative to its wrist, frame to frame
     max_move_per_frame: float = 1.0  # centroid move that still continues a track, per 1/30 s
@@ -87,7 +93,8 @@ class HandTrackParams(Checked):
     both_after_s: float = 0.5  # ... for this long (and stop after as long without)
 
     def __post_init__(self) -> None:
-        self.check(positive=("max_step_shape_change", "max_move_per_frame", "max_move", "forget_s", "lost_s",
+        self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
+                             "lost_s",
                              "size_smoothing_s", "working_window_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
@@ -102,6 +109,7 @@ class _Track:
     size: float
     first_t: float
     last_t: float
+    last_frame: int = 0  # the update() call that last saw it
     streak: int = 1
     confirmed: bool = False
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
@@ -157,6 +165,7 @@ class HandTracks:
         self.params = params
         self._tracks: list[_Track] = []
         self._next_id = 1
+        self._frame = 0  # update() calls so far: "consecutive" counts analysed frames, whatever their rate
         self._remembered: dict[int, tuple[float, float]] = {}  # track id -> (size, last seen t), real hands
         self._working_id: int | None = None
         self._challenger: tuple[int, float] | None = None  # (track id, since t)
@@ -175,13 +184,14 @@ class HandTracks:
             observations = [observations]
         dets = [o for o in observations if o.palm_width_px > 0 and np.all(np.isfinite(o.xy))]
         p = self.params
+        self._frame += 1
         self._tracks = [k for k in self._tracks if t - k.last_t <= p.lost_s]
         self._remembered = {i: (s, seen) for i, (s, seen) in self._remembered.items() if t - seen <= p.forget_s}
         matched = self._associate(dets, t)
         seen_now: list[_Track] = []
         for det, track in matched:
             if track is None:
-                track = _Track(self._next_id, det, hand_size_px(det), t, t)
+                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame)
                 self._next_id += 1
                 self._tracks.append(track)
             else:
@@ -249,13 +259,17 @@ class HandTracks:
         p = self.params
         size = hand_size_px(det)
         if not track.confirmed:
-            consistent = t - track.last_t <= 2.5 / 30.0 and _shape_change(det, track.obs) <= p.max_step_shape_change
+            # consecutive: seen in the previous analysed frame, not too long ago (a live stream on a slow
+            # machine analyses 8-12 a second: 0.08-0.12 s apart), or at most one 30 fps frame missed
+            gap = t - track.last_t
+            consecutive = gap <= 2.5 / 30.0 or (track.last_frame == self._frame - 1 and gap <= p.confirm_gap_s)
+            consistent = consecutive and _shape_change(det, track.obs) <= p.max_step_shape_change
             track.streak = track.streak + 1 if consistent else 1
             track.size = size  # a candidate is judged on its latest size, not an average with a jump in it
         else:
             alpha = 1.0 - math.exp(-max(t - track.last_t, 0.0) / p.size_smoothing_s)
             track.size += alpha * (size - track.size)
-        track.obs, track.last_t = det, t
+        track.obs, track.last_t, track.last_frame = det, t, self._frame
 
     def _vote(self, track: _Track, det: HandObservation) -> None:
         sign = 1.0 if det.handedness == "Right" else -1.0 if det.handedness == "Left" else 0.0

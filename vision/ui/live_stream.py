@@ -35,11 +35,18 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
     """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None).
 
     Called by the page before each stream, it also keeps the stream's UDP ports on
-    127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1 (vision/io/webrtc_net.py).
+    127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1 (vision/io/webrtc_net.py); so that two sessions do
+    not starve the event loop all streams share, it shortens the GIL switch interval
+    (vision/io/gil_switch.py) and makes ICE consent checks count late answers
+    (vision/io/webrtc_consent.py).
     """
+    from ..io.gil_switch import apply_live_switch_interval
+    from ..io.webrtc_consent import apply_consent_freshness
     from ..io.webrtc_net import apply_ice_scope
 
     apply_ice_scope(env)
+    apply_live_switch_interval(env)
+    apply_consent_freshness()
     raw = (env if env is not None else os.environ).get(ICE_ENV, "").strip()
     if not raw:
         return [], None

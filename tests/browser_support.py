@@ -170,6 +170,20 @@ def start_camera(page, component, live, wait_s: float, retry_after_s: float = 60
     return False
 
 
+def open_live_page(page, url: str, technique_name: str) -> None:
+    """Load the app in ``page`` (slow on a loaded machine) and choose ``technique_name`` in the sidebar;
+    returns once the page shows that technique's how-to."""
+    from vision.coach.techniques import registry
+
+    tech = registry()[technique_name]
+    page.set_default_timeout(90_000)  # a loaded machine renders slowly
+    page.goto(url, timeout=180_000)
+    page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
+    page.get_by_role("option").filter(has_text=tech.title).first.click()
+    page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
+
+
 def panel_metrics(page) -> dict[str, str]:
     """The page's st.metric boxes as {label: value}, also those in a closed expander ("For therapists")."""
     pairs = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMetric']")].map(m => [

@@ -26,7 +26,8 @@ import numpy as np
 from vision.sound.phrases import SAMPLE_RATE
 from vision.sound.synth import TONE_OFF, TONE_ON, phrase_pcm, wav_bytes
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera, streamlit_server
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_live_page, panel_metrics,
+                             start_camera, streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -183,12 +184,7 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(LISTENER)
         page = context.new_page()
-        page.set_default_timeout(90_000)
-        page.goto(url, timeout=180_000)
-        page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
-        page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
-        page.get_by_role("option").filter(has_text=tech.title).first.click()
-        page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
+        open_live_page(page, url, tech.name)
         page.get_by_text("Spoken cues").first.wait_for(timeout=60_000)  # the sound controls, on by default
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']")
         processing = lambda p: panel_metrics(p).get("Processing", "–") != "–"  # noqa: E731

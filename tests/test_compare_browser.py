@@ -20,12 +20,12 @@ from browser_support import (
     chromium,
     chromium_path,
     make_y4m,
+    open_live_page,
     panel_metrics,
     start_camera,
     streamlit_server,
 )
 
-from vision.coach.techniques import registry
 from vision.ui.samples import list_samples
 
 pytestmark = [
@@ -126,13 +126,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
         with streamlit_server(env={"CROSSGRAIN_DATA_DIR": str(data)},
                               log_path=ARTIFACTS / "streamlit_compare.log") as url, chromium(y4m) as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(90_000)
-            page.goto(url, timeout=180_000)
-            page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
-            tech = registry()["myofascial_hold"]
-            page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
-            page.get_by_role("option").filter(has_text=tech.title).first.click()
-            page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
+            open_live_page(page, url, "myofascial_hold")
             component = page.frame_locator("iframe[title*='streamlit_webrtc']")
             component.get_by_role("button", name="START").wait_for(timeout=120_000)
             page.get_by_text("Record this session's video").click()

@@ -26,11 +26,10 @@ import time
 
 import pytest
 
-from vision.coach.techniques import registry
 from vision.ui.samples import list_samples
 
-from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
-                             streamlit_server)
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_live_page, panel_metrics,
+                             start_camera, streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,13 +72,7 @@ def _start(browser, url: str):
     """A new browser session on the live page, started; returns once its panel is live."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(90_000)  # a loaded machine renders slowly
-    page.goto(url, timeout=180_000)
-    page.get_by_text("Foot axis").first.wait_for(timeout=180_000)
-    tech = registry()["myofascial_hold"]
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Technique").first.click()
-    page.get_by_role("option").filter(has_text=tech.title).first.click()
-    page.get_by_text(tech.how_to[:30]).wait_for(timeout=60_000)
+    open_live_page(page, url, "myofascial_hold")
     component = page.frame_locator("iframe[title*='streamlit_webrtc']")
     if not start_camera(page, component, lambda p: _live(_metrics(p)), LIVE_WAIT_S):
         page.screenshot(path=str(ARTIFACTS / "two_sessions_never_live.png"))

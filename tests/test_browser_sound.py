@@ -57,6 +57,7 @@ LISTENER = """
   window.__recordings = [];
   window.RTCPeerConnection = function (...args) {
     const pc = new Native(...args);
+    window.__pcs = (window.__pcs || []).concat([pc]);
     pc.addEventListener('track', (ev) => {
       if (ev.track.kind !== 'audio') return;
       const rec = {start: null, chunks: [], recorder: null};
@@ -69,6 +70,20 @@ LISTENER = """
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
+  window.__audioStats = async () => {  // the browser's own account of the audio path's delay
+    const out = [];
+    for (const pc of window.__pcs || []) {
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio' && r.jitterBufferEmittedCount) {
+          out.push({jitter_buffer_ms: 1000 * r.jitterBufferDelay / r.jitterBufferEmittedCount,
+                    target_ms: r.jitterBufferTargetDelay ? 1000 * r.jitterBufferTargetDelay / r.jitterBufferEmittedCount : null,
+                    concealed_share: r.totalSamplesReceived ? r.concealedSamples / r.totalSamplesReceived : null,
+                    jitter_ms: 1000 * (r.jitter || 0)});
+        }
+      });
+    }
+    return out;
+  };
   window.__takeRecordings = async () => {
     const out = [];
     for (const rec of window.__recordings) {
@@ -232,6 +247,7 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
             if start.count() and start.is_visible():  # the connection dropped on a loaded machine: start again
                 start.click(timeout=30_000)
                 restarts += 1
+        audio_stats = component.evaluate("() => window.__audioStats()")
         recordings = component.evaluate("() => window.__takeRecordings()")
         page.screenshot(path=str(ARTIFACTS / "live_sound.png"), full_page=True)
         context.close()
@@ -243,7 +259,8 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
         (ARTIFACTS / f"live_sound_{k}.wav").write_bytes(wav_bytes(x[::3] if rate == 48000 else x))
     print(f"\nbrowser sound: {len(decoded)} recordings, {[round(len(x) / r, 1) for x, r, _ in decoded]} s; "
           f"panel labels {labels}; START pressed again {restarts} times; "
-          f"server sounds {[(s['kind'], s['phrase'], s['label']) for s in sent][:12]}")
+          f"server sounds {[(s['kind'], s['phrase'], s['label']) for s in sent][:12]}; "
+          f"the browser's audio path: {audio_stats}")
     assert sent and decoded, (sent, len(recordings))
 
     # the tones: when the label changed (strokes, then the hold), the track carries the falling then the rising tone

@@ -41,12 +41,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_clips as mc  # noqa: E402
+from footage import hand_videos_dir  # noqa: E402
 from vision.core.hands import HandTracks  # noqa: E402
 from vision.core.landmarks import HandLandmark  # noqa: E402
 from vision.io.tracking import HandTracker, TrackerOptions  # noqa: E402
 from vision.io.video import iter_frames  # noqa: E402
 
-VIDEOS_DIR = mc.HANDS_DIR / "videos"
 TWO_HANDED = ("sign-language-processing",)  # clips with both hands in view
 FPS = 30.0
 W, H = 640, 480
@@ -58,7 +58,7 @@ RIGHT_PALM = 0.5  # the chosen thumb is right when its tip lies within this many
 def evaluate_videos(max_frames: int | None) -> list[tuple[str, int, int, int]]:
     """(clip, frames, frames where MediaPipe finds a hand, frames where CrossGrain keeps one)."""
     rows = []
-    for path in sorted(VIDEOS_DIR.glob("*.mp4")):
+    for path in sorted(hand_videos_dir().glob("*.mp4")):
         tracks = HandTracks()
         n = found = kept = 0
         with HandTracker(options=TrackerOptions(max_hands=2)) as tracker:

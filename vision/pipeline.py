@@ -284,8 +284,9 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
         j = k
         while j < n and out[j].label in STROKE_LABELS:
             j += 1
-        before = out[k - 1].label if k > 0 else None
-        after = out[j].label if j < n else None
+        # "settling" (not judged yet) says nothing about the stretch next to it: as the stream's edge
+        before = out[k - 1].label if k > 0 and out[k - 1].label != Label.SETTLING else None
+        after = out[j].label if j < n and out[j].label != Label.SETTLING else None
         if before in (Label.HOLD, None) and after in (Label.HOLD, None) and (before, after) != (None, None):
             found = stroke_cycles(out[k:j])
             repeated = (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES

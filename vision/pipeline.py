@@ -4,6 +4,11 @@
 verdict is kept in a compact log. ``Session.report()`` builds the Report from
 that log once (offline: the motion stream relabelled looking ahead, then the
 same judging stages run over it). ``analyze_video`` drives a Session over a file.
+
+Offline, the stream may also look back on the hand: the frames in which the
+working hand was already seen before the gate believed it (its consistent
+streak, vision/core/hands.py) carry that hand into the relabelled stream.
+The live verdicts of those frames stay as they were shown.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from .coach.techniques import technique
 from .core.axis import FootAxis
 from .core.framelog import FrameLog
 from .core.labels import STROKE_LABELS, Label
-from .core.landmarks import HandObservation
+from .core.landmarks import HandLandmark, HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
 from .core.report import AxisSpan, Report
 from .core.timebase import Tick
@@ -76,6 +81,7 @@ class Session:
         self._engine = Engine(self.technique, params)
         self._log = FrameLog()
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
+        self._backfill: dict[int, HandObservation] = {}  # frame index -> the hand seen before it was believed
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
         self._tracker_lock = threading.Lock()
@@ -123,6 +129,12 @@ class Session:
             obs = self._engine.hand_shown(obs)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
+            for earlier_t, earlier in self._engine.backfilled():
+                k = self._log.recent_index(earlier_t)
+                if k is not None:
+                    self._backfill[k] = earlier
+                    if self._landmarks is not None:  # kept for the offline video only, which looks back too
+                        self._landmarks[k] = earlier.xy.copy()
             self._latest = FrameResult(obs, verdict)
             return self._latest
 
@@ -143,7 +155,7 @@ class Session:
         """The report of everything processed so far, built once from the verdicts."""
         with self._lock:
             if not causal:
-                motion = [self._log.motion_verdict(i) for i in range(len(self._log))]
+                motion = [with_hand(self._log.motion_verdict(i), self._backfill.get(i)) for i in range(len(self._log))]
             else:
                 records = self._log.records()
                 holds = self._engine.judge.holds_so_far()
@@ -162,6 +174,16 @@ class Session:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def with_hand(v: FrameVerdict, obs: HandObservation | None) -> FrameVerdict:
+    """A motion verdict without a hand given the hand seen there after all (offline back-fill)."""
+    if obs is None or v.thumb_xy is not None:
+        return v
+    tip = obs.xy[HandLandmark.THUMB_TIP]
+    joints = obs.thumb_joints_xy
+    return replace(v, thumb_xy=(float(tip[0]), float(tip[1])), joints_xy=(float(joints[0]), float(joints[1])),
+                   palm_px=obs.palm_width_px)
 
 
 def build_report(records: list, holds: list, last: FrameVerdict | None, technique_name: str, source: str,

@@ -192,7 +192,8 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
     stream = LiveStream(coach_factory=factory, technique_name="myofascial_hold")
     try:
         clock = camera_times(100.0)  # a camera clock that does not start at 0
-        n = feed_for(stream, hand, clock, 2.0)  # a hold is reported once it has lasted a second
+        # a hold is judged after the first second (settling) and reported once it has lasted a second
+        n = feed_for(stream, hand, clock, 3.0)
         stream.mark_stopped()
         kept = stream.report()
         assert kept is not None and len(kept.frames) == n and kept.frames[0].t == 0.0
@@ -213,7 +214,7 @@ def test_frames_still_queued_after_stop_do_not_take_the_stopped_sessions_report(
     stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech), technique_name="myofascial_hold")
     try:
         clock = camera_times(100.0)
-        n = feed_for(stream, hand, clock, 2.0)
+        n = feed_for(stream, hand, clock, 3.0)  # settling, then a hold long enough to be reported
         stream.mark_stopped()
         for k in range(3):  # stale frames, already queued before STOP
             stream.process(hand, clock())

@@ -89,6 +89,8 @@ def test_a_hold_from_the_first_frame_gets_its_full_time_live_and_offline():
     assert all(v.label == Label.HOLD for v in verdicts if v.t >= first_hand + SETTLE_S)
     # ...and once judged, the hold is timed from where it began, not from the judgement
     judged = next(v for v in verdicts if v.label == Label.HOLD)
+    # the watch began with the first frame the hand was seen, before the gate believed it
+    assert judged.t == pytest.approx(SETTLE_S, abs=1.5 / FPS)
     assert judged.hold_start_s == pytest.approx(first_hand, abs=1e-6)
     assert judged.hold_s == pytest.approx(judged.t - first_hand, abs=1e-6)
     # the 90 s target is reached 90 s after the hand came, and all of it was done right
@@ -153,3 +155,28 @@ def test_a_real_stroke_clip_opens_with_no_hold(cross_friction_clip):
         assert not [h for h in report.holds if h.start_s < 11.0], (causal, report.holds)
         assert not [s for s in report.segments if s.label == Label.HOLD and s.start_s < 11.0], causal
         assert [h for h in report.holds if h.start_s >= 11.0], causal  # the real hold at 12 s is still found
+
+
+def test_offline_settling_next_to_a_hold_joins_it_only_when_the_thumb_stays():
+    """Where neither offline pass could judge (a stretch shorter than the motion window), frames next
+    to a hold that do not go to and fro are that hold; next to strokes, or stroking, they stay unjudged."""
+    from vision.core.axis import FootAxis
+    from vision.core.verdict import FrameVerdict
+    from vision.pipeline import settling_joins_its_hold
+
+    def frames(labels, moving_from=None):
+        out = []
+        for k, label in enumerate(labels):
+            x = 320.0 + (12.0 * math.sin(2 * math.pi * 3.0 * k / FPS) if moving_from is not None and k >= moving_from
+                         else 0.0)
+            out.append(FrameVerdict(k, k / FPS, 1 / FPS, label, FootAxis.typed(90.0), thumb_xy=(x, 240.0),
+                                    joints_xy=(x, 260.0), palm_px=PALM))
+        return out
+
+    still = [Label.HOLD] * 20 + [Label.SETTLING] * 20
+    assert {v.label for v in settling_joins_its_hold(frames(still))} == {Label.HOLD}
+    assert [v.label for v in settling_joins_its_hold(frames(still, moving_from=20))] == still
+    after_strokes = [Label.CROSS_GRAIN] * 20 + [Label.SETTLING] * 10
+    assert [v.label for v in settling_joins_its_hold(frames(after_strokes))] == after_strokes
+    alone = [Label.NO_HAND] * 5 + [Label.SETTLING] * 10 + [Label.NO_HAND] * 5
+    assert [v.label for v in settling_joins_its_hold(frames(alone))] == alone

@@ -129,6 +129,8 @@ class Engine:
         """One frame; ``t`` its own time in seconds (or the Tick ``tick`` already made of it)."""
         tick = t if isinstance(t, Tick) else self._clock(t)
         obs = self._gate.accept(obs, tick.t)
+        for earlier_t, earlier in self.backfilled():  # the hand's frames before belief: evidence, not verdicts
+            self._motion.observe_past(earlier, earlier_t)
         self._motion.set_foot_axis(foot_axis.deg)
         state = self._motion.update(obs, tick.t)
         verdict = self.judge.judge(motion_verdict(self._i, tick, state, foot_axis))

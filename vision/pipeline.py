@@ -274,7 +274,42 @@ def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[Fr
         for m in range(k, j):
             out.append(forward[m] if forward[m].t <= middle_t else backward[m])
         k = j
-    return strokes_must_repeat(out, min_amplitude_palm=math.sqrt(2.0) * params.move_on_std_palm)
+    min_amplitude = math.sqrt(2.0) * params.move_on_std_palm
+    return settling_joins_its_hold(strokes_must_repeat(out, min_amplitude_palm=min_amplitude), min_amplitude)
+
+
+def _repeats(frames: list[FrameVerdict], min_amplitude_palm: float) -> bool:
+    """Whether the thumb goes to and fro over these frames: a stroke, by ``strokes_must_repeat``'s test."""
+    found = stroke_cycles(frames)
+    return (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
+            and (found[1].amplitude or 0.0) >= min_amplitude_palm)
+
+
+def settling_joins_its_hold(frames: list[FrameVerdict], min_amplitude_palm: float = 0.0) -> list[FrameVerdict]:
+    """Offline only: "settling" left where neither pass could judge, next to a hold, is that hold.
+
+    Both passes settle only on a stretch with a hand shorter than the motion
+    test's window (between gaps, at a clip's edge). With the stretch's other
+    frames judged still, and no to-and-fro in these, they are the hold's own
+    start or end, as the causal hold stage dates them too. Next to strokes, or
+    alone, they stay unjudged: a hold is never made of nothing.
+    """
+    out = list(frames)
+    n = len(out)
+    k = 0
+    while k < n:
+        if out[k].label != Label.SETTLING:
+            k += 1
+            continue
+        j = k
+        while j < n and out[j].label == Label.SETTLING:
+            j += 1
+        beside_hold = (k > 0 and out[k - 1].label == Label.HOLD) or (j < n and out[j].label == Label.HOLD)
+        if beside_hold and not _repeats(out[max(k - 1, 0):j + 1], min_amplitude_palm):
+            for m in range(k, j):
+                out[m] = replace(out[m], label=Label.HOLD)
+        k = j
+    return out
 
 
 def _relabelled(v: FrameVerdict, state: MotionState) -> FrameVerdict:
@@ -310,10 +345,7 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
         before = out[k - 1].label if k > 0 and out[k - 1].label != Label.SETTLING else None
         after = out[j].label if j < n and out[j].label != Label.SETTLING else None
         if before in (Label.HOLD, None) and after in (Label.HOLD, None) and (before, after) != (None, None):
-            found = stroke_cycles(out[k:j])
-            repeated = (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
-                        and (found[1].amplitude or 0.0) >= min_amplitude_palm)
-            if not repeated:
+            if not _repeats(out[k:j], min_amplitude_palm):
                 for m in range(k, j):
                     out[m] = replace(out[m], label=Label.HOLD, stroke_angle_deg=None, angle_to_grain_deg=None,
                                      rate_per_min=None, amplitude_palm=None)

@@ -214,6 +214,27 @@ class StrokeAnalyzer:
         """Change the foot axis mid-stream (the user turned the foot or the slider)."""
         self.foot_axis_deg = float(foot_axis_deg) % 180.0
 
+    def observe_past(self, obs: HandObservation, t: float) -> None:
+        """Add an earlier frame's hand to the history (no verdict): evidence seen before it was believed.
+
+        The hand gate believes a new hand a few frames after it appears
+        (vision/core/hands.py); those frames held it. Pushed here when it is
+        believed, they count toward the time the thumb has been watched.
+        Ignored unless newer than everything already in the history.
+        """
+        if self._history.t and t <= self._history.t[-1]:
+            return
+        if self._last_seen_t is not None and t - self._last_seen_t > self.params.gap_reset_s:
+            self._reset()
+        self._last_seen_t = t
+        palm = obs.palm_width_px
+        if palm > 0 and self._palm_px is None:
+            self._palm_px = palm
+        tip = np.asarray(obs.xy[HandLandmark.THUMB_TIP], dtype=float)
+        self._history.push(t, tip, np.asarray(obs.thumb_joints_xy, dtype=float))
+        if self._watched_since is None:
+            self._watched_since = t
+
     def update(self, obs: HandObservation | None, t: float) -> MotionState:
         """Advance by one frame taken at time ``t`` seconds; ``obs`` None when no hand."""
         if obs is None:

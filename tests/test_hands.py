@@ -222,3 +222,57 @@ def test_a_holding_hand_swaying_slowly_with_the_foot_does_not_work():
         sels.append(tracks.update([b] if 60 <= k < 120 else [a, b], k / FPS))
     b_id = next(h.id for h in sels[-1].hands if h.observation.xy[0, 0] > 300)
     assert all(b_id not in s.working_ids for s in sels[30:])
+
+
+# -- back-fill: a hand believed after its streak was there all along (offline views may look back) ----------
+
+
+def test_a_believed_hand_names_the_frames_of_its_streak_before_belief():
+    tracks = HandTracks()
+    sels = [tracks.update([hand((320, 300), 60, k / FPS)], k / FPS) for k in range(10)]
+    assert [s.kept for s in sels[:3]] == [False, False, True]  # live: believed at the third frame...
+    believed = sels[2]
+    # ...and the first two held the same hand: named once, with their own times and observations
+    assert [(i, t) for i, t, _ in believed.backfill] == [(believed.hands[0].id, 0.0), (believed.hands[0].id, 1 / FPS)]
+    assert all(np.array_equal(obs.xy, hand((320, 300), 60, t).xy) for _, t, obs in believed.backfill)
+    assert all(not s.backfill for k, s in enumerate(sels) if k != 2)
+
+
+def test_only_the_consistent_streak_that_earned_belief_is_back_filled():
+    tracks = HandTracks()
+    frames = [hand((320, 300), 60, 0.0), hand((320, 300), 110, 1 / FPS)]  # a jump in size: the streak restarts
+    frames += [hand((320, 300), 110, k / FPS) for k in range(2, 8)]
+    sels = [tracks.update([obs], k / FPS) for k, obs in enumerate(frames)]
+    first = next(k for k, s in enumerate(sels) if s.kept)
+    assert first == 3
+    assert [t for _, t, _ in sels[first].backfill] == [1 / FPS, 2 / FPS]  # not frame 0, before the jump
+    # the same track, its streak broken by missing frames: only the frames after the break
+    tracks = HandTracks()
+    seen = [0, 1, 4, 5, 6, 7]
+    sels = {k: tracks.update([hand((320, 300), 60, k / FPS)] if k in seen else [], k / FPS) for k in range(8)}
+    assert [k for k in range(8) if sels[k].kept] == [6, 7]
+    assert [t for _, t, _ in sels[6].backfill] == [4 / FPS, 5 / FPS]
+
+
+def test_detections_never_believed_are_never_back_filled():
+    tracks = HandTracks()
+    for k in range(90):  # toes jumping in size, as in test_unstable_detections_are_never_believed
+        size = (40.0, 80.0, 130.0, 60.0)[k % 4]
+        sel = tracks.update([hand((300, 250), size, k / FPS)], k / FPS)
+        assert not sel.kept and not sel.backfill
+
+
+def test_the_offline_report_keeps_the_hand_in_the_frames_before_belief_the_live_one_as_shown():
+    from vision.core.labels import Label
+    from vision.pipeline import Session
+
+    session = Session(90.0, "myofascial_hold")
+    for k in range(int(3 * FPS)):
+        session.add_observation([hand((320, 300), 60, k / FPS)], k / FPS)
+    live, offline = session.report(causal=True), session.report(causal=False)
+    assert [f.label for f in live.frames[:2]] == [Label.NO_HAND, Label.NO_HAND]  # what was shown
+    assert all(f.thumb_xy is None for f in live.frames[:2])
+    assert all(f.thumb_xy is not None for f in offline.frames)  # looking back: the hand was there
+    assert {f.label for f in offline.frames} == {Label.HOLD}
+    assert offline.holds[0].start_s == 0.0 and live.holds[0].start_s == pytest.approx(2 / FPS)
+    assert offline.summary["hand_found_fraction"] == 1.0 > live.summary["hand_found_fraction"]

@@ -14,7 +14,7 @@ import pytest
 
 from media import still_frame
 from vision.live import LiveCoach
-from vision.core.motion import HOLD, NO_HAND
+from vision.core.motion import HOLD, NO_HAND, SETTLING
 from vision.ui.live_stream import LiveStream
 
 FPS = 30.0
@@ -81,8 +81,18 @@ def test_hand_leaves_and_comes_back(hand, empty):
         assert back.label == HOLD and back.hold_s > 1.0
         report = coach.report()
         check_report(report, 150)
-        assert [s.label for s in report.segments if s.duration_s > 0.5] == [HOLD, NO_HAND, HOLD]
+        # each time the hand appears it is watched for a second before stillness is called a hold...
+        assert [s.label for s in report.segments if s.duration_s > 0.5] == [SETTLING, HOLD, NO_HAND, SETTLING, HOLD]
         assert len(report.holds) == 2
+        # ...and each hold is still timed from about the first frame with the hand (the tracker and
+        # the gate take a few frames to believe it), not from when it was judged a hold a second
+        # later; within 0.25 s: on this still the tip landmark glitches by 12 px for two frames
+        # early on, and the hold stage's walk back to the rest stops there (vision/core/holds.py)
+        labels = [f.label for f in report.frames]
+        came = [f.t for k, f in enumerate(report.frames) if labels[k] != NO_HAND and (k == 0 or labels[k - 1] == NO_HAND)]
+        assert len(came) == 2
+        for hold, t in zip(report.holds, came):
+            assert hold.start_s <= t + 0.25 and hold.end_s - t > 1.5, (hold, t)
     finally:
         coach.close()
 
@@ -92,15 +102,15 @@ def test_long_gap_in_frames_goes_on(hand):
     coach = LiveCoach(90.0, "myofascial_hold")
     try:
         feed(coach, hand, 0.0, 1.0)
-        feed(coach, hand, 61.0, 1.0)
+        feed(coach, hand, 61.0, 1.5)  # after the stall the thumb is watched afresh for a second
         snap = coach.snapshot()
         v = snap.verdict
-        assert snap.frames == 60 and v.t == pytest.approx(61 + 29 / FPS)
+        assert snap.frames == 75 and v.t == pytest.approx(61 + 44 / FPS)
         assert v.label == HOLD
         assert v.hold_s < 2.0  # the live timer did not count the minute nobody saw
         assert v.coaching.right_s < 3.0
         report = coach.report()
-        check_report(report, 60)
+        check_report(report, 75)
         assert report.summary["longest_hold_s"] < 5.0  # nor did the report
     finally:
         coach.close()
@@ -182,7 +192,8 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
     stream = LiveStream(coach_factory=factory, technique_name="myofascial_hold")
     try:
         clock = camera_times(100.0)  # a camera clock that does not start at 0
-        n = feed_for(stream, hand, clock, 2.0)  # a hold is reported once it has lasted a second
+        # a hold is judged after the first second (settling) and reported once it has lasted a second
+        n = feed_for(stream, hand, clock, 3.0)
         stream.mark_stopped()
         kept = stream.report()
         assert kept is not None and len(kept.frames) == n and kept.frames[0].t == 0.0
@@ -203,7 +214,7 @@ def test_frames_still_queued_after_stop_do_not_take_the_stopped_sessions_report(
     stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech), technique_name="myofascial_hold")
     try:
         clock = camera_times(100.0)
-        n = feed_for(stream, hand, clock, 2.0)
+        n = feed_for(stream, hand, clock, 3.0)  # settling, then a hold long enough to be reported
         stream.mark_stopped()
         for k in range(3):  # stale frames, already queued before STOP
             stream.process(hand, clock())
@@ -281,10 +292,12 @@ def test_a_camera_faster_than_the_machine_gets_an_even_subset_analysed_an_overla
         return
     # evenly spread, not bursts with long gaps between (a loaded machine adds the odd hiccup)
     assert np.percentile(gaps, 90) <= 2.0 * np.median(gaps)
-    assert HOLD not in labels[len(labels) // 3:]  # no gap turned into a hold
-    # nor in the report; the stream's first second is left out: before the analyzer has seen enough
-    # motion to judge, its first label is "hold" (a known warm-up artefact, not a gap)
-    assert not [h for h in report.holds if h.start_s > 1.0 or h.duration_s > 1.5], report.holds
+    # no gap turned into a hold, and none invented at the start, before the analyzer had seen
+    # enough to judge (those first frames are "settling", not judged yet)
+    assert HOLD not in labels
+    assert not report.holds, report.holds
+    assert HOLD not in [s.label for s in report.segments], report.segments
+    assert SETTLING not in labels[len(labels) // 3:]
 
 
 def simulate_machine(pacer, cost_analysed_s: float, cost_passed_s: float, seconds: float = 20.0, fps: float = 30.0):
@@ -353,7 +366,10 @@ def test_panel_says_when_the_analysis_is_too_slow_to_judge(hand):
     assert slow.status == "slow" and "too slow to judge" in slow.message and "at least 8" in slow.message
     assert slow.correction == "–" and slow.label == "–" and slow.fps == "5 of 30 frames a second"
     fine = live_panel(snap, True, now=100.2, pacing=PacingStats(30.0, 18.0, 0.6, False))
-    assert fine.status == "live" and fine.label == "Hold" and fine.fps == "5 of 30 frames a second"
+    assert fine.status == "live" and fine.fps == "5 of 30 frames a second"
+    # ten frames of a still hand: too few to call it a hold, and the panel says so in words
+    assert snap.verdict.label == SETTLING and fine.label == "Not judged yet"
+    assert fine.guide.startswith("Watching your thumb")
     assert live_panel(snap, True, now=100.2, pacing=PacingStats(30.0, 30.0, 1.0, False)).fps == "5 frames a second"
 
 

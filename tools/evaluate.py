@@ -286,6 +286,16 @@ def strokes_read_as_holds(confusion: dict) -> float | None:
     return as_hold / strokes if strokes else None
 
 
+def not_judged(confusion: dict) -> float | None:
+    """Share of counted frames with a hand in the truth labelled "settling" (not judged yet).
+
+    Frame accuracy counts them as errors (strict); this says how much of it they are.
+    """
+    with_hand = sum(n for (truth, _), n in confusion.items() if truth != "no_hand")
+    settling = sum(n for (truth, label), n in confusion.items() if truth != "no_hand" and label == "settling")
+    return settling / with_hand if with_hand else None
+
+
 def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) -> dict:
     """Track every clip once and score causal, offline and baseline labels."""
     modes = ("causal", "offline", "baseline")
@@ -346,6 +356,7 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
             "median_amplitude_error_pct": _median(tot["errs"].get("amplitude_pct", [])),
             "median_hold_error_s": _median(tot["errs"].get("hold_s", [])),
             "strokes_read_as_holds": strokes_read_as_holds(tot["confusion"]),
+            "not_judged": not_judged(tot["confusion"]),
             "frame_accuracy_tracker_on_hand": (tot["correct_on_hand"] / tot["counted_on_hand"]
                                                if tot.get("counted_on_hand") else None),
             "p90_rate_error_pct": _p90(tot["errs"].get("rate_pct", [])),
@@ -364,6 +375,7 @@ SUMMARY_LINES = (
     ("frame accuracy", "frame_accuracy", ".4f"),
     ("  tracker on the hand", "frame_accuracy_tracker_on_hand", ".4f"),
     ("strokes read as holds", "strokes_read_as_holds", ".4f"),
+    ("not judged (settling)", "not_judged", ".4f"),
     ("median change delay s", "median_change_delay_s", ".2f"),
     ("median rate error %", "median_rate_error_pct", ".1f"),
     ("p90 rate error %", "p90_rate_error_pct", ".1f"),
@@ -396,7 +408,7 @@ def print_summary(result: dict | None = None, sets: dict[str, dict] | None = Non
     for kind in kinds:
         print(f"{'  delay ' + kind:<24}" + "".join(
             f"{fmt(summaries[t][m]['median_delay_by_change_s'].get(kind), '.2f'):>10}" for t, m in columns))
-    for label in LABELS:
+    for label in (lab for lab in LABELS if lab != "settling"):  # "settling" is never a truth label
         print(f"{'  class ' + label:<24}" + "".join(
             f"{fmt(summaries[t][m]['per_class'].get(label), '.4f'):>10}" for t, m in columns))
     for title, summary in summaries.items():

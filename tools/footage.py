@@ -58,6 +58,15 @@ def foot_photo_path(filename: str) -> Path:
     return _find(f"feet/photos/{filename}")
 
 
+def hand_videos_dir() -> Path:
+    """The first ``hands/videos`` folder of the footage roots (real hand videos: make eval-hands)."""
+    for root in roots():
+        if (root / "hands" / "videos").is_dir():
+            return root / "hands" / "videos"
+    raise FootageMissing(f"hands/videos is in neither {REPO_FOOTAGE} nor a footage folder; "
+                         f"set {ENV_VARS[0]} to a folder with hands/ and feet/ (the team's shared/)")
+
+
 def has(kind: str, filename: str) -> bool:
     """Whether a still (``kind="still"``) or foot photo (``"foot"``) can be found."""
     try:

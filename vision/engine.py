@@ -112,11 +112,25 @@ class Engine:
             return found or None
         return found[0]
 
+    def backfilled(self) -> list[tuple[float, HandObservation]]:
+        """(t, hand) of earlier frames where the working hand believed at the last step was already seen.
+
+        Its streak before belief (vision/core/hands.py): for views that may look
+        back (the offline report); the live verdicts of those frames stay as shown.
+        """
+        selection = self._gate.selection
+        if selection is None or not selection.backfill or selection.working is None:
+            return []
+        working_id = selection.working_ids[0]
+        return [(t, obs) for track_id, t, obs in selection.backfill if track_id == working_id]
+
     def step(self, obs: list[HandObservation] | HandObservation | None, t: float | Tick | None,
              foot_axis: FootAxis) -> FrameVerdict:
         """One frame; ``t`` its own time in seconds (or the Tick ``tick`` already made of it)."""
         tick = t if isinstance(t, Tick) else self._clock(t)
         obs = self._gate.accept(obs, tick.t)
+        for earlier_t, earlier in self.backfilled():  # the hand's frames before belief: evidence, not verdicts
+            self._motion.observe_past(earlier, earlier_t)
         self._motion.set_foot_axis(foot_axis.deg)
         state = self._motion.update(obs, tick.t)
         verdict = self.judge.judge(motion_verdict(self._i, tick, state, foot_axis))

@@ -4,6 +4,11 @@
 verdict is kept in a compact log. ``Session.report()`` builds the Report from
 that log once (offline: the motion stream relabelled looking ahead, then the
 same judging stages run over it). ``analyze_video`` drives a Session over a file.
+
+Offline, the stream may also look back on the hand: the frames in which the
+working hand was already seen before the gate believed it (its consistent
+streak, vision/core/hands.py) carry that hand into the relabelled stream.
+The live verdicts of those frames stay as they were shown.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from .coach.techniques import technique
 from .core.axis import FootAxis
 from .core.framelog import FrameLog
 from .core.labels import STROKE_LABELS, Label
-from .core.landmarks import HandObservation
+from .core.landmarks import HandLandmark, HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
 from .core.report import AxisSpan, Report
 from .core.timebase import Tick
@@ -76,6 +81,7 @@ class Session:
         self._engine = Engine(self.technique, params)
         self._log = FrameLog()
         self._landmarks: list[np.ndarray | None] | None = [] if keep_landmarks else None
+        self._backfill: dict[int, HandObservation] = {}  # frame index -> the hand seen before it was believed
         self._latest: FrameResult | None = None
         self._lock = threading.Lock()
         self._tracker_lock = threading.Lock()
@@ -123,6 +129,12 @@ class Session:
             obs = self._engine.hand_shown(obs)
             if self._landmarks is not None:
                 self._landmarks.append(None if obs is None else obs.xy.copy())
+            for earlier_t, earlier in self._engine.backfilled():
+                k = self._log.recent_index(earlier_t)
+                if k is not None:
+                    self._backfill[k] = earlier
+                    if self._landmarks is not None:  # kept for the offline video only, which looks back too
+                        self._landmarks[k] = earlier.xy.copy()
             self._latest = FrameResult(obs, verdict)
             return self._latest
 
@@ -143,7 +155,7 @@ class Session:
         """The report of everything processed so far, built once from the verdicts."""
         with self._lock:
             if not causal:
-                motion = [self._log.motion_verdict(i) for i in range(len(self._log))]
+                motion = [with_hand(self._log.motion_verdict(i), self._backfill.get(i)) for i in range(len(self._log))]
             else:
                 records = self._log.records()
                 holds = self._engine.judge.holds_so_far()
@@ -162,6 +174,16 @@ class Session:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def with_hand(v: FrameVerdict, obs: HandObservation | None) -> FrameVerdict:
+    """A motion verdict without a hand given the hand seen there after all (offline back-fill)."""
+    if obs is None or v.thumb_xy is not None:
+        return v
+    tip = obs.xy[HandLandmark.THUMB_TIP]
+    joints = obs.thumb_joints_xy
+    return replace(v, thumb_xy=(float(tip[0]), float(tip[1])), joints_xy=(float(joints[0]), float(joints[1])),
+                   palm_px=obs.palm_width_px)
 
 
 def build_report(records: list, holds: list, last: FrameVerdict | None, technique_name: str, source: str,
@@ -252,7 +274,42 @@ def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[Fr
         for m in range(k, j):
             out.append(forward[m] if forward[m].t <= middle_t else backward[m])
         k = j
-    return strokes_must_repeat(out, min_amplitude_palm=math.sqrt(2.0) * params.move_on_std_palm)
+    min_amplitude = math.sqrt(2.0) * params.move_on_std_palm
+    return settling_joins_its_hold(strokes_must_repeat(out, min_amplitude_palm=min_amplitude), min_amplitude)
+
+
+def _repeats(frames: list[FrameVerdict], min_amplitude_palm: float) -> bool:
+    """Whether the thumb goes to and fro over these frames: a stroke, by ``strokes_must_repeat``'s test."""
+    found = stroke_cycles(frames)
+    return (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
+            and (found[1].amplitude or 0.0) >= min_amplitude_palm)
+
+
+def settling_joins_its_hold(frames: list[FrameVerdict], min_amplitude_palm: float = 0.0) -> list[FrameVerdict]:
+    """Offline only: "settling" left where neither pass could judge, next to a hold, is that hold.
+
+    Both passes settle only on a stretch with a hand shorter than the motion
+    test's window (between gaps, at a clip's edge). With the stretch's other
+    frames judged still, and no to-and-fro in these, they are the hold's own
+    start or end, as the causal hold stage dates them too. Next to strokes, or
+    alone, they stay unjudged: a hold is never made of nothing.
+    """
+    out = list(frames)
+    n = len(out)
+    k = 0
+    while k < n:
+        if out[k].label != Label.SETTLING:
+            k += 1
+            continue
+        j = k
+        while j < n and out[j].label == Label.SETTLING:
+            j += 1
+        beside_hold = (k > 0 and out[k - 1].label == Label.HOLD) or (j < n and out[j].label == Label.HOLD)
+        if beside_hold and not _repeats(out[max(k - 1, 0):j + 1], min_amplitude_palm):
+            for m in range(k, j):
+                out[m] = replace(out[m], label=Label.HOLD)
+        k = j
+    return out
 
 
 def _relabelled(v: FrameVerdict, state: MotionState) -> FrameVerdict:
@@ -284,13 +341,11 @@ def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 
         j = k
         while j < n and out[j].label in STROKE_LABELS:
             j += 1
-        before = out[k - 1].label if k > 0 else None
-        after = out[j].label if j < n else None
+        # "settling" (not judged yet) says nothing about the stretch next to it: as the stream's edge
+        before = out[k - 1].label if k > 0 and out[k - 1].label != Label.SETTLING else None
+        after = out[j].label if j < n and out[j].label != Label.SETTLING else None
         if before in (Label.HOLD, None) and after in (Label.HOLD, None) and (before, after) != (None, None):
-            found = stroke_cycles(out[k:j])
-            repeated = (found is not None and found[1].half_cycles >= MIN_STROKE_HALF_CYCLES
-                        and (found[1].amplitude or 0.0) >= min_amplitude_palm)
-            if not repeated:
+            if not _repeats(out[k:j], min_amplitude_palm):
                 for m in range(k, j):
                     out[m] = replace(out[m], label=Label.HOLD, stroke_angle_deg=None, angle_to_grain_deg=None,
                                      rate_per_min=None, amplitude_palm=None)

@@ -74,6 +74,24 @@ class CoachingStage:
         self._best_ended_good_s = 0.0
         self._longest_ended_s = 0.0
         self._completed_t: float | None = None
+        self._unjudged: list[tuple[float, float]] = []  # (t, credited s) of the run of "settling" frames just seen
+
+    def _backdated_s(self, t: float, dt: float, label: Label, hold: HoldReading) -> float:
+        """Seconds of "settling" frames that the hold confirmed at this frame covers: credited to it now.
+
+        Until the motion test has watched the thumb long enough its frames are
+        not judged (vision/core/motion.py); once the thumb proves still, the
+        hold stage dates the hold back to when the thumb came to rest, and the
+        seconds in between count as the hold they were (a 90 s hold from the
+        first frame is 90 s of work done right, not 89).
+        """
+        if label == Label.SETTLING:
+            self._unjudged.append((t, dt))
+            return 0.0
+        unjudged, self._unjudged = self._unjudged, []
+        if label != Label.HOLD or hold.start_s is None:
+            return 0.0
+        return sum(d for ti, d in unjudged if ti > hold.start_s)
 
     def step(self, t: float, credited_s: float, label: Label, rate_per_min: float | None,
              amplitude_palm: float | None, hold: HoldReading) -> CoachingState:
@@ -89,10 +107,11 @@ class CoachingStage:
         totals.total_s += dt
         if label != Label.NO_HAND:
             totals.active_s += dt
+        done = dt + self._backdated_s(t, dt, label, hold)  # this frame, and the unjudged ones it proves
         if judged.work:
-            totals.work_s += dt
+            totals.work_s += done
         if judged.right:
-            totals.right_s += dt
+            totals.right_s += done
             if label in STROKE_LABELS:
                 if rate_per_min and tech.rate_range_per_min:
                     c = closeness(rate_per_min, *tech.rate_range_per_min)
@@ -102,13 +121,13 @@ class CoachingStage:
                     totals.amplitude_closeness = (totals.amplitude_closeness[0] + c * dt,
                                                   totals.amplitude_closeness[1] + dt)
         if judged.wrong:
-            totals.wrong_s += dt
+            totals.wrong_s += done
 
         paused = self._time_hold(t, dt, label, hold, judged.right)
         guide = None
         reps_done = None
         if self._reps is not None:
-            reps = self._reps.update(dt if judged.right and label == Label.HOLD else 0.0)
+            reps = self._reps.update(done if judged.right and label == Label.HOLD else 0.0)
             totals.reps_fraction = reps.reps_done / reps.reps
             reps_done = reps.reps_done
             guide = reps.cue if not paused or reps.done else f"{reps.cue} (paused: hold still on the spot)"
@@ -117,7 +136,7 @@ class CoachingStage:
                      "ease off, then find the next spot")
         side = None
         if self._sides is not None:
-            side = self._sides.update(t, dt if judged.right else 0.0)
+            side = self._sides.update(t, done if judged.right else 0.0)
             totals.side_fraction = sum(min(w / side.per_side_s, 1.0) for w in side.work_s) / len(side.work_s)
             guide = side.switch_cue or (f"{side.side.capitalize()}: {side.remaining_s:.0f} s to go"
                                         if not side.done else None)

@@ -293,7 +293,7 @@ def technique(name: str | None = None) -> Technique:
 
 def quality(label: str, right: bool, tech: Technique) -> str:
     """'good', 'warn', 'bad' or 'idle': the badge colour of a frame's verdict for a technique."""
-    if label == Label.NO_HAND:
+    if label in (Label.NO_HAND, Label.SETTLING):
         return "idle"
     if right:
         return "good"
@@ -313,8 +313,8 @@ def condition_holds(when: str, state, tech: Technique) -> bool:
         return label == when[6:]
     if when == "stroking":
         return label in STROKE_LABELS
-    if when == "off_target":
-        return label != Label.NO_HAND and label not in tech.good_labels
+    if when == "off_target":  # a verdict that is not the technique's ("settling" is no verdict yet)
+        return label not in (Label.NO_HAND, Label.SETTLING) and label not in tech.good_labels
     stroking_right = label in STROKE_LABELS and label in tech.good_labels
     if when in ("rate_low", "rate_high"):
         if not stroking_right or not state.rate_per_min or not tech.rate_range_per_min:

@@ -197,6 +197,7 @@ def _rounded(d: dict) -> dict:
 def _label_words(label: str | None) -> str:
     return {"cross_grain": "stroked across the foot", "lengthwise": "stroked along the foot",
             "oblique": "stroked at a slant", "hold": "held still", "no_hand": "were out of view",
+            "settling": "were not judged yet",
             None: "did nothing we could see"}.get(label, str(label))
 
 

@@ -56,6 +56,13 @@ class FrameLog:
                             ("hold", v.hold_s)):
             a[name].append(value)
 
+    def recent_index(self, t: float, depth: int = 16) -> int | None:
+        """Index of the frame taken at ``t`` among the last ``depth`` frames, or None."""
+        for k in range(len(self._t) - 1, max(len(self._t) - depth, 0) - 1, -1):
+            if self._t[k] == t:
+                return k
+        return None
+
     def motion_verdict(self, i: int) -> FrameVerdict:
         """Frame ``i``'s motion fields as a verdict (holds and coaching empty): offline relabelling's input."""
         a = self._a

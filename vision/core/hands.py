@@ -20,6 +20,12 @@ an empty list when nothing was found, so that time advances), keeps:
   track is never dropped for a changing shape or palm width: real hands turn
   and fold (their 2D palm width falls to a fifth of itself when seen edge-on),
   so size is measured in 3D where the tracker gives depth;
+- **back-fill**: the frames of a new hand's consistent streak before it was
+  believed held the same hand; the frame that believes it names them
+  (``HandSelection.backfill``). A view that may look back (the offline
+  report, the evaluation) keeps the hand there too; a live view cannot, it has
+  shown them. Toes are no more at risk: only a streak that is believed is
+  named, and it is at most ``confirm_frames`` - 1 frames long;
 - **the working thumb**: the thumb whose tip moves to and fro (the spread
   about a straight drift), on the picture or relative to its own palm, over
   the last ``working_window_s``; the hand holding the foot stays still or
@@ -114,6 +120,7 @@ class _Track:
     confirmed: bool = False
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
     tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
+    pending: list = field(default_factory=list)  # (t, observation) of the streak while not yet believed
     score: float = 0.0  # working score: thumb motion, hand sizes
 
     @property
@@ -139,7 +146,10 @@ class HandSelection:
     seen: a gap, never another hand's thumb); ``working_ids`` names the working
     hand(s), two when ``both_working``; ``hands`` are all believed hands seen
     this frame; ``refused`` counts detections not believed (toes, new hands
-    still being confirmed).
+    still being confirmed). ``backfill`` lists (track id, t, observation) of
+    earlier frames in which a hand believed at this frame was already seen,
+    consistently (its streak before belief): a view that may look back keeps
+    them; a live view has already shown those frames without it.
     """
 
     t: float
@@ -148,6 +158,7 @@ class HandSelection:
     working_ids: tuple[int, ...] = ()
     both_working: bool = False
     refused: int = 0
+    backfill: tuple[tuple[int, float, HandObservation], ...] = ()
 
     @property
     def kept(self) -> bool:
@@ -189,9 +200,10 @@ class HandTracks:
         self._remembered = {i: (s, seen) for i, (s, seen) in self._remembered.items() if t - seen <= p.forget_s}
         matched = self._associate(dets, t)
         seen_now: list[_Track] = []
+        backfill: list[tuple[int, float, HandObservation]] = []
         for det, track in matched:
             if track is None:
-                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame)
+                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, pending=[(t, det)])
                 self._next_id += 1
                 self._tracks.append(track)
             else:
@@ -201,6 +213,9 @@ class HandTracks:
                 # a second hand, or one coming back, the size of a real hand seen lately: one frame sooner
                 needed = p.confirm_frames_known_size if self._remembered else p.confirm_frames
                 track.confirmed = track.streak >= needed
+                if track.confirmed:
+                    backfill += [(track.id, pt, pobs) for pt, pobs in track.pending if pt < t]
+                    track.pending = []
             if track.confirmed:
                 self._remembered[track.id] = (track.size, t)
                 self._record_thumb(track, det, t)
@@ -213,7 +228,7 @@ class HandTracks:
         hands = tuple(TrackedHand(k.id, k.obs, k.score, k.id in working_ids) for k in seen_now)
         working = next((k.obs for k in seen_now if k.id == self._working_id), None)
         return HandSelection(t=t, hands=hands, working=working, working_ids=working_ids,
-                             both_working=len(working_ids) == 2, refused=refused)
+                             both_working=len(working_ids) == 2, refused=refused, backfill=tuple(backfill))
 
     # ------------------------------------------------------------------ identity
 
@@ -265,6 +280,8 @@ class HandTracks:
             consecutive = gap <= 2.5 / 30.0 or (track.last_frame == self._frame - 1 and gap <= p.confirm_gap_s)
             consistent = consecutive and _shape_change(det, track.obs) <= p.max_step_shape_change
             track.streak = track.streak + 1 if consistent else 1
+            # only the streak that earns belief is named: its last confirm_frames frames at most
+            track.pending = ((track.pending if consistent else []) + [(t, det)])[-p.confirm_frames:]
             track.size = size  # a candidate is judged on its latest size, not an average with a jump in it
         else:
             alpha = 1.0 - math.exp(-max(t - track.last_t, 0.0) / p.size_smoothing_s)

@@ -2,6 +2,14 @@
 
 ``Label`` is a StrEnum, so a label compares equal to its exact string
 ("cross_grain", ...) and serialises as that string in reports.
+
+``settling`` is the one label that is no verdict: a hand is in view but the
+motion test has not yet seen enough frames to tell a stroke from a hold (at a
+stream's start, or when the hand comes back after a gap). Stillness is only
+shown once it has been watched for as long as the test needs; calling those
+first frames a hold would invent one from lack of evidence. A hold that was
+there from the start is still timed from its start: the hold stage
+(vision/core/holds.py) back-dates it once it is confirmed.
 """
 
 from __future__ import annotations
@@ -15,6 +23,12 @@ class Label(StrEnum):
     OBLIQUE = "oblique"  # ... in between
     HOLD = "hold"  # the thumb steady in place
     NO_HAND = "no_hand"  # no hand found in the frame
+    SETTLING = "settling"  # a hand in view, not judged yet: too few frames to tell stroke from hold
+
+    @property
+    def is_judged(self) -> bool:
+        """A verdict on the thumb (a stroke or a hold), not "no hand" nor "not judged yet"."""
+        return self not in (Label.NO_HAND, Label.SETTLING)
 
     @property
     def is_stroke(self) -> bool:

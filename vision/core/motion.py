@@ -11,6 +11,14 @@ is *moving* when the signal is both large in palm widths and well above the
 noise. Hysteresis on those thresholds, a minimum time before a new state is
 believed, and a grace period for the pause at the ends of a stroke (scaled
 by the measured stroke period) keep labels from flickering.
+
+Stillness is a verdict too, and it needs evidence: until the thumb has been
+watched for as long as the motion test looks (``settle_s``: the longest of
+its windows) since the hand appeared, "no motion seen yet" is not "still".
+Those first frames are labelled ``settling`` (not judged yet), never
+``hold``; a stroke may be recognised sooner, on positive evidence. A hold
+that was there from the start loses nothing: the hold stage dates it back to
+when the thumb came to rest.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from .labels import LABELS, STROKE_LABELS, Label  # noqa: F401 - re-exported for
 
 HOLD = Label.HOLD
 NO_HAND = Label.NO_HAND
+SETTLING = Label.SETTLING
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,16 @@ class MotionParams(Checked):
                    between_0_1=("joints_move_share", "dwell_fraction", "joints_coherence"))
         if self.move_off_std_palm > self.move_on_std_palm:
             raise ValueError("MotionParams.move_off_std_palm must not exceed move_on_std_palm (hysteresis)")
+
+    @property
+    def settle_s(self) -> float:
+        """How long the thumb must be watched before "no motion" may be called a hold.
+
+        The longest window the motion test looks over: the variance test's
+        (``motion_window_s``) and the periodic fit's (``periodic_window_s``,
+        which catches strokes of few frames a cycle the variance test misses).
+        """
+        return max(self.motion_window_s, self.periodic_window_s)
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,8 @@ class StrokeAnalyzer:
         self._palm_px: float | None = None
         self._last_seen_t: float | None = None
         self._moving = False  # raw, thresholded with hysteresis
-        self._shown = HOLD  # the label last shown while a hand is present
+        self._shown = SETTLING  # the label last shown while a hand is present
+        self._watched_since: float | None = None  # first frame of the hand's present stretch
         self._candidate: str | None = None
         self._candidate_since = 0.0
         self._period_s: float | None = None
@@ -193,6 +213,27 @@ class StrokeAnalyzer:
     def set_foot_axis(self, foot_axis_deg: float) -> None:
         """Change the foot axis mid-stream (the user turned the foot or the slider)."""
         self.foot_axis_deg = float(foot_axis_deg) % 180.0
+
+    def observe_past(self, obs: HandObservation, t: float) -> None:
+        """Add an earlier frame's hand to the history (no verdict): evidence seen before it was believed.
+
+        The hand gate believes a new hand a few frames after it appears
+        (vision/core/hands.py); those frames held it. Pushed here when it is
+        believed, they count toward the time the thumb has been watched.
+        Ignored unless newer than everything already in the history.
+        """
+        if self._history.t and t <= self._history.t[-1]:
+            return
+        if self._last_seen_t is not None and t - self._last_seen_t > self.params.gap_reset_s:
+            self._reset()
+        self._last_seen_t = t
+        palm = obs.palm_width_px
+        if palm > 0 and self._palm_px is None:
+            self._palm_px = palm
+        tip = np.asarray(obs.xy[HandLandmark.THUMB_TIP], dtype=float)
+        self._history.push(t, tip, np.asarray(obs.thumb_joints_xy, dtype=float))
+        if self._watched_since is None:
+            self._watched_since = t
 
     def update(self, obs: HandObservation | None, t: float) -> MotionState:
         """Advance by one frame taken at time ``t`` seconds; ``obs`` None when no hand."""
@@ -226,6 +267,8 @@ class StrokeAnalyzer:
         tip = np.asarray(thumb_xy, dtype=float)
         joints = tip if joints_xy is None else np.asarray(joints_xy, dtype=float)
         self._history.push(t, tip, joints)
+        if self._watched_since is None:
+            self._watched_since = t
 
         window = self._window(p.motion_window_s, p.motion_window_periods)
         signal_std, noise_std = self._motion_measure(palm_px, window)
@@ -269,7 +312,8 @@ class StrokeAnalyzer:
             grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
             raw = self._direction_with_hysteresis(grain)
         else:
-            raw = HOLD
+            # no motion seen: a hold only once the thumb has been watched long enough to tell
+            raw = HOLD if t - self._watched_since >= p.settle_s - 1e-9 else SETTLING
             if (self._shown in STROKE_LABELS and self._still_since is not None
                     and t - self._still_since < self._dwell_allowance()):
                 raw = self._shown  # a pause at the end of a stroke, not a hold yet
@@ -292,7 +336,8 @@ class StrokeAnalyzer:
     def _reset(self) -> None:
         self._history.clear()
         self._moving = False
-        self._shown = HOLD
+        self._shown = SETTLING
+        self._watched_since = None
         self._candidate = None
         self._period_s = None
         self._moving_since = None
@@ -426,9 +471,12 @@ class StrokeAnalyzer:
         return min(max(p.dwell_fraction * self._period_s, p.dwell_min_s), p.dwell_max_s)
 
     def _confirm(self, raw: str, t: float) -> str:
-        """Show a new label only once it has lasted ``confirm_s``."""
-        if raw == self._shown:
-            self._candidate = None
+        """Show a new label only once it has lasted ``confirm_s``.
+
+        The first hold after settling is shown at once: the settling time was its confirmation.
+        """
+        if raw == self._shown or (self._shown == SETTLING and raw == HOLD):
+            self._shown, self._candidate = raw, None
             return raw
         if raw != self._candidate:
             self._candidate, self._candidate_since = raw, t

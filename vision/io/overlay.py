@@ -29,7 +29,8 @@ DARK = (25, 25, 25)  # behind text drawn over the picture: legible on any backgr
 AXIS = (80, 200, 255)
 QUALITY_COLOURS = {"good": GOOD, "warn": WARN, "bad": BAD, "idle": IDLE}
 LABEL_TEXT = {"cross_grain": "CROSS-GRAIN", "lengthwise": "LENGTHWISE", "oblique": "OBLIQUE",
-              "hold": "HOLD", "no_hand": "NO HAND"}
+              "hold": "HOLD", "no_hand": "NO HAND", "settling": "WATCHING YOUR THUMB..."}
+UNJUDGED = ("finding", "settling")  # badges that are no verdict: drawn dark, not in a verdict's colour
 FINDING_TEXT = "FINDING YOUR HAND..."  # before the first hand is believed: "no hand" would contradict the picture
 FINDING = "finding"  # OverlayView.label for those first frames
 FINDING_S = 3.0  # live: no hand for this long from the start is "no hand"
@@ -204,7 +205,7 @@ def annotate(rgb: np.ndarray, view: OverlayView, sprites: SpriteCache | None = N
         draw_stroke_arrow(img, view.trail[-1], view.stroke_angle_deg, length, colour)
     rate = f"{view.rate_per_min:.0f} strokes/min" if view.rate_per_min else None
     badge = FINDING_TEXT if view.label == FINDING else LABEL_TEXT.get(view.label, view.label.upper())
-    paste(img, draw_badge, badge, DARK if view.label == FINDING else colour, rate)
+    paste(img, draw_badge, badge, DARK if view.label in UNJUDGED else colour, rate)
     if view.label == "hold":
         draw_hold_ring(img, view.hold_s, view.hold_target_s, colour)
     return img

@@ -22,7 +22,8 @@ PLAYABLE_CODECS = ("h264", "vp8", "vp9", "av1")
 MAX_SIDE_BY_SIDE_MB = 120.0  # both videos are inlined in the page's component; beyond this, the attempt alone
 SYNC_STEP_S = 0.1  # the alignment is handed to the browser as (attempt t, demonstration t) every 0.1 s of the latter
 LABEL_WORDS = {"cross_grain": "across the foot", "lengthwise": "along the foot", "oblique": "at a slant",
-               "hold": "holding still", "no_hand": "out of view", None: "nothing seen"}
+               "hold": "holding still", "no_hand": "out of view", "settling": "not judged yet",
+               None: "nothing seen"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from ..coach.techniques import registry
-from .labels import COMPONENT_TITLES, label_title
+from .labels import COMPONENT_TITLES, SETTLING_GUIDE, label_title
 
 STALL_S = 2.0  # playing, but no frame for this long (analysed or passed through): the camera has stopped
 
@@ -94,6 +94,8 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
     guide = None
     if live and c is not None:
         guide = c.guide or (c.hold_paused.capitalize() if c.hold_paused else None)
+        if guide is None and v.label == "settling":
+            guide = SETTLING_GUIDE
     fps = "–"
     if status in ("live", "slow"):
         skipping = pacing is not None and pacing.analysed_share < 0.98 and pacing.camera_fps > 0

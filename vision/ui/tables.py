@@ -149,8 +149,9 @@ def time_by_label(report: Report) -> dict[str, float]:
 
 
 def dominant_label(report: Report, include_no_hand: bool = False) -> str | None:
-    """The label with the most time (no_hand only counts when asked)."""
-    totals = {k: v for k, v in time_by_label(report).items() if v > 0 and (include_no_hand or k != NO_HAND)}
+    """The label with the most time (no_hand only counts when asked; "settling" is no verdict, never)."""
+    totals = {k: v for k, v in time_by_label(report).items()
+              if v > 0 and (include_no_hand or k != NO_HAND) and k != Label.SETTLING}
     return max(totals, key=totals.get) if totals else None
 
 

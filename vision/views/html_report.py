@@ -24,7 +24,8 @@ from ..ui.labels import LABEL_COLOURS
 
 # People's words for the labels (the engineering names stay in the JSON).
 LABEL_WORDS = {"cross_grain": "Across the foot", "lengthwise": "Along the foot", "oblique": "At a slant",
-               "hold": "Holding still", "no_hand": "Hand out of view"}
+               "hold": "Holding still", "no_hand": "Hand out of view",
+               "settling": "Not judged yet (watching the thumb)"}
 MIN_ROW_S = 0.3  # segments shorter than this are label edges, left out of the table (as the CLI does)
 CHART_W, CHART_H = 720, 150
 

@@ -70,14 +70,14 @@ LISTENER = """
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
-  window.__audioStats = async () => {  // the browser's own account of the audio path's delay
+  window.__audioStats = async () => {  // the browser's own account of the media paths' delays
     const out = [];
     for (const pc of window.__pcs || []) {
       (await pc.getStats()).forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio' && r.jitterBufferEmittedCount) {
-          out.push({jitter_buffer_ms: 1000 * r.jitterBufferDelay / r.jitterBufferEmittedCount,
+        if (r.type === 'inbound-rtp' && r.jitterBufferEmittedCount) {  // audio, and the video beside it
+          out.push({kind: r.kind, jitter_buffer_ms: 1000 * r.jitterBufferDelay / r.jitterBufferEmittedCount,
                     target_ms: r.jitterBufferTargetDelay ? 1000 * r.jitterBufferTargetDelay / r.jitterBufferEmittedCount : null,
-                    concealed_share: r.totalSamplesReceived ? r.concealedSamples / r.totalSamplesReceived : null,
+                    concealed_share: r.totalSamplesReceived ? r.concealedSamples / r.totalSamplesReceived : undefined,
                     jitter_ms: 1000 * (r.jitter || 0)});
         }
       });

@@ -13,7 +13,7 @@ from vision.coach.techniques import registry
 from vision.sound.cues import metronome_rate, timer_sound
 from vision.sound.synth import SoundSettings, announcement
 from vision.ui.live_sound import SAMPLE_RATE, LiveSound
-from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback
+from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback, prepare_live_server
 from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
@@ -157,6 +157,7 @@ def live_page(axis: float, technique_name: str) -> None:
         "Record this session's video, to keep it as a demonstration", key="live_record",
         help="Decided when you press START. The recording stays in a private temporary folder and is deleted "
              "at the next START unless you save the session as a demonstration with its video.")
+    prepare_live_server()  # loopback-only UDP, and an event loop two sessions cannot starve
     ice, ice_problem = ice_servers()
     if ice_problem:
         st.warning(ice_problem)

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _keep_gil_switch_interval():
-    """The live page's ice_servers() shortens the process's GIL switch interval (vision/io/gil_switch.py):
+    """The live page's prepare_live_server() shortens the process's GIL switch interval (vision/io/gil_switch.py):
     right for the server, but a test that calls it must not change the timing of the tests after it."""
     before = sys.getswitchinterval()
     yield

@@ -36,10 +36,10 @@ def test_the_live_interval_and_its_override(restore_switch_interval):
 
 
 def test_the_live_page_sets_it_before_a_stream(restore_switch_interval):
-    from vision.ui.live_stream import ice_servers
+    from vision.ui.live_stream import prepare_live_server
 
     sys.setswitchinterval(0.005)
-    ice_servers({})
+    prepare_live_server({})
     assert sys.getswitchinterval() == pytest.approx(LIVE_SWITCH_S)
 
 

@@ -31,14 +31,13 @@ from .live_recording import SessionRecorder
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 
 
-def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
-    """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None).
+def prepare_live_server(env: dict | None = None) -> None:
+    """What the server needs before each live stream, set process-wide (each step is idempotent).
 
-    Called by the page before each stream, it also keeps the stream's UDP ports on
-    127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1 (vision/io/webrtc_net.py); so that two sessions do
-    not starve the event loop all streams share, it shortens the GIL switch interval
-    (vision/io/gil_switch.py) and makes ICE consent checks count late answers
-    (vision/io/webrtc_consent.py).
+    The stream's UDP ports stay on 127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1
+    (vision/io/webrtc_net.py); so that two sessions do not starve the one event loop all
+    streams share, the GIL switch interval is shortened (vision/io/gil_switch.py) and ICE
+    consent checks count late answers (vision/io/webrtc_consent.py).
     """
     from ..io.gil_switch import apply_live_switch_interval
     from ..io.webrtc_consent import apply_consent_freshness
@@ -47,6 +46,10 @@ def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
     apply_ice_scope(env)
     apply_live_switch_interval(env)
     apply_consent_freshness()
+
+
+def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:
+    """ICE servers from CROSSGRAIN_ICE_SERVERS (a JSON list), [] by default; (servers, problem or None)."""
     raw = (env if env is not None else os.environ).get(ICE_ENV, "").strip()
     if not raw:
         return [], None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -143,14 +144,24 @@ def chromium(fake_video: Path | None = None, without: tuple[str, ...] = ()):
             browser.close()
 
 
-def stop_process(proc: subprocess.Popen) -> None:
-    """Terminate, then kill if it will not go."""
-    proc.terminate()
+def stop_process(proc: subprocess.Popen, group: bool = False) -> None:
+    """Terminate, then kill if it will not go. ``group``: the whole process group of a process started
+    with ``start_new_session=True`` (under strace, SIGTERM to strace alone detaches it and leaves the
+    traced server running)."""
+    def send(sig: int) -> None:
+        try:
+            os.killpg(proc.pid, sig) if group else proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    send(signal.SIGTERM)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        send(signal.SIGKILL)
         proc.wait(timeout=5)
+    if group:
+        send(signal.SIGKILL)  # anything of the group still there once its leader has gone
 
 
 def start_camera(page, component, live, wait_s: float, retry_after_s: float = 60.0) -> bool:

@@ -140,7 +140,7 @@ def test_app_live_session_stays_on_loopback(tmp_path):
         [STRACE, "-f", "--seccomp-bpf", "-e", "trace=connect,bind", "-o", str(trace),
          sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, server, timeout_s=90)
@@ -159,7 +159,7 @@ def test_app_live_session_stays_on_loopback(tmp_path):
             time.sleep(2)
             page.close()
     finally:
-        stop_process(server)
+        stop_process(server, group=True)  # strace and the server it traces
     assert live, "the live session never processed a frame"
     binds = inet_calls(trace, "bind")
     udp_ports = [line for _, line in binds if "htons(0)" in line]  # aioice binds its host candidates to port 0

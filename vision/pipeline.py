@@ -27,7 +27,7 @@ from .coach.techniques import technique
 from .core.axis import FootAxis
 from .core.framelog import FrameLog
 from .core.labels import STROKE_LABELS, Label
-from .core.landmarks import HandLandmark, HandObservation
+from .core.landmarks import HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
 from .core.report import AxisSpan, Report
 from .core.timebase import Tick
@@ -180,7 +180,7 @@ def with_hand(v: FrameVerdict, obs: HandObservation | None) -> FrameVerdict:
     """A motion verdict without a hand given the hand seen there after all (offline back-fill)."""
     if obs is None or v.thumb_xy is not None:
         return v
-    tip = obs.xy[HandLandmark.THUMB_TIP]
+    tip = obs.thumb_tip
     joints = obs.thumb_joints_xy
     return replace(v, thumb_xy=(float(tip[0]), float(tip[1])), joints_xy=(float(joints[0]), float(joints[1])),
                    palm_px=obs.palm_width_px)

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from ..core.labels import LABELS, STROKE_LABELS, Label
+from ..core.labels import LABELS, NO_VERDICT_LABELS, STROKE_LABELS, Label
 from .kinds import KINDS
 
 TECHNIQUES_FILE = Path(__file__).with_name("techniques.toml")
@@ -293,7 +293,7 @@ def technique(name: str | None = None) -> Technique:
 
 def quality(label: str, right: bool, tech: Technique) -> str:
     """'good', 'warn', 'bad' or 'idle': the badge colour of a frame's verdict for a technique."""
-    if label in (Label.NO_HAND, Label.SETTLING):
+    if label in NO_VERDICT_LABELS:
         return "idle"
     if right:
         return "good"
@@ -314,7 +314,7 @@ def condition_holds(when: str, state, tech: Technique) -> bool:
     if when == "stroking":
         return label in STROKE_LABELS
     if when == "off_target":  # a verdict that is not the technique's ("settling" is no verdict yet)
-        return label not in (Label.NO_HAND, Label.SETTLING) and label not in tech.good_labels
+        return label not in NO_VERDICT_LABELS and label not in tech.good_labels
     stroking_right = label in STROKE_LABELS and label in tech.good_labels
     if when in ("rate_low", "rate_high"):
         if not stroking_right or not state.rate_per_min or not tech.rate_range_per_min:

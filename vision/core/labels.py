@@ -26,14 +26,10 @@ class Label(StrEnum):
     SETTLING = "settling"  # a hand in view, not judged yet: too few frames to tell stroke from hold
 
     @property
-    def is_judged(self) -> bool:
-        """A verdict on the thumb (a stroke or a hold), not "no hand" nor "not judged yet"."""
-        return self not in (Label.NO_HAND, Label.SETTLING)
-
-    @property
     def is_stroke(self) -> bool:
         return self in STROKE_LABELS
 
 
 STROKE_LABELS: tuple[Label, ...] = (Label.CROSS_GRAIN, Label.LENGTHWISE, Label.OBLIQUE)
+NO_VERDICT_LABELS: tuple[Label, ...] = (Label.NO_HAND, Label.SETTLING)  # no verdict on the thumb
 LABELS: tuple[Label, ...] = tuple(Label)

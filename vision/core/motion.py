@@ -33,7 +33,7 @@ from .cycles import cycle_stats
 from .geometry import (CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, direction_label, principal_axis,
                        screen_angle_deg)
 from .periodicity import SinusoidFit, fit_sinusoid, trial_frequencies, white_noise_var
-from .landmarks import HandLandmark, HandObservation
+from .landmarks import HandObservation
 
 from .params import Checked
 from .labels import LABELS, STROKE_LABELS, Label  # noqa: F401 - re-exported for the analyzer's users
@@ -224,14 +224,21 @@ class StrokeAnalyzer:
         """
         if self._history.t and t <= self._history.t[-1]:
             return
-        if self._last_seen_t is not None and t - self._last_seen_t > self.params.gap_reset_s:
-            self._reset()
-        self._last_seen_t = t
+        self._seen(t)
         palm = obs.palm_width_px
         if palm > 0 and self._palm_px is None:
             self._palm_px = palm
-        tip = np.asarray(obs.xy[HandLandmark.THUMB_TIP], dtype=float)
-        self._history.push(t, tip, np.asarray(obs.thumb_joints_xy, dtype=float))
+        self._push(t, np.asarray(obs.thumb_tip, dtype=float), np.asarray(obs.thumb_joints_xy, dtype=float))
+
+    def _seen(self, t: float) -> None:
+        """A hand at ``t``: after a gap longer than ``gap_reset_s`` the history starts over."""
+        if self._last_seen_t is not None and t - self._last_seen_t > self.params.gap_reset_s:
+            self._reset()
+        self._last_seen_t = t
+
+    def _push(self, t: float, tip: np.ndarray, joints: np.ndarray) -> None:
+        """Into the history; the thumb has been watched since the first frame pushed after a reset."""
+        self._history.push(t, tip, joints)
         if self._watched_since is None:
             self._watched_since = t
 
@@ -239,7 +246,7 @@ class StrokeAnalyzer:
         """Advance by one frame taken at time ``t`` seconds; ``obs`` None when no hand."""
         if obs is None:
             return self.update_thumb(t, None, None)
-        return self.update_thumb(t, obs.xy[HandLandmark.THUMB_TIP], obs.palm_width_px, obs.thumb_joints_xy)
+        return self.update_thumb(t, obs.thumb_tip, obs.palm_width_px, obs.thumb_joints_xy)
 
     def update_thumb(self, t: float, thumb_xy, palm_px: float | None, joints_xy=None) -> MotionState:
         """Same as ``update`` from the thumb tip, the palm width and the thumb joints' centre (pixels).
@@ -251,9 +258,7 @@ class StrokeAnalyzer:
             if self._last_seen_t is not None and t - self._last_seen_t > p.gap_reset_s:
                 self._reset()
             return MotionState(t=t, label=NO_HAND)
-        if self._last_seen_t is not None and t - self._last_seen_t > p.gap_reset_s:
-            self._reset()
-        self._last_seen_t = t
+        self._seen(t)
 
         palm = float(palm_px or 0.0)
         if palm > 0:
@@ -266,9 +271,7 @@ class StrokeAnalyzer:
         palm_px = self._palm_px or 1.0
         tip = np.asarray(thumb_xy, dtype=float)
         joints = tip if joints_xy is None else np.asarray(joints_xy, dtype=float)
-        self._history.push(t, tip, joints)
-        if self._watched_since is None:
-            self._watched_since = t
+        self._push(t, tip, joints)
 
         window = self._window(p.motion_window_s, p.motion_window_periods)
         signal_std, noise_std = self._motion_measure(palm_px, window)

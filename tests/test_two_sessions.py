@@ -33,6 +33,9 @@ from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_
 
 pytestmark = [
     pytest.mark.browser,
+    # `make test-quiet`, not `make test`: it passed 6 of 6 runs and every clean-clone run on this machine,
+    # but failed with a `yes > /dev/null` beside it (two live sessions on one free core)
+    pytest.mark.quiet,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

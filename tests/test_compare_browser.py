@@ -99,7 +99,8 @@ def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[st
     frame.wait_for_function("() => ['cg-ref', 'cg-att'].every(id => { const v = document.getElementById(id);"
                             " return v && v.readyState >= 2 && v.videoWidth > 0; })", timeout=60_000)
     frame.evaluate("() => document.getElementById('cg-att').play()")
-    frame.wait_for_function("() => document.getElementById('cg-att').currentTime > 2.5", timeout=60_000)
+    # the status is written on the next animation frame: wait for it, not for the video's clock
+    frame.wait_for_function("() => +document.getElementById('cg-status').dataset.attempt > 2.5", timeout=60_000)
     state = frame.evaluate("""() => { const s = document.getElementById('cg-status').dataset;
         const r = document.getElementById('cg-ref');
         return {attempt: +s.attempt, wanted: +s.reference, shown: r.currentTime, paused: r.paused}; }""")

@@ -87,6 +87,8 @@ def render_panel(stream: LiveStream, playing: bool) -> None:
     st.markdown(f"**Correction:** {panel.correction}")
     if panel.guide:
         st.markdown(f"**Guide:** {panel.guide}")
+    if panel.other_thumb:
+        st.markdown(f"**Both thumbs working.** The other thumb: {panel.other_thumb} (the score follows one)")
     if panel.side:
         st.caption(f"Time under work per side — now on the {panel.side}")
     if panel.components:

@@ -161,24 +161,29 @@ def test_tab_closed_while_a_frame_is_being_processed(hand):
 
 
 def feed_for(stream, hand, clock, seconds: float) -> int:
-    """Feed frames until the camera clock has run ``seconds``; returns how many."""
+    """Feed frames until the camera clock has run ``seconds``; returns how many.
+
+    Each frame says no newer one is queued behind it (``queued_after_s=0``), as a camera
+    whose frames all keep up: LiveStream analyses every one, however loaded this machine is.
+    """
     first = n = None
     while True:
         t = clock()
         first = t if first is None else first
-        stream.process(hand, t)
+        stream.process(hand, t, queued_after_s=0.0)
         n = (n or 0) + 1
         if t - first >= seconds:
             return n
 
 
-def camera_times(start: float):
-    """A camera clock that starts at ``start`` and keeps pace with this machine: frames are never late
-    (so LiveStream analyses them all, as it does on a machine that keeps up)."""
-    import time
+def camera_times(start: float, fps: float = 15.0):
+    """A camera clock that starts at ``start`` (not 0) and gives frames ``1 / fps`` apart, however
+    long each takes to analyse here (a wall clock made the frames 0.17 s apart on a loaded machine:
+    too far apart for a new hand to be believed)."""
+    import itertools
 
-    origin = time.monotonic()
-    return lambda: start + (time.monotonic() - origin)
+    count = itertools.count()
+    return lambda: start + next(count) / fps
 
 
 def test_camera_stops_then_starts_again_through_the_app_holder(hand):
@@ -200,7 +205,7 @@ def test_camera_stops_then_starts_again_through_the_app_holder(hand):
         assert kept.holds
         clock = camera_times(500.0)
         for k in range(10):
-            stream.process(hand, clock())
+            stream.process(hand, clock(), queued_after_s=0.0)
         assert len(made) == 2 and made[0]._closed
         assert stream.snapshot().frames == 10
         assert len(kept.frames) == n  # the first session's report is untouched
@@ -217,7 +222,7 @@ def test_frames_still_queued_after_stop_do_not_take_the_stopped_sessions_report(
         n = feed_for(stream, hand, clock, 3.0)  # settling, then a hold long enough to be reported
         stream.mark_stopped()
         for k in range(3):  # stale frames, already queued before STOP
-            stream.process(hand, clock())
+            stream.process(hand, clock(), queued_after_s=0.0)
         stream.mark_stopped()  # the page reruns while stopped
         kept = stream.report()
         assert kept is not None and len(kept.frames) == n and kept.holds

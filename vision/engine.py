@@ -7,6 +7,7 @@ Stages, each computing its figures once:
     clock     time made monotonic, and the seconds each frame accounts for
     gate      a real hand, the one being followed (toes are refused)
     motion    stroke or hold, direction, angle to the grain, rate, amplitude
+    other     when both thumbs work, the second one's motion verdict too
     holds     when the thumb came to rest and left, drift
     coaching  right or wrong for the technique, score, progress, hold timer, cue
 
@@ -29,8 +30,9 @@ from .core.holds import Hold, HoldStage
 from .core.labels import Label
 from .core.landmarks import HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
+from .core.other_thumb import OtherThumbs
 from .core.timebase import FrameClock, Tick
-from .core.verdict import FrameVerdict
+from .core.verdict import FrameVerdict, OtherThumb
 
 
 class Judge:
@@ -77,13 +79,14 @@ class Judge:
         return sorted(by_start.values(), key=lambda h: h.start_s)
 
 
-def motion_verdict(i: int, tick: Tick, m: MotionState, axis: FootAxis) -> FrameVerdict:
+def motion_verdict(i: int, tick: Tick, m: MotionState, axis: FootAxis,
+                   other_thumb: OtherThumb | None = None) -> FrameVerdict:
     """The verdict's motion fields from the analyzer's state (holds and coaching still empty)."""
     return FrameVerdict(
         i=i, t=tick.t, credited_s=tick.credited_s, label=Label(m.label), axis=axis, thumb_xy=m.thumb_xy,
         joints_xy=m.joints_xy, palm_px=m.palm_px if m.thumb_xy is not None else None,
         stroke_angle_deg=m.stroke_angle_deg, angle_to_grain_deg=m.angle_to_grain_deg,
-        rate_per_min=m.rate_per_min, amplitude_palm=m.amplitude_palm,
+        rate_per_min=m.rate_per_min, amplitude_palm=m.amplitude_palm, other_thumb=other_thumb,
     )
 
 
@@ -96,6 +99,7 @@ class Engine:
         self._clock = FrameClock()
         self._gate = HandIdentityGate()
         self._motion = StrokeAnalyzer(90.0, params)
+        self._others = OtherThumbs(params)
         self.judge = Judge(technique_name)
         self._i = 0
 
@@ -133,6 +137,7 @@ class Engine:
             self._motion.observe_past(earlier, earlier_t)
         self._motion.set_foot_axis(foot_axis.deg)
         state = self._motion.update(obs, tick.t)
-        verdict = self.judge.judge(motion_verdict(self._i, tick, state, foot_axis))
+        other = self._others.step(self._gate.selection, tick.t, foot_axis.deg)
+        verdict = self.judge.judge(motion_verdict(self._i, tick, state, foot_axis, other))
         self._i += 1
         return verdict

@@ -1,7 +1,7 @@
 """FrameLog: every frame's verdict, kept compactly for the report and for offline relabelling.
 
 A live session runs for half an hour or more and its report needs every
-frame, so the per-frame fields are stored in flat arrays (about 70 bytes a
+frame, so the per-frame fields are stored in flat arrays (about 80 bytes a
 frame, against well over a kilobyte for a list of verdicts) and turned into
 FrameRecords only when a report is built.
 """
@@ -14,13 +14,15 @@ from array import array
 from .axis import AxisSource, FootAxis
 from .labels import LABELS
 from .report import FrameRecord
-from .verdict import FrameVerdict
+from .verdict import FrameVerdict, OtherThumb
 
 _LABEL_CODE = {label: k for k, label in enumerate(LABELS)}
 _SOURCES = tuple(AxisSource)
 _SOURCE_CODE = {s: k for k, s in enumerate(_SOURCES)}
 _NAN = float("nan")
-_FLOATS = ("credited", "axis", "angle", "stroke", "x", "y", "jx", "jy", "palm", "rate", "amp", "hold")
+_FLOATS = ("credited", "axis", "angle", "stroke", "x", "y", "jx", "jy", "palm", "rate", "amp", "hold",
+           "other_angle", "other_rate")
+_NO_OTHER = 255  # no second working thumb in this frame
 
 
 def _opt(v: float) -> float | None:
@@ -37,6 +39,7 @@ class FrameLog:
         self._label = bytearray()
         self._source = bytearray()
         self._right = bytearray()
+        self._other = bytearray()  # the second working thumb's label code, or _NO_OTHER
         self._a = {name: array("f") for name in _FLOATS}
 
     def __len__(self) -> int:
@@ -50,6 +53,10 @@ class FrameLog:
         self._right.append(1 if v.coaching is not None and v.coaching.right else 0)
         x, y = v.thumb_xy if v.thumb_xy is not None else (_NAN, _NAN)
         jx, jy = v.joints_xy if v.joints_xy is not None else (_NAN, _NAN)
+        other = v.other_thumb
+        self._other.append(_NO_OTHER if other is None else _LABEL_CODE[other.label])
+        a["other_angle"].append(_NAN if other is None else _f(other.angle_to_grain_deg))
+        a["other_rate"].append(_NAN if other is None else _f(other.rate_per_min))
         for name, value in (("credited", v.credited_s), ("axis", v.axis.deg), ("angle", _f(v.angle_to_grain_deg)),
                             ("stroke", _f(v.stroke_angle_deg)), ("x", x), ("y", y), ("jx", jx), ("jy", jy),
                             ("palm", _f(v.palm_px)), ("rate", _f(v.rate_per_min)), ("amp", _f(v.amplitude_palm)),
@@ -73,8 +80,16 @@ class FrameLog:
             thumb_xy=None if math.isnan(x) else (x, a["y"][i]),
             joints_xy=None if math.isnan(jx) else (jx, a["jy"][i]), palm_px=_opt(a["palm"][i]),
             stroke_angle_deg=_opt(a["stroke"][i]), angle_to_grain_deg=_opt(a["angle"][i]),
-            rate_per_min=_opt(a["rate"][i]), amplitude_palm=_opt(a["amp"][i]),
+            rate_per_min=_opt(a["rate"][i]), amplitude_palm=_opt(a["amp"][i]), other_thumb=self._other_thumb(i),
         )
+
+    def _other_thumb(self, i: int) -> OtherThumb | None:
+        code = self._other[i]
+        if code == _NO_OTHER:
+            return None
+        a = self._a
+        return OtherThumb(label=LABELS[code], angle_to_grain_deg=_opt(a["other_angle"][i]),
+                          rate_per_min=_opt(a["other_rate"][i]))
 
     def record(self, i: int) -> FrameRecord:
         a = self._a
@@ -86,6 +101,8 @@ class FrameLog:
             axis_source=str(_SOURCES[self._source[i]]), credited_s=a["credited"][i],
             stroke_angle_deg=_opt(a["stroke"][i]), rate_per_min=_opt(a["rate"][i]),
             amplitude_palm=_opt(a["amp"][i]), hold_s=a["hold"][i], right=bool(self._right[i]),
+            other_thumb_label=None if self._other[i] == _NO_OTHER else str(LABELS[self._other[i]]),
+            other_thumb_angle_to_grain_deg=_opt(a["other_angle"][i]),
         )
 
     def records(self) -> list[FrameRecord]:

@@ -43,6 +43,8 @@ class FrameRecord:
     amplitude_palm: float | None = None
     hold_s: float = 0.0
     right: bool = False
+    other_thumb_label: str | None = None  # when both thumbs work: the second one's label and angle
+    other_thumb_angle_to_grain_deg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,15 @@ class Report:
                 d["palm_px"] = round(f.palm_px, 1)
             if f.joints_xy is not None:
                 d["joints_xy"] = [round(v, 1) for v in f.joints_xy]
-            for name in ("foot_axis_deg", "stroke_angle_deg", "rate_per_min"):
+            for name in ("foot_axis_deg", "stroke_angle_deg", "rate_per_min", "other_thumb_angle_to_grain_deg"):
                 if d[name] is not None:
                     d[name] = round(d[name], 1)
             if f.amplitude_palm is not None:
                 d["amplitude_palm"] = round(f.amplitude_palm, 3)
             d["credited_s"] = round(f.credited_s, 4)
             d["hold_s"] = round(f.hold_s, 3)
+            if f.other_thumb_label is None:  # one thumb working: most frames of most sessions
+                del d["other_thumb_label"], d["other_thumb_angle_to_grain_deg"]
             frames.append(d)
         return {
             "schema": self.schema,

@@ -139,7 +139,7 @@ def build_segments(frames: list[FrameRecord]) -> list[Segment]:
 
 
 def summarize(frames: list[FrameRecord], segments: list[Segment], holds: list[Hold]) -> dict:
-    """Time by label, the share of stroking done across the grain, hand coverage, holds."""
+    """Time by label, the share of stroking done across the grain, hand coverage, holds, both thumbs."""
     time_by_label = Counter({label: 0.0 for label in LABELS})
     for s in segments:
         time_by_label[s.label] += s.duration_s
@@ -153,6 +153,7 @@ def summarize(frames: list[FrameRecord], segments: list[Segment], holds: list[Ho
         "cross_grain_share": round(time_by_label[Label.CROSS_GRAIN] / stroking, 4) if stroking else None,
         "holds": len(holds),
         "longest_hold_s": round(max((h.duration_s for h in holds), default=0.0), 2),
+        "both_thumbs_s": round(sum(f.credited_s for f in frames if f.other_thumb_label is not None), 2),
     }
     if frames and with_hand == 0:
         summary["note"] = "no hand was found in this video"

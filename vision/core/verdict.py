@@ -20,6 +20,18 @@ from .labels import Label
 
 
 @dataclass(frozen=True)
+class OtherThumb:
+    """The second working thumb's motion verdict, when both thumbs work (vision/core/other_thumb.py)."""
+
+    label: Label
+    thumb_xy: tuple[float, float] | None = None
+    stroke_angle_deg: float | None = None
+    angle_to_grain_deg: float | None = None
+    rate_per_min: float | None = None
+    amplitude_palm: float | None = None
+
+
+@dataclass(frozen=True)
 class FrameVerdict:
     i: int  # frame index in the stream
     t: float  # seconds from the start, monotonic (vision/core/timebase.py)
@@ -38,6 +50,7 @@ class FrameVerdict:
     hold_drift_palm: float | None = None  # how far the thumb moved since it settled on the spot
     hold_ended: Hold | None = None  # the hold that ended at this frame (final times)
     coaching: Any = None  # vision.coach.scoring.CoachingState: right/wrong, score, progress, cue
+    other_thumb: OtherThumb | None = None  # when both thumbs work: the second one's verdict (not coached)
 
     @property
     def foot_axis_deg(self) -> float:

@@ -53,6 +53,9 @@ class OverlayView:
     hold_target_s: float = HOLD_TARGET_S
     palm_px: float | None = None
     axis_note: str | None = None  # a found/followed axis's confidence in words (axis_words), drawn bottom left
+    other_label: str | None = None  # both thumbs working: the second one's label, drawn at its tip
+    other_xy: tuple[float, float] | None = None
+    other_quality: str = "idle"
 
 
 SURE_AT = 0.5  # as the estimator's: below this a found axis is not trusted
@@ -208,7 +211,23 @@ def annotate(rgb: np.ndarray, view: OverlayView, sprites: SpriteCache | None = N
     paste(img, draw_badge, badge, DARK if view.label in UNJUDGED else colour, rate)
     if view.label == "hold":
         draw_hold_ring(img, view.hold_s, view.hold_target_s, colour)
+    if view.other_label is not None and view.other_xy is not None:
+        draw_tag(img, view.other_xy, "2ND: " + LABEL_TEXT.get(view.other_label, view.other_label.upper()),
+                 QUALITY_COLOURS.get(view.other_quality, IDLE))
     return img
+
+
+def draw_tag(img: np.ndarray, at, text: str, colour) -> None:
+    """A small label beside a point (the second thumb's tip): dark box, coloured edge, white text."""
+    s = _scale(img)
+    font, size, thick = cv2.FONT_HERSHEY_SIMPLEX, 0.5 * s, max(1, int(1.5 * s))
+    (tw, th), _ = cv2.getTextSize(text, font, size, thick)
+    h, w = img.shape[:2]
+    x = int(min(max(at[0] + 12 * s, 2), w - tw - 8))
+    y = int(min(max(at[1] - 12 * s, th + 6), h - 4))
+    cv2.rectangle(img, (x - 4, y - th - 5), (x + tw + 4, y + 5), DARK, -1)
+    cv2.rectangle(img, (x - 4, y - th - 5), (x + tw + 4, y + 5), colour, max(1, int(2 * s)))
+    cv2.putText(img, text, (x, y), font, size, WHITE, thick, cv2.LINE_AA)
 
 
 class LivePainter:
@@ -245,7 +264,16 @@ class LivePainter:
             stroke_angle_deg=v.stroke_angle_deg, rate_per_min=v.rate_per_min, hold_s=hold_s,
             hold_target_s=self.technique.target_hold_s or HOLD_TARGET_S, palm_px=v.palm_px,
             axis_note=axis_words(v.axis),
+            **self._other_thumb(v.other_thumb),
         )
+
+    def _other_thumb(self, other) -> dict:
+        """The second working thumb's tag: its label, where, and its colour for the technique (not coached)."""
+        if other is None:
+            return {}
+        right = other.label in self.technique.good_labels
+        return {"other_label": str(other.label), "other_xy": other.thumb_xy,
+                "other_quality": quality(other.label, right, self.technique)}
 
     def paint(self, rgb: np.ndarray, result) -> np.ndarray:
         return annotate(rgb, self.view(result), self._sprites)

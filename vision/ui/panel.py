@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from ..coach.techniques import registry
+from ..core.labels import STROKE_LABELS
 from .labels import COMPONENT_TITLES, SETTLING_GUIDE, label_title
 
 STALL_S = 2.0  # playing, but no frame for this long (analysed or passed through): the camera has stopped
@@ -38,6 +39,7 @@ class LivePanel:
     guide: str | None = None
     holds_completed: str | None = None
     side: str | None = None
+    other_thumb: str | None = None  # both thumbs working: what the second one does, in words
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -117,7 +119,16 @@ def live_panel(snap, playing: bool, technique_name: str | None = None, now: floa
         holds_completed=(f"{c.holds_completed}" if c is not None and holding and tech.target_hold_s else None),
         side=(f"{c.side}: " + ", ".join(fmt_duration(w) for w in c.side_work_s)
               if c is not None and c.side else None),
+        other_thumb=other_thumb_text(v.other_thumb) if live and v is not None and v.other_thumb else None,
     )
+
+
+def other_thumb_text(other) -> str:
+    """The second working thumb (an OtherThumb) in words: "Cross-grain, 80 strokes a minute"."""
+    text = label_title(other.label)
+    if other.label in STROKE_LABELS and other.rate_per_min:
+        text += f", {other.rate_per_min:.0f} strokes a minute"
+    return text
 
 
 def axis_preview_svg(foot_axis_deg: float, size: int = 88) -> str:

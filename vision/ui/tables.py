@@ -211,6 +211,8 @@ def summary_rows(report: Report, live: bool = False) -> list[tuple[str, str]]:
                  else "none"))
     if report.holds:
         rows.append(("Longest hold", seconds_text(report.longest_hold_s)))
+    if s.get("both_thumbs_s"):
+        rows.append(("Both thumbs working", f"{seconds_text(s['both_thumbs_s'])} (the score follows one of them)"))
     debrief = (report.coaching or {}).get("debrief") or {}
     if "good_s" in debrief:
         rows.append(("Time done right", f"{debrief['good_s']:.1f} s of {debrief.get('work_s', 0):.1f} s of work"))

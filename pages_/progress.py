@@ -88,7 +88,9 @@ def save_session_form(report, key: str) -> None:
 
 def over_days(rows: pd.DataFrame, field: str, title: str) -> alt.Chart:
     return (alt.Chart(rows).mark_line(point=True)
-            .encode(x=alt.X("when:T", title=None), y=alt.Y(f"{field}:Q", title=title),
+            # the chart's title names the figure: a rotated axis title as long as the chart is high
+            # pushed the title out of a third-width column
+            .encode(x=alt.X("when:T", title=None), y=alt.Y(f"{field}:Q", title=None),
                     color=alt.Color("foot:N", title="Foot"),
                     tooltip=[alt.Tooltip("day:N", title="Day"), alt.Tooltip("foot:N", title="Foot"),
                              alt.Tooltip(f"{field}:Q", title=title), alt.Tooltip("pain:N", title="Pain")])

@@ -143,10 +143,11 @@ def axis_preview_svg(foot_axis_deg: float, size: int = 88) -> str:
     x1, y1, x2, y2 = c - dx, c - dy, c + dx, c + dy
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size + 18}" '
             f'viewBox="0 0 {size} {size + 18}" role="img" aria-label="foot axis {foot_axis_deg:.0f} degrees">'
-            f'<rect x="1" y="1" width="{size - 2}" height="{size - 2}" rx="8" fill="#1e1e1e" stroke="#555"/>'
+            # the caption inside the dark box: light text on the sidebar's light grey could not be read
+            f'<rect x="1" y="1" width="{size - 2}" height="{size + 16}" rx="8" fill="#1e1e1e" stroke="#555"/>'
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="rgb(80,200,255)" '
             f'stroke-width="4" stroke-dasharray="8 5" stroke-linecap="round"/>'
-            f'<text x="{c:.0f}" y="{size + 14}" fill="#e6e6e6" font-size="12" text-anchor="middle" '
+            f'<text x="{c:.0f}" y="{size + 9}" fill="#e6e6e6" font-size="12" text-anchor="middle" '
             f'font-family="sans-serif">grain {foot_axis_deg:.0f}°</text></svg>')
 
 

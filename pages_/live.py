@@ -60,10 +60,11 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
 
 
 def render_panel(stream: LiveStream, playing: bool) -> None:
-    panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing())
+    panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing(),
+                       lost_before_stop_s=stream.lost_before_stop_s)
     if stream.error:
         st.error(f"The analysis failed on a frame: {md_escape(stream.error)}")
-    if panel.status == "stalled":
+    if panel.status in ("stalled", "lost"):
         st.error(panel.message, icon=":material/videocam_off:")
     elif panel.status == "slow":
         st.warning(panel.message, icon=":material/hourglass_top:")

@@ -306,6 +306,10 @@ def test_live_panel_states():
     p = live_panel(snapshot(frames=0, last_frame_wall=None), playing=True, now=0)
     assert p.status == "waiting" and "Connecting" in p.message
     assert live_panel(snapshot(), playing=False).status == "stopped"
+    lost = live_panel(snapshot(), playing=False, lost_before_stop_s=12.4)  # the picture stopped, then the stream
+    assert lost.status == "lost" and "connection to the camera was lost" in lost.message and "12 s" in lost.message
+    assert "Press START" in lost.message
+    assert live_panel(snapshot(frames=0, last_frame_wall=None), False, lost_before_stop_s=12.4).status == "waiting"
     p = live_panel(snapshot(technique="cross_friction", label="lengthwise", quality="bad", rate_per_min=80.4,
                             cue="Strokes run along the fascia: turn 90 degrees"), True, now=100.1)
     assert p.rate == "80 strokes a minute" and p.correction.startswith("Strokes run along") and p.hold == "3.0 s"
@@ -585,7 +589,8 @@ def test_live_panel_with_injected_webrtc(app, monkeypatch):
     assert any("No hand was seen in this session" in i.value for i in app.info)
     assert not any("video" in i.value for i in app.info)
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Doing now"] == "–" and any("Camera stopped" in i.value for i in app.info)  # no stale label
+    # the stream closed 2 s after its last picture: a lost connection, said as such (not "Camera stopped")
+    assert metrics["Doing now"] == "–" and any("connection to the camera was lost" in e.value for e in app.error)
     assert any("Coaching: score and debrief" in m.value for m in app.markdown)  # the debrief, from the live scorer
     callback(stub_frame(0))  # START again: a new session
     assert stream.coach is not coach

@@ -426,3 +426,26 @@ def test_queued_callback_thins_a_backlog_evenly_and_overlays_every_frame(hand):
     assert 1 <= analysed < len(kept) and stream.skipped == len(kept) - analysed
     for out in singles + burst:
         assert not np.array_equal(out.to_ndarray(format="rgb24"), hand)  # never a bare frame
+
+
+def test_a_stream_that_closes_after_its_picture_stopped_is_a_lost_connection_not_a_stop(hand):
+    """The browser closes the stream itself when the connection is lost (as if STOP were pressed),
+    seconds after the last picture: the stream says so; a STOP with the picture still coming does not."""
+    import time
+
+    from vision.ui.panel import STALL_S
+
+    stream = LiveStream(coach_factory=lambda axis, tech: LiveCoach(axis, tech), technique_name="myofascial_hold")
+    try:
+        feed_for(stream, hand, camera_times(100.0), 0.5)
+        stream.mark_stopped()  # STOP pressed while frames still come
+        assert stream.lost_before_stop_s is None
+        stream.mark_playing()
+        feed_for(stream, hand, camera_times(200.0), 0.5)
+        time.sleep(STALL_S + 0.3)  # no picture, then the stream closes
+        stream.mark_stopped()
+        assert stream.lost_before_stop_s > STALL_S
+        stream.mark_playing()  # START again: a new session, nothing lost yet
+        assert stream.lost_before_stop_s is None
+    finally:
+        stream.close()

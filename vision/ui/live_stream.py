@@ -27,6 +27,7 @@ from ..io.overlay_stamp import OverlayStamp
 from .frame_pacing import FramePacer, PacingStats
 from .live_axis import LiveAxis
 from .live_recording import SessionRecorder
+from .panel import STALL_S
 
 ICE_ENV = "CROSSGRAIN_ICE_SERVERS"  # JSON list of ICE servers; none (no STUN/TURN contacted) by default
 
@@ -185,6 +186,9 @@ class LiveStream:
     record_video: bool = False  # record the shown frames (asked on the page), decided at a session's first frame
     _recorder: SessionRecorder | None = None  # this session's recording, when asked for
     _record_decided: bool = False
+    # the stopped session's picture had stopped arriving this long before the stream closed (None: it
+    # came until the end, as when the user presses STOP): the browser gave up on a lost connection
+    lost_before_stop_s: float | None = None
     _last_recording: SessionRecorder | None = None  # the stopped session's, kept until a new START
     _lock: threading.Lock = field(default_factory=threading.Lock)
     sound: object = None  # a LiveSound (vision/ui/live_sound.py): each verdict's sound, sent on the audio track
@@ -356,6 +360,9 @@ class LiveStream:
                 return
             self._stopped = True
             recording, self._recorder = self._recorder, None
+            last = self._last_frame_wall
+            silent_s = time.monotonic() - last if last is not None else 0.0
+            self.lost_before_stop_s = silent_s if silent_s > STALL_S else None
         if self.sound is not None:
             self.sound.stop()
         if recording is not None:
@@ -373,6 +380,7 @@ class LiveStream:
         """The page saw the stream playing (a new START): the last session's report (and recording) are done with."""
         with self._lock:
             self._last_report = None
+            self.lost_before_stop_s = None
             recording, self._last_recording = self._last_recording, None
         if recording is not None:
             recording.discard()

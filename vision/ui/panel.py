@@ -22,6 +22,7 @@ class LivePanel:
     """What the panel beside the video shows, as text."""
 
     status: str  # 'waiting' | 'live' | 'slow' (live, but too few frames analysed to judge) | 'stalled' | 'stopped'
+    # | 'lost' (stopped after the picture had stopped arriving: a lost connection)
     message: str
     technique: str
     label: str
@@ -52,21 +53,29 @@ def fmt_duration(seconds: float | None) -> str:
 
 
 def live_panel(snap, playing: bool, technique_name: str | None = None, now: float | None = None,
-               stall_s: float = STALL_S, pacing=None) -> LivePanel:
+               stall_s: float = STALL_S, pacing=None, lost_before_stop_s: float | None = None) -> LivePanel:
     """Turn a LiveSnapshot (its latest verdict) into the panel's text; says so when frames stop arriving.
 
     ``technique_name`` is the sidebar's choice: the panel names it even before
     the first frame of a session coached for it arrives. ``pacing`` (a
     frame_pacing.PacingStats) says how many frames a second are analysed: below
     its ``min_fps`` strokes cannot be told from holds, and the panel says so
-    ("slow") instead of judging.
+    ("slow") instead of judging. ``lost_before_stop_s``: the stopped stream's
+    picture had stopped arriving this long before it closed (the browser gave
+    up on a lost connection; a STOP pressed by the user comes with the picture
+    still arriving): the panel says the connection was lost ("lost").
     """
     now = time.monotonic() if now is None else now
     name = technique_name or snap.technique
     tech = registry().get(name)
     title = tech.title if tech else name
     v = snap.verdict if snap.technique == name else None
-    if not playing:
+    if not playing and v is not None and lost_before_stop_s:
+        status, message = "lost", (f"The connection to the camera was lost: no picture came for "
+                                   f"{lost_before_stop_s:.0f} s, then the stream closed. The session up to then "
+                                   "is below. Press START to go on (a new session); if it will not start, "
+                                   "reload the page.")
+    elif not playing:
         status, message = ("stopped", "Camera stopped. The session's report is below.") if v is not None else \
             ("waiting", "Press START to turn on the camera.")
     elif snap.last_frame_wall is None or v is None:

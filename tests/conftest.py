@@ -19,20 +19,6 @@ def _keep_gil_switch_interval():
 
 
 @pytest.fixture(scope="session")
-def app_server():
-    """One `streamlit run app.py` with the environment as it is (no CROSSGRAIN_* setting of its own), shared by
-    the browser modules that need nothing else of it (tests/test_browser.py, test_accessibility.py,
-    test_camera_errors.py, test_markdown_injection.py): each opens its own browser session on it, as users
-    share a server; a module that needs its own data folder or setting starts its own server. Started at
-    first use, stopped at the end of the run; its log is test-artifacts/streamlit.log."""
-    from browser_support import ARTIFACTS, streamlit_server
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(log_path=ARTIFACTS / "streamlit.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def analysed_sample(tmp_path_factory):
     """`crossgrain analyze sample_videos/myofascial_hold.mp4 --foot-axis 90` as a user runs it (a process), once,
     with every output: --json r.json, --csv r.csv, --annotated a.mp4, --html r.html. Returns (the finished

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, chromium, chromium_path
+from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
 
 from vision.ui.samples import list_samples
 
@@ -103,13 +103,12 @@ def _report(name: str, violations: list[dict]) -> list[dict]:
     return blocking
 
 
-def test_axe_no_serious_violation_on_either_tab(tmp_path, app_server):
+def test_axe_no_serious_violation_on_either_tab(tmp_path):
     if SAMPLE not in {s.name for s in list_samples()}:
         pytest.skip(f"sample clip {SAMPLE}.mp4 not found")
     ARTIFACTS.mkdir(exist_ok=True)
     found = {}
-    url = app_server  # shared with the other browser modules that need no setting of their own (conftest.py)
-    with chromium() as browser:
+    with streamlit_server(log_path=ARTIFACTS / "streamlit_axe.log") as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(90_000)
         page.goto(url, timeout=180_000)

@@ -17,7 +17,8 @@ import pytest
 from vision.coach.techniques import registry
 from vision.ui.samples import Sample, list_samples, samples_dir
 
-from browser_support import ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
+                             streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,10 +43,10 @@ def _seconds(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(app_server):
-    """The app's server shared with the other browser modules that need no setting of their own (conftest.py)."""
+def server():
     ARTIFACTS.mkdir(exist_ok=True)
-    return app_server
+    with streamlit_server(log_path=ARTIFACTS / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import chromium, chromium_path
+from browser_support import chromium, chromium_path, streamlit_server
 from vision.ui.notices import CAMERA_HELP, CAMERA_REFUSED, NO_CAMERA
 
 pytestmark = [
@@ -14,9 +14,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(app_server):
-    """The app's server shared with the other browser modules that need no setting of their own (conftest.py)."""
-    return app_server
+def server():
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.mark.parametrize("without,expected,ours", [

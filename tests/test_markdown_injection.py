@@ -63,8 +63,8 @@ class _Counter(http.server.BaseHTTPRequestHandler):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_browser_fetches_nothing_and_links_nothing(tmp_path, request):
-    from browser_support import chromium, chromium_path
+def test_browser_fetches_nothing_and_links_nothing(tmp_path):
+    from browser_support import chromium, chromium_path, streamlit_server
     from media import still_frame, write_video
 
     if chromium_path() is None:
@@ -75,9 +75,7 @@ def test_browser_fetches_nothing_and_links_nothing(tmp_path, request):
     name = hostile_name(port)
     video = write_video(tmp_path / "v.mp4", [still_frame(160, 120)] * 10, [k / 30 for k in range(10)]).read_bytes()
     try:
-        # the app's server shared with the other browser modules that need no setting of their own (conftest.py)
-        url = request.getfixturevalue("app_server")
-        with chromium() as browser:
+        with streamlit_server() as url, chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
             page.get_by_role("tab", name="Analyse a video").click()

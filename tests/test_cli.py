@@ -18,11 +18,10 @@ def crossgrain(*args, cwd=None):
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cli")
-    run = crossgrain("analyze", SAMPLE, "--foot-axis", "90", "--json", out / "r.json", "--csv", out / "r.csv",
-                     "--annotated", out / "a.mp4")
-    return run, out
+def analysed(analysed_sample):
+    """`crossgrain analyze SAMPLE --foot-axis 90 --json r.json --csv r.csv --annotated a.mp4` (and --html r.html,
+    read by tests/test_html_report.py): one run shared by the two modules (conftest.py)."""
+    return analysed_sample
 
 
 def test_report_follows_the_design_schema_and_the_truth(analysed):

@@ -95,9 +95,12 @@ def executing(client) -> dict[str, list[str]]:
     return client.run(lambda dask_worker: sorted(str(ts.key) for ts in dask_worker.state.executing))
 
 
-def kill_worker_running(client, name_part: str, deadline: float) -> int | None:
-    """SIGKILL the worker process that is analysing a video whose task key holds ``name_part``."""
-    while time.monotonic() < deadline:
+def kill_worker_running(client, name_part: str, deadline: float, run: subprocess.Popen | None = None) -> int | None:
+    """SIGKILL the worker process that is analysing a video whose task key holds ``name_part``.
+
+    None once ``deadline`` passes, or at once when the command ``run`` has ended (no task of its can start
+    any more: waiting out the deadline would only add time)."""
+    while time.monotonic() < deadline and (run is None or run.poll() is None):
         try:
             running = executing(client)
         except Exception:  # noqa: BLE001 - a worker restarting right now: ask again
@@ -255,7 +258,7 @@ def test_a_video_whose_worker_keeps_dying_fails_after_two_retries(client, clips,
     deadline = time.monotonic() + 600
     kills = 0
     while run.poll() is None and kills < 4:
-        if kill_worker_running(client, "clip1.mp4", min(deadline, time.monotonic() + 120)) is None:
+        if kill_worker_running(client, "clip1.mp4", min(deadline, time.monotonic() + 120), run) is None:
             break
         kills += 1
     stdout, stderr = run.communicate(timeout=RUN_TIMEOUT_S)

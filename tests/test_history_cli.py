@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cluster_support import short_clips
 from history_support import record
 
 from vision.history.store import Store
@@ -24,6 +25,17 @@ def data_dir(tmp_path, monkeypatch):
     d = tmp_path / "data"
     monkeypatch.setenv("CROSSGRAIN_DATA_DIR", str(d))
     return d
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> tuple[Path, Path]:
+    """Real clips cut from the bundled samples, decoded and encoded again: 6 s of myofascial_hold from its hold's
+    start, 4 s of lengthwise_mistake's strokes. What is kept in the history does not depend on a video's length,
+    and the whole samples (20-25 s) take four times as long to analyse."""
+    folder = tmp_path_factory.mktemp("clips")
+    hold, = short_clips(folder / "hold", seconds=6.0, stretches=(("myofascial_hold", 4.0),))
+    strokes, = short_clips(folder / "strokes", seconds=4.0, stretches=(("lengthwise_mistake", 0.0),))
+    return hold, strokes
 
 
 def crossgrain(*args, stdin=subprocess.DEVNULL):
@@ -47,9 +59,9 @@ def test_nothing_kept_means_nothing_listed_and_no_database_made(data_dir):
         "crossgrain: error: no history to export: no session has been kept on this computer")
 
 
-def test_analyze_save_keeps_the_report_as_it_is(data_dir, tmp_path):
+def test_analyze_save_keeps_the_report_as_it_is(data_dir, tmp_path, clips):
     out = tmp_path / "r.json"
-    run = crossgrain("analyze", SAMPLE, "--foot-axis", "90", "--technique", "myofascial_hold", "--json", out,
+    run = crossgrain("analyze", clips[0], "--foot-axis", "90", "--technique", "myofascial_hold", "--json", out,
                      "--save", "--foot", "left", "--pain-before", "5", "--pain-after", "3")
     assert run.returncode == 0, run.stderr
     assert "kept as session 1 in" in run.stdout
@@ -64,18 +76,19 @@ def test_analyze_save_keeps_the_report_as_it_is(data_dir, tmp_path):
     assert kept.longest_hold_s == report["coaching"]["debrief"]["longest_good_hold_s"]
 
 
-def test_analyze_save_again_keeps_one_session_per_video_on_every_path(data_dir, tmp_path):
+def test_analyze_save_again_keeps_one_session_per_video_on_every_path(data_dir, tmp_path, clips):
     """The same video analysed again with --save (alone, or in a folder on the local pool) is one session:
     unchanged when its figures are, updated in place when the answers differ; another video is another."""
+    video, other = clips
     args = ("--foot-axis", "90", "--technique", "myofascial_hold", "--save")
-    first = crossgrain("analyze", SAMPLE, *args, "--foot", "left")
+    first = crossgrain("analyze", video, *args, "--foot", "left")
     assert first.returncode == 0 and "kept as session 1 in" in first.stdout, first.stderr
-    again = crossgrain("analyze", SAMPLE, *args, "--foot", "left")
+    again = crossgrain("analyze", video, *args, "--foot", "left")
     assert again.returncode == 0 and "already kept, unchanged: session 1 in" in again.stdout, again.stdout
     folder = tmp_path / "videos"
     folder.mkdir()
-    (folder / "copy.mp4").write_bytes(SAMPLE.read_bytes())
-    (folder / "another.mp4").write_bytes((SAMPLE.parent / "lengthwise_mistake.mp4").read_bytes())
+    (folder / "copy.mp4").write_bytes(video.read_bytes())
+    (folder / "another.mp4").write_bytes(other.read_bytes())
     pool = crossgrain("analyze", folder, *args, "--foot", "right", "--workers", "2")
     assert pool.returncode == 0 and "kept as session 2 in" in pool.stdout, pool.stderr
     assert "updated session 1 in" in pool.stdout, pool.stdout  # the same video, other answers

@@ -5,12 +5,12 @@ the stills decode, and it fits a phone's width."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from browser_support import chromium, chromium_path
 
-from vision.cli import main
 from vision.compare import compare, load_report
 from vision.views.html_report import comparison_html, report_html
 
@@ -19,12 +19,14 @@ SAMPLE = ROOT / "sample_videos" / "myofascial_hold.mp4"
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
+def written(analysed_sample, tmp_path_factory):
+    """`crossgrain analyze SAMPLE --foot-axis 90 --json ... --html ...`: the run tests/test_cli.py reads too
+    (conftest.py), its report and HTML copied here beside the comparison written from it."""
+    run, analysed = analysed_sample
+    assert run.returncode == 0, run.stderr
     out = tmp_path_factory.mktemp("html")
-    code = main(["analyze", str(SAMPLE), "--foot-axis", "90", "--json", str(out / "r.json"),
-                 "--html", str(out / "r.html")])
-    assert code == 0
-    report = load_report(out / "r.json")
+    shutil.copy2(analysed / "r.html", out / "r.html")
+    report = load_report(analysed / "r.json")
     (out / "c.html").write_text(comparison_html(compare(report, report), report, report))
     return out, report
 

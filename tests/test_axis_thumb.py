@@ -92,6 +92,21 @@ def test_after_a_retry_the_heel_step_still_says_why_until_the_heel_is_marked():
     assert "Try again" not in cal.update(hand_at((300, 300)), t + 1).message  # a fresh start says nothing of it
 
 
+def test_a_gap_between_frames_is_not_taken_for_a_still_thumb():
+    """A live stream that falls behind analyses no frame for a while; the thumb may have gone and come back."""
+    cal = ThumbCalibration()
+    heel = (300, 300)
+    cal.update(hand_at(heel), 0.0)
+    state = cal.update(hand_at(heel), 2.5)  # the next analysed frame, 2.5 s later, thumb at the same spot
+    assert state.step is Step.HEEL and state.progress == 0.0
+    states, _ = run(cal, [(2.2, heel)], t0=2.5 + 1 / FPS)  # seen still for 2 s: marked
+    assert states[-1].step is Step.TOES
+    slow = ThumbCalibration()  # 3 frames a second (0.33 s apart) is slow, but seen: it counts
+    for k in range(8):
+        state = slow.update(hand_at(heel), k / 3)
+    assert state.step is Step.TOES
+
+
 def test_staying_on_the_heel_does_not_mark_the_toes():
     cal = ThumbCalibration()
     states, _ = run(cal, [(6.0, (300, 300))])

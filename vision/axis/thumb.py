@@ -3,7 +3,9 @@
 Pure: fed the hand's 21 landmarks (or None) and the frame's time; gives a
 state the page shows (step, message, progress of the current rest). A rest
 is the thumb tip staying within a small radius (in palm widths, so camera
-distance does not matter) for ``hold_s``; its point is the median tip there.
+distance does not matter) for ``hold_s``, in frames at most ``max_gap_s`` apart
+(a live stream that falls behind skips frames: a gap is not a still thumb); its
+point is the median tip there.
 The toes rest only counts once the thumb has left the heel, and the two
 points must be far enough apart (``min_apart_palm``) to give a trustworthy
 line: otherwise a clear retry, which starts again at the heel. The retry's
@@ -37,6 +39,7 @@ class ThumbParams:
     leave_palm: float = 0.5  # after the heel, the toes rest counts once the tip is this far from it
     min_apart_palm: float = 1.5  # heel and toes at least this far apart (a foot is ~3.3 palms long)
     lost_s: float = 0.3  # the hand may vanish this long without breaking a rest
+    max_gap_s: float = 0.5  # frames further apart than this break a rest: a gap is never taken for a still thumb
     retry_s: float = 3.0  # a retry message shows this long, then the heel step starts again
 
 
@@ -62,6 +65,7 @@ class ThumbCalibration:
         self.axis: FootAxis | None = None
         self._rest: list[tuple[float, np.ndarray, float]] = []  # (t, tip, palm)
         self._last_seen_t: float | None = None
+        self._last_frame_t: float | None = None
         self._left_heel = False
         self._retry_since: float | None = None
         self._retry_msg = ""
@@ -70,6 +74,9 @@ class ThumbCalibration:
 
     def update(self, landmarks, t: float) -> CalibrationState:
         p = self.params
+        if self._last_frame_t is not None and t - self._last_frame_t > p.max_gap_s:
+            self._rest.clear()  # no frame for a while (a live stream falling behind): the thumb was not seen still
+        self._last_frame_t = t
         if self.step is Step.RETRY:
             if t - self._retry_since >= p.retry_s:
                 note = self._retry_note

@@ -39,7 +39,7 @@ class ThumbParams:
     leave_palm: float = 0.5  # after the heel, the toes rest counts once the tip is this far from it
     min_apart_palm: float = 1.5  # heel and toes at least this far apart (a foot is ~3.3 palms long)
     lost_s: float = 0.3  # the hand may vanish this long without breaking a rest
-    max_gap_s: float = 0.5  # frames further apart than this break a rest: a gap is never taken for a still thumb
+    max_gap_s: float = 1.0  # frames further apart than this break a rest: a gap is never taken for a still thumb
     retry_s: float = 3.0  # a retry message shows this long, then the heel step starts again
 
 

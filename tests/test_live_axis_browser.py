@@ -126,13 +126,14 @@ def _press(page, button: str) -> None:
     target.click()
 
 
-def _watch(page, until, seconds: float, every_s: float = 0.3) -> list[tuple[float, str, str, str]]:
-    """Read (t, axis status, calibration step, Doing now) every ``every_s`` until ``until(readings)``
-    or ``seconds`` pass."""
-    readings: list[tuple[float, str, str, str]] = []
+def _watch(page, until, seconds: float, every_s: float = 0.3) -> list[tuple[float, str, str, str, bool]]:
+    """Read (t, axis status, calibration step, Doing now, 'too slow to judge' shown) every ``every_s`` until
+    ``until(readings)`` or ``seconds`` pass."""
+    readings: list[tuple[float, str, str, str, bool]] = []
     t0 = time.monotonic()
     while time.monotonic() - t0 < seconds:
-        readings.append((time.monotonic() - t0, _axis_status(page), _calibration_step(page), _doing_now(page)))
+        readings.append((time.monotonic() - t0, _axis_status(page), _calibration_step(page), _doing_now(page),
+                         _too_slow_said(page)))
         if until(readings):
             break
         time.sleep(every_s)
@@ -254,6 +255,15 @@ def test_follow_my_foot_finds_the_axis_and_the_verdicts_use_it(server, tmp_path)
           f"whole test {time.monotonic() - t_start:.0f} s")
 
 
+def _skip_if_starved(found, readings, what: str) -> None:
+    """The thumb needs the hand, and below 8 analysed frames a second the app rightly believes no new hand
+    (vision/core/hands.py) and says the analysis is too slow to judge. Seen with other sessions' test suites
+    loading the 2 cores 18-20 deep: then nothing about the thumb can be checked, and the test says so."""
+    if not found and sum(x[4] for x in readings) >= 0.5 * len(readings):  # said for most of the wait
+        pytest.skip(f"{what} in {readings[-1][0]:.0f} s, and the page said the analysis was too slow to judge "
+                    f"(machine load {open('/proc/loadavg').read().split()[0]}): the thumb could not be followed")
+
+
 def _thumb_clip(tmp_path, name: str, at: tuple[float, float], axis_deg: float = 25.0):
     """The foot at ``axis_deg``; the thumb rests 2.8 s at ``at[0]`` then at ``at[1]`` of the way heel -> toes."""
     scene = foot_scene("ar_4", axis_deg)
@@ -277,6 +287,7 @@ def test_show_it_with_my_thumb_sets_the_heel_to_toes_line(server, tmp_path):
         statuses = [x[1] for x in seen]
         steps = [x[2] for x in seen]
         m = done.search(statuses[-1])
+        _skip_if_starved(m, seen, "the calibration never finished")
         assert m, f"the calibration never finished: {statuses[-5:]}"
         assert _axial_diff(float(m.group(1)), truth) <= THUMB_TOLERANCE_DEG, (statuses[-1], truth)
         assert statuses[-1].startswith("Foot axis (thumb)")
@@ -313,6 +324,7 @@ def test_thumb_points_too_close_ask_for_a_retry(server, tmp_path):
         seen = _watch(page, lambda r: retry.search(r[-1][1]) is not None, STATUS_WAIT_S, every_s=0.25)
         page.screenshot(path=str(ARTIFACTS / "live_axis_retry.png"), full_page=True)
         m = retry.search(seen[-1][1])
+        _skip_if_starved(m, seen, "no retry message")
         assert m, f"no retry message: {[x[1] for x in seen][-5:]}"
         # the distance it names is the one it measured: the rests 1.0 palm apart, or, when the analysis fell so far
         # behind that one rest went unseen (a busy machine: the hand is lost below 8 analysed frames a second),
@@ -320,7 +332,8 @@ def test_thumb_points_too_close_ask_for_a_retry(server, tmp_path):
         assert float(m.group(1)) < 1.5, (seen[-1][1], apart_palm)
         assert "Foot axis set" not in " ".join(x[1] for x in seen)
         # then it starts again at the heel, still saying why (the retry message is up for 3 s only)
-        note = re.compile(r"Try again: the last two points were only \d+\.\d palm widths apart \(at least 1\.5 needed\)")
+        note = re.compile(r"Try again: the last two points were only \d+\.\d palm widths apart "
+                          r"\(at least 1\.5 needed\)")
         again = _watch(page, lambda r: "Step: heel" in r[-1][2] and note.search(r[-1][1]), 30.0, every_s=0.25)
         assert "Step: heel" in again[-1][2] and note.search(again[-1][1]), [x[1:3] for x in again][-3:]
         assert "Foot axis set" not in " ".join(x[1] for x in again)

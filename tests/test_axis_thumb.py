@@ -76,6 +76,37 @@ def test_points_too_close_give_a_clear_retry_that_starts_again_at_the_heel():
     assert states[-1].step is Step.HEEL and states[-1].heel_xy is None
 
 
+def test_after_a_retry_the_heel_step_still_says_why_until_the_heel_is_marked():
+    """The retry's message is up for retry_s only; someone watching their foot meanwhile must still learn
+    why it starts again (found in a real browser: after a retry the heel step read like a first start)."""
+    cal = ThumbCalibration(ThumbParams(retry_s=1.0))
+    states, t = run(cal, [(2.2, (300, 300)), (2.2, (300, 250)), (1.0, (300, 250))])
+    assert any(s.step is Step.RETRY for s in states)
+    states, t = run(cal, [(0.4, None), (0.6, (340, 420)), (0.2, (380, 420))], t0=t)  # hand away, then moving
+    heel = [s for s in states if s.step is Step.HEEL]
+    assert heel and all("Try again: the last two points were only 1.0 palm widths apart" in s.message for s in heel)
+    assert "Show your hand" in heel[0].message and any("Rest your thumb tip on the centre" in s.message for s in heel)
+    states, t = run(cal, [(2.2, (380, 420))], t0=t)  # the heel marked: the note has done its job
+    assert states[-1].step is Step.TOES and "Try again" not in states[-1].message
+    cal.restart()
+    assert "Try again" not in cal.update(hand_at((300, 300)), t + 1).message  # a fresh start says nothing of it
+
+
+def test_a_gap_between_frames_is_not_taken_for_a_still_thumb():
+    """A live stream that falls behind analyses no frame for a while; the thumb may have gone and come back."""
+    cal = ThumbCalibration()
+    heel = (300, 300)
+    cal.update(hand_at(heel), 0.0)
+    state = cal.update(hand_at(heel), 2.5)  # the next analysed frame, 2.5 s later, thumb at the same spot
+    assert state.step is Step.HEEL and state.progress == 0.0
+    states, _ = run(cal, [(2.2, heel)], t0=2.5 + 1 / FPS)  # seen still for 2 s: marked
+    assert states[-1].step is Step.TOES
+    slow = ThumbCalibration()  # a starved live stream analysing 1.5 frames a second: slow, but seen, so it counts
+    for k in range(5):
+        state = slow.update(hand_at(heel), k / 1.5)
+    assert state.step is Step.TOES
+
+
 def test_staying_on_the_heel_does_not_mark_the_toes():
     cal = ThumbCalibration()
     states, _ = run(cal, [(6.0, (300, 300))])

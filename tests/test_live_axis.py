@@ -119,6 +119,30 @@ def test_following_the_foot_runs_off_the_frame_thread_and_finds_the_marked_axis(
     assert not any(th.name == "crossgrain-follow-foot" for th in threading.enumerate())
 
 
+def test_the_follow_status_names_the_found_axis_as_soon_as_it_is_found():
+    """Found in a real browser on a busy machine: the page said "Following your foot: 90°" (the sidebar's
+    angle, still in force) until the next analysed frame took the found axis in; it must name the axis found."""
+
+    class Found:  # a follower that finds the foot at 115 degrees at once
+        def update(self, rgb, t, hands):
+            return FootAxis(115.0, AxisSource.FOUND, 0.9)
+
+    axis = LiveAxis(90.0, follower_factory=Found, follow_every_s=0.01)
+    axis.follow()
+    try:
+        axis.on_frame(np.zeros((240, 320, 3), np.uint8), 0.0, None)  # one frame, then none (a slow machine)
+        deadline = time.monotonic() + 10.0
+        while "Looking for your foot" in axis.view().message and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert axis.view().message == "Following your foot: 115°"
+        assert axis.axis.deg == pytest.approx(115.0) and axis.axis.source is AxisSource.FOUND
+        axis.use_typed()  # a user's choice after it: the sidebar's angle, and no late estimate overrides it
+        time.sleep(0.1)
+        assert axis.axis == FootAxis.typed(90.0) and "sidebar" in axis.view().message
+    finally:
+        axis.close()
+
+
 def test_the_stream_applies_the_axis_to_its_coach_from_the_next_frame():
     from vision.ui.live_stream import LiveStream
 

@@ -188,5 +188,7 @@ class LiveAxis:
                         self.follow_error = f"{type(exc).__name__}: {exc}"
                 return
             with self._lock:
-                if not stop.is_set() and found is not None:
-                    self._found = found
+                if not stop.is_set() and found is not None:  # not stopped: still following, under this lock
+                    # in force at once, not from the next analysed frame: the status names the axis in force,
+                    # and on a slow machine the next analysed frame can be a second away
+                    self._found = self._axis = found

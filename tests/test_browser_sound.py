@@ -11,10 +11,11 @@ clock in the page then gives how far the sound reached the page behind the verdi
 
 from __future__ import annotations
 
+import os
+
 import base64
 import io
 import json
-import os
 import re
 import statistics
 import time

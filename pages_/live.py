@@ -193,8 +193,7 @@ def live_page(axis: float, technique_name: str) -> None:
             ctx = None
         st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
         st.html(camera_check_html(), unsafe_allow_javascript=True)
-        if playout := low_latency_playout_html():
-            st.html(playout, unsafe_allow_javascript=True)
+        st.html(low_latency_playout_html(), unsafe_allow_javascript=True)
     if ctx is None:
         st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)
         return

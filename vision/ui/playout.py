@@ -11,12 +11,9 @@ and Chrome's ``playoutDelayHint = 0``, each where the browser has it. The
 component's frame is on the page's own origin, so its RTCPeerConnection is
 reached before START; nothing else about the connection changes. The frame
 counts the receivers it set in ``window.crossgrainPlayoutSet`` (for tests).
-``CROSSGRAIN_PLAYOUT=browser`` leaves the browser's own buffering (to compare).
 """
 
 from __future__ import annotations
-
-import os
 
 PLAYOUT_SCRIPT = """<span id="crossgrain-playout" hidden></span><script>
 (function () {
@@ -50,5 +47,5 @@ PLAYOUT_SCRIPT = """<span id="crossgrain-playout" hidden></span><script>
 
 
 def low_latency_playout_html() -> str:
-    """The script for st.html(..., unsafe_allow_javascript=True) on the live page ("" to leave the default)."""
-    return "" if os.environ.get("CROSSGRAIN_PLAYOUT") == "browser" else PLAYOUT_SCRIPT
+    """The script for st.html(..., unsafe_allow_javascript=True) on the live page."""
+    return PLAYOUT_SCRIPT

@@ -15,7 +15,6 @@ from vision.sound.synth import SoundSettings, announcement
 from vision.ui.live_sound import SAMPLE_RATE, LiveSound
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback, prepare_live_server
 from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
-from vision.ui.playout import low_latency_playout_html
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
@@ -193,7 +192,6 @@ def live_page(axis: float, technique_name: str) -> None:
             ctx = None
         st.container(key=WIDE_ONLY_KEY).caption(CAMERA_HELP)
         st.html(camera_check_html(), unsafe_allow_javascript=True)
-        st.html(low_latency_playout_html(), unsafe_allow_javascript=True)
     if ctx is None:
         st.container(key=NARROW_ONLY_KEY).caption(CAMERA_HELP)
         return

@@ -248,13 +248,10 @@ def test_the_audio_track_carries_the_tone_when_the_work_goes_off_and_back_on_tar
                 start.click(timeout=30_000)
                 restarts += 1
         audio_stats = component.evaluate("() => window.__audioStats()")
-        playout_set = component.evaluate("() => window.crossgrainPlayoutSet || 0")  # vision/ui/playout.py
         recordings = component.evaluate("() => window.__takeRecordings()")
         page.screenshot(path=str(ARTIFACTS / "live_sound.png"), full_page=True)
         context.close()
 
-    print(f"\nbrowser sound: receivers asked for the least buffering: {playout_set}")
-    assert playout_set >= 2  # the audio and the video track
     sent = server_sounds(log_path)
     started = server_sounds(log_path, "sound-start")
     decoded = [(*decode(r["webm"]), r["start"] / 1000) for r in recordings if r["start"]]

@@ -40,7 +40,8 @@ def plain_script(path: Path) -> int:
     import av
 
     from .io.model import hand_model_path
-    from .io.tracking import import_hand_landmarker, quiet_native_stderr
+    from .io.native_stderr import quiet as quiet_native_stderr
+    from .io.tracking import import_hand_landmarker
 
     mp = import_hand_landmarker()  # the same modules as `from mediapipe.tasks.python import vision`
     options = mp.HandLandmarkerOptions(base_options=mp.BaseOptions(model_asset_path=str(hand_model_path())),

@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 
+from ..io import native_stderr
 from . import analyze, axis, bench, compare, history, reference, serve
 from .analyze import format_coaching, format_summary
 from .batch import BatchInterrupted
@@ -78,7 +79,11 @@ def run() -> None:
     its worker threads (MediaPipe's dispatcher finishing a frame) it would print a traceback from
     threading's shutdown. Only here, in the process's own exit: main() called in-process (tests)
     must not leave SIGINT ignored, since child processes inherit that.
+
+    A command's stderr is its voice (one line `crossgrain: error: ...`): MediaPipe's native
+    logs are diverted away from it for the whole process (vision/io/native_stderr.py).
     """
+    native_stderr.divert()
     code = main()
     if code == EXIT_INTERRUPTED and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)

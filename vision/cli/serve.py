@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..io import native_stderr
 from .common import CliError
 
 DEFAULT_PORT = 8501
@@ -129,5 +130,6 @@ def run(args: argparse.Namespace) -> int:
     announce(p, args.lan)
     env = {**os.environ, **p.env}
     os.chdir(p.cwd)  # .streamlit/config.toml there applies
+    native_stderr.restore()  # the server's own log is for whoever runs it
     os.execvpe(p.cmd[0], p.cmd, env)  # streamlit in this process: Ctrl-C and SIGTERM reach it directly
     return 0  # not reached

@@ -8,7 +8,6 @@ millisecond count while the observation keeps the frame's true time.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import math
 import os
@@ -22,6 +21,7 @@ import numpy as np
 
 from ..core.landmarks import HandObservation
 from .model import hand_model_path
+from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
 
 block_outbound_http()  # MediaPipe's usage logger must not reach the network (no_telemetry.py)
@@ -87,7 +87,9 @@ class HandTracker:
     def __init__(self, model_path: str | Path | None = None, options: TrackerOptions = TrackerOptions()):
         tasks = import_hand_landmarker()
         self._mp_image = _mp_image_factory(tasks)
-        self._quiet = True  # the first inferences with a hand also print native warnings
+        # Each landmarker's first inferences with a hand print native warnings (once per landmarker,
+        # e.g. LiteRT's "Input tensor memory is not aligned"): each stays quiet until it has found one.
+        self._warmed: set[int] = set()
         with quiet_native_stderr():
             self._landmarker = self._create(tasks, model_path, options)
             self._one_hand = None
@@ -129,10 +131,11 @@ class HandTracker:
         image = self._mp_image(np.ascontiguousarray(rgb))
         use_two = self._one_hand is None or self._search.use_two()
         landmarker = self._landmarker if use_two else self._one_hand
-        if self._quiet:
+        if id(landmarker) not in self._warmed:
             with quiet_native_stderr():
                 result = landmarker.detect_for_video(image, timestamp_ms)
-            self._quiet = not result.hand_landmarks
+            if result.hand_landmarks:
+                self._warmed.add(id(landmarker))
         else:
             result = landmarker.detect_for_video(image, timestamp_ms)
         self._search.found(use_two, len(result.hand_landmarks))
@@ -176,7 +179,7 @@ class HandTracker:
                         landmarker.detect_for_video(blank, timestamp_ms)
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every)
-        self._quiet = True
+        self._warmed.clear()
         self.resets += 1
 
     MAX_STEP_MS = 10_000  # MediaPipe's tracking needs no larger gap; its clock must stay far from overflow
@@ -210,42 +213,6 @@ class HandTracker:
         self.close()
 
 
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Silence MediaPipe's native start-up chatter (it writes to fd 2, not sys.stderr).
-
-    fd 2 belongs to the process, and two trackers may start at once on two
-    threads: the first to enter silences it, the last to leave restores it.
-    Set CROSSGRAIN_DEBUG=1 to see it.
-    """
-    if os.environ.get("CROSSGRAIN_DEBUG"):
-        yield
-        return
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    with _QUIET_LOCK:
-        if not _quiet["depth"]:
-            sys.stderr.flush()
-            _quiet["saved"] = os.dup(fd)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, fd)
-            os.close(devnull)
-        _quiet["depth"] += 1
-    try:
-        yield
-    finally:
-        with _QUIET_LOCK:
-            _quiet["depth"] -= 1
-            if not _quiet["depth"]:
-                os.dup2(_quiet["saved"], fd)
-                os.close(_quiet["saved"])
-
-
-_QUIET_LOCK = threading.Lock()
-_quiet = {"depth": 0, "saved": -1}
 
 
 def _mp_image_factory(tasks):

@@ -17,6 +17,8 @@ import urllib.request
 from fractions import Fraction
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -201,3 +203,33 @@ def panel_metrics(page) -> dict[str, str]:
         (m.querySelector("[data-testid='stMetricLabel']") || {}).textContent || '',
         (m.querySelector("[data-testid='stMetricValue']") || {}).textContent || ''])""")
     return {label.strip(): value.strip() for label, value in pairs if label.strip()}
+
+
+def click_until(target, shown, attempts: int = 4, wait_ms: int = 20_000) -> None:
+    """Click ``target`` until the locator ``shown`` appears. On a loaded machine a click that lands
+    while Streamlit reruns the page (after an upload, after another widget's change) can be lost:
+    the rerun redraws the button, or closes a dropdown just opened."""
+    for attempt in range(attempts):
+        target.click(timeout=90_000)
+        try:
+            shown.wait_for(timeout=wait_ms)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
+def choose(page, selectbox, option: str) -> None:
+    """Pick ``option`` in a Streamlit selectbox, opening it again if a rerun closed it."""
+    for attempt in range(4):
+        click_until(selectbox, page.get_by_role("option", name=option), wait_ms=10_000)
+        try:
+            page.get_by_role("option", name=option).click(timeout=5_000)
+        except PlaywrightTimeout:
+            continue
+        try:
+            selectbox.filter(has_text=option).wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise

@@ -8,7 +8,7 @@ really writes the answer. Screenshot: test-artifacts/progress_tab.png.
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, chromium, chromium_path, streamlit_server
+from browser_support import ARTIFACTS, choose, chromium, chromium_path, streamlit_server
 from test_history_page import seed
 
 from vision.history.settings import keep_history
@@ -85,10 +85,8 @@ def test_save_a_session_after_an_analysis_in_a_real_browser(tmp_path, monkeypatc
         analyse.get_by_text("Which foot?").wait_for(timeout=30_000)
         assert keep_history() is True
         analyse.get_by_text("left", exact=True).click()
-        analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain before").click()
-        page.get_by_role("option", name="5 of 10").click()
-        analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain after").click()
-        page.get_by_role("option", name="3 of 10").click()
+        choose(page, analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain before"), "5 of 10")
+        choose(page, analyse.locator("[data-testid='stSelectbox']").filter(has_text="Pain after"), "3 of 10")
         analyse.get_by_role("button", name="Save this session").click()
         analyse.get_by_text("Saved to your history (session 1)").wait_for(timeout=30_000)
         with Store(data / "history.sqlite3") as store:

@@ -64,7 +64,7 @@ class _Counter(http.server.BaseHTTPRequestHandler):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_browser_fetches_nothing_and_links_nothing(tmp_path):
-    from browser_support import chromium, chromium_path, streamlit_server
+    from browser_support import chromium, chromium_path, click_until, streamlit_server
     from media import still_frame, write_video
 
     if chromium_path() is None:
@@ -88,9 +88,8 @@ def test_browser_fetches_nothing_and_links_nothing(tmp_path):
             uploader.set_input_files(files=[{"name": name, "mimeType": "video/mp4",
                                              "buffer": b"not a video" * 100}])
             page.locator("[data-testid='stFileUploader']").filter(has_text="1.1KB").wait_for(timeout=30_000)
-            page.get_by_role("button", name="Analyse upload").click()
             alert = page.locator("[data-testid='stAlert']").filter(has_text="leak.png").first
-            alert.wait_for(timeout=60_000)
+            click_until(page.get_by_role("button", name="Analyse upload"), alert)
             alert_text = alert.inner_text()
             time.sleep(1.0)
             links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")

@@ -7,6 +7,7 @@ axis is vertical on the screen (90 deg), so a thumb stroking sideways works acro
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from test_hands import FPS, hand
 
@@ -82,6 +83,8 @@ def test_the_report_keeps_the_second_thumb_live_and_offline_and_reads_back():
         back = report_from_dict(report.to_dict())
         assert isinstance(back, Report)
         assert [f.other_thumb_label for f in back.frames] == [f.other_thumb_label for f in report.frames]
+        assert all(f.other_thumb_xy is not None for f in back.frames if f.other_thumb_label is not None)
+        assert all(f.other_thumb_xy is None for f in back.frames if f.other_thumb_label is None)
 
 
 def test_the_views_show_the_second_thumb_in_words_and_on_the_picture():
@@ -110,3 +113,32 @@ def test_the_views_show_the_second_thumb_in_words_and_on_the_picture():
     without = annotate(blank, type(view)(**{**view.__dict__, "other_label": None}))
     with_tag = annotate(blank, view)
     assert with_tag[near].sum() > without[near].sum() + 1000  # the tag is drawn beside the second thumb
+
+
+def test_the_annotated_video_tags_the_second_thumb(tmp_path):
+    """The upload's annotated video is drawn from the report: the second thumb's tag is there too."""
+    import av
+    import numpy as np
+    from media import write_video
+
+    from vision.io.overlay import render_report_video
+
+    session = session_of([two_hands(k, sideways(k), up_and_down(k)) for k in range(120)])
+    report = session.report()
+    n = 120
+    src = write_video(tmp_path / "in.mp4", [np.zeros((480, 640, 3), np.uint8)] * n, [k / FPS for k in range(n)])
+    tagged = [f for f in report.frames if f.other_thumb_label is not None]
+    assert tagged
+    without = replace(report, frames=[replace(f, other_thumb_label=None) for f in report.frames])
+    render_report_video(src, report, lambda i: None, tmp_path / "with.mp4")
+    render_report_video(src, without, lambda i: None, tmp_path / "without.mp4")
+    k = tagged[-1].i
+    x, y = map(int, tagged[-1].other_thumb_xy)
+    near = (slice(max(y - 40, 0), y + 10), slice(x, min(x + 220, 640)))
+
+    def frame(path):
+        with av.open(str(path)) as c:
+            for j, f in enumerate(c.decode(video=0)):
+                if j == k:
+                    return f.to_ndarray(format="rgb24").astype(int)
+    assert frame(tmp_path / "with.mp4")[near].sum() > frame(tmp_path / "without.mp4")[near].sum() + 1000

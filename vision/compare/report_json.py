@@ -21,7 +21,7 @@ class ReportFormatError(ValueError):
 def _build(cls, d: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in d.items() if k in names}
-    for key in ("thumb_xy", "joints_xy"):
+    for key in ("thumb_xy", "joints_xy", "other_thumb_xy"):
         if kwargs.get(key) is not None:
             kwargs[key] = tuple(kwargs[key])
     return cls(**kwargs)

@@ -1,7 +1,7 @@
 """FrameLog: every frame's verdict, kept compactly for the report and for offline relabelling.
 
 A live session runs for half an hour or more and its report needs every
-frame, so the per-frame fields are stored in flat arrays (about 80 bytes a
+frame, so the per-frame fields are stored in flat arrays (about 90 bytes a
 frame, against well over a kilobyte for a list of verdicts) and turned into
 FrameRecords only when a report is built.
 """
@@ -21,7 +21,7 @@ _SOURCES = tuple(AxisSource)
 _SOURCE_CODE = {s: k for k, s in enumerate(_SOURCES)}
 _NAN = float("nan")
 _FLOATS = ("credited", "axis", "angle", "stroke", "x", "y", "jx", "jy", "palm", "rate", "amp", "hold",
-           "other_angle", "other_rate")
+           "other_angle", "other_rate", "other_x", "other_y")
 _NO_OTHER = 255  # no second working thumb in this frame
 
 
@@ -57,6 +57,9 @@ class FrameLog:
         self._other.append(_NO_OTHER if other is None else _LABEL_CODE[other.label])
         a["other_angle"].append(_NAN if other is None else _f(other.angle_to_grain_deg))
         a["other_rate"].append(_NAN if other is None else _f(other.rate_per_min))
+        ox, oy = other.thumb_xy if other is not None and other.thumb_xy is not None else (_NAN, _NAN)
+        a["other_x"].append(ox)
+        a["other_y"].append(oy)
         for name, value in (("credited", v.credited_s), ("axis", v.axis.deg), ("angle", _f(v.angle_to_grain_deg)),
                             ("stroke", _f(v.stroke_angle_deg)), ("x", x), ("y", y), ("jx", jx), ("jy", jy),
                             ("palm", _f(v.palm_px)), ("rate", _f(v.rate_per_min)), ("amp", _f(v.amplitude_palm)),
@@ -88,8 +91,12 @@ class FrameLog:
         if code == _NO_OTHER:
             return None
         a = self._a
-        return OtherThumb(label=LABELS[code], angle_to_grain_deg=_opt(a["other_angle"][i]),
+        return OtherThumb(label=LABELS[code], thumb_xy=self._other_xy(i), angle_to_grain_deg=_opt(a["other_angle"][i]),
                           rate_per_min=_opt(a["other_rate"][i]))
+
+    def _other_xy(self, i: int) -> tuple[float, float] | None:
+        x = self._a["other_x"][i]
+        return None if math.isnan(x) else (x, self._a["other_y"][i])
 
     def record(self, i: int) -> FrameRecord:
         a = self._a
@@ -102,7 +109,7 @@ class FrameLog:
             stroke_angle_deg=_opt(a["stroke"][i]), rate_per_min=_opt(a["rate"][i]),
             amplitude_palm=_opt(a["amp"][i]), hold_s=a["hold"][i], right=bool(self._right[i]),
             other_thumb_label=None if self._other[i] == _NO_OTHER else str(LABELS[self._other[i]]),
-            other_thumb_angle_to_grain_deg=_opt(a["other_angle"][i]),
+            other_thumb_angle_to_grain_deg=_opt(a["other_angle"][i]), other_thumb_xy=self._other_xy(i),
         )
 
     def records(self) -> list[FrameRecord]:

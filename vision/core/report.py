@@ -43,8 +43,9 @@ class FrameRecord:
     amplitude_palm: float | None = None
     hold_s: float = 0.0
     right: bool = False
-    other_thumb_label: str | None = None  # when both thumbs work: the second one's label and angle
+    other_thumb_label: str | None = None  # when both thumbs work: the second one's label, angle and tip
     other_thumb_angle_to_grain_deg: float | None = None
+    other_thumb_xy: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ class Report:
             d["credited_s"] = round(f.credited_s, 4)
             d["hold_s"] = round(f.hold_s, 3)
             if f.other_thumb_label is None:  # one thumb working: most frames of most sessions
-                del d["other_thumb_label"], d["other_thumb_angle_to_grain_deg"]
+                del d["other_thumb_label"], d["other_thumb_angle_to_grain_deg"], d["other_thumb_xy"]
+            elif f.other_thumb_xy is not None:
+                d["other_thumb_xy"] = [round(v, 1) for v in f.other_thumb_xy]
             frames.append(d)
         return {
             "schema": self.schema,

@@ -230,6 +230,14 @@ def draw_tag(img: np.ndarray, at, text: str, colour) -> None:
     cv2.putText(img, text, (x, y), font, size, WHITE, thick, cv2.LINE_AA)
 
 
+def other_thumb_tag(label: str | None, xy, tech: Technique) -> dict:
+    """The second working thumb's tag in an OverlayView: its label, where, and its colour for the
+    technique (it is not coached; the colour says whether its motion would count)."""
+    if label is None:
+        return {}
+    return {"other_label": label, "other_xy": xy, "other_quality": quality(label, label in tech.good_labels, tech)}
+
+
 class LivePainter:
     """Builds overlay views from a stream's FrameResults, keeping the thumb's fading trail.
 
@@ -268,12 +276,9 @@ class LivePainter:
         )
 
     def _other_thumb(self, other) -> dict:
-        """The second working thumb's tag: its label, where, and its colour for the technique (not coached)."""
         if other is None:
             return {}
-        right = other.label in self.technique.good_labels
-        return {"other_label": str(other.label), "other_xy": other.thumb_xy,
-                "other_quality": quality(other.label, right, self.technique)}
+        return other_thumb_tag(str(other.label), other.thumb_xy, self.technique)
 
     def paint(self, rgb: np.ndarray, result) -> np.ndarray:
         return annotate(rgb, self.view(result), self._sprites)
@@ -307,5 +312,6 @@ def render_report_video(source: str | Path, report, landmarks_of, out_path: str 
                 landmarks=landmarks_of(frame.i), trail=tuple(p for _, p in trail),
                 stroke_angle_deg=rec.stroke_angle_deg, rate_per_min=rec.rate_per_min, hold_s=rec.hold_s,
                 hold_target_s=tech.target_hold_s or HOLD_TARGET_S, palm_px=rec.palm_px,
+                **other_thumb_tag(rec.other_thumb_label, rec.other_thumb_xy, tech),
             )
             writer.write(annotate(frame.rgb, view, sprites), frame.t)

@@ -111,6 +111,38 @@ def test_toes_the_size_of_a_foot_are_refused_after_a_hand_left_until_it_is_forgo
     assert tracks.refused >= int(p.forget_s * FPS)
 
 
+@pytest.mark.parametrize("thumb_works", [True, False], ids=["stroking", "holding"])
+def test_toes_believed_first_give_way_to_a_smaller_steady_hand(thumb_works):
+    """Toes seen before any hand are believed (nothing to compare them with); the real hand, 2.5
+    times smaller, was then refused for as long as the toes stayed in view. A smaller hand detected
+    steadily for a working window is believed instead, stroking or holding, and the toes are not."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    toes = lambda t: hand((300, 200), 150, t)  # noqa: E731
+    believed = [tracks.update([toes(k / FPS)], k / FPS).kept for k in range(30)]
+    assert all(believed[p.confirm_frames:])  # believed: no real hand seen yet
+    sel = []
+    for k in range(30, 120):
+        t = k / FPS
+        thumb = stroke(k, 60) if thumb_works else (0.0, 0.0)
+        sel.append(tracks.update([toes(t), hand((320, 330), 60, t, thumb=thumb)], t))
+    believed_at = next(k for k, s in enumerate(sel) if any(abs(h.observation.palm_width_px - 60) < 10 for h in s.hands))
+    assert p.working_window_s <= believed_at / FPS <= p.working_window_s + 0.1
+    later = sel[believed_at:]
+    assert all(len(s.hands) == 1 and abs(s.working.palm_width_px - 60) < 10 for s in later)
+    assert {f for s in sel for (_, f, _) in s.backfill}  # the steady streak is the hand's, back-filled offline
+
+
+def test_a_real_hand_believed_first_keeps_belief_when_a_larger_steady_thing_comes():
+    tracks = HandTracks()
+    for k in range(30):
+        tracks.update([hand((320, 330), 60, k / FPS)], k / FPS)
+    for k in range(30, 150):
+        t = k / FPS
+        s = tracks.update([hand((320, 330), 60, t, thumb=stroke(k, 60)), hand((300, 150), 150, t)], t)
+    assert len(s.hands) == 1 and abs(s.working.palm_width_px - 60) < 10
+
+
 def test_unstable_detections_are_never_believed():
     tracks = HandTracks()
     for k in range(90):  # toes whose "palm" jumps in size from frame to frame, as on the foot photos

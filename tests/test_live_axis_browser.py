@@ -227,16 +227,16 @@ def test_follow_my_foot_finds_the_axis_and_the_verdicts_use_it(server, tmp_path)
     seen = [f for f in frames if f["thumb_xy"] is not None]
     on_stroke = [f for f in seen if np.linalg.norm(np.subtract(f["thumb_xy"], centre)) <= 1.5 * palm]
     if len(seen) >= 20 and len(on_stroke) < 0.5 * len(seen):
-        # A known fault of the hand tracking (vision/core/hands.py, not the axis): MediaPipe reads this foot's
-        # toes as a hand (2-3 times a real hand's size) when Chromium's encoder sends a blurry picture, as on a
-        # busy machine; if that "hand" is believed before the real one, the real hand is refused as the wrong
-        # size for as long as the toes stay in view, and the verdicts are about the toes' "thumb". The axis
-        # claims above hold whatever hand is judged; the verdicts on the stroking thumb cannot be checked.
+        # MediaPipe reads this foot's toes as a hand (2-3 times a real hand's size) when Chromium's encoder
+        # sends a blurry picture, as on a busy machine. Toes believed before the real hand now give way to it
+        # once it has been detected steadily for a second (vision/core/hands.py); what is left is MediaPipe
+        # not finding the stroking hand steadily at all (offline, in one of six blur levels of this scene, it
+        # never found it). The axis claims above hold whatever hand is judged; the verdicts cannot be checked.
         print(f"\nfollow: the tracker judged another 'hand' than the stroking one in {len(seen) - len(on_stroke)} "
               f"of {len(seen)} frames (median thumb at {np.median([f['thumb_xy'] for f in seen], axis=0)}, "
               f"stroke centre {centre}): verdict labels not checked")
-        pytest.xfail("the hand tracker took the foot's toes for the hand (vision/core/hands.py: the first hand "
-                     "believed locks out one of another size); the axis claims passed")
+        pytest.xfail("MediaPipe did not find the stroking hand steadily (the toes were judged instead); "
+                     "the axis claims passed")
     stroking_thumb = {f["i"] for f in on_stroke}  # followed[15:]: past the motion window's lag behind the axis
     typed_on, followed_on = ([f for f in part if f["i"] in stroking_thumb] for part in (typed, followed[15:]))
     panel = (_strokes(x[3] for x in before), _strokes(x[3] for x in after))

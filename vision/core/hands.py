@@ -16,7 +16,10 @@ an empty list when nothing was found, so that time advances), keeps:
   size and shape; two when a real hand of its
   size was seen lately), and only if its size is
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
-  (toes seen as a hand are 1.5-2.5 times a real hand's size). A believed
+  (toes seen as a hand are 1.5-2.5 times a real hand's size). Toes seen
+  before any hand are believed, having nothing to be compared with; a smaller
+  candidate detected steadily for ``working_window_s`` is then the real hand,
+  and the larger tracks lose belief (tests/test_hands.py). A believed
   track is never dropped for a changing shape or palm width: real hands turn
   and fold (their 2D palm width falls to a fifth of itself when seen edge-on),
   so size is measured in 3D where the tracker gives depth;
@@ -117,6 +120,7 @@ class _Track:
     last_t: float
     last_frame: int = 0  # the update() call that last saw it
     streak: int = 1
+    streak_t: float = 0.0  # when the current streak of consistent detections began
     confirmed: bool = False
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
     tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
@@ -203,16 +207,21 @@ class HandTracks:
         backfill: list[tuple[int, float, HandObservation]] = []
         for det, track in matched:
             if track is None:
-                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, pending=[(t, det)])
+                track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, streak_t=t,
+                               pending=[(t, det)])
                 self._next_id += 1
                 self._tracks.append(track)
             else:
                 self._continue(track, det, t)
             self._vote(track, det)
-            if not track.confirmed and self._size_believable(track.size):
-                # a second hand, or one coming back, the size of a real hand seen lately: one frame sooner
-                needed = p.confirm_frames_known_size if self._remembered else p.confirm_frames
-                track.confirmed = track.streak >= needed
+            if not track.confirmed:
+                if self._size_believable(track.size):
+                    # a second hand, or one coming back, the size of a real hand seen lately: one frame sooner
+                    needed = p.confirm_frames_known_size if self._remembered else p.confirm_frames
+                    track.confirmed = track.streak >= needed
+                elif self._smaller_and_steady(track, t):
+                    track.confirmed = True
+                    self._unbelieve_larger_than(track)
                 if track.confirmed:
                     backfill += [(track.id, pt, pobs) for pt, pobs in track.pending if pt < t]
                     track.pending = []
@@ -220,6 +229,7 @@ class HandTracks:
                 self._remembered[track.id] = (track.size, t)
                 self._record_thumb(track, det, t)
                 seen_now.append(track)
+        seen_now = [k for k in seen_now if k.confirmed]  # toes unbelieved this frame are gone
         refused = len(dets) - len(seen_now)
         self.refused += refused
         self._choose_working(t)
@@ -280,6 +290,7 @@ class HandTracks:
             consecutive = gap <= 2.5 / 30.0 or (track.last_frame == self._frame - 1 and gap <= p.confirm_gap_s)
             consistent = consecutive and _shape_change(det, track.obs) <= p.max_step_shape_change
             track.streak = track.streak + 1 if consistent else 1
+            track.streak_t = track.streak_t if consistent else t
             # only the streak that earns belief is named: its last confirm_frames frames at most
             track.pending = ((track.pending if consistent else []) + [(t, det)])[-p.confirm_frames:]
             track.size = size  # a candidate is judged on its latest size, not an average with a jump in it
@@ -291,6 +302,27 @@ class HandTracks:
     def _vote(self, track: _Track, det: HandObservation) -> None:
         sign = 1.0 if det.handedness == "Right" else -1.0 if det.handedness == "Left" else 0.0
         track.handedness_votes = max(-10.0, min(10.0, track.handedness_votes + sign * det.score))
+
+    def _smaller_and_steady(self, track: _Track, t: float) -> bool:
+        """A candidate refused as smaller than every real hand remembered, yet detected steadily for a
+        whole ``working_window_s``: the hand believed first was the foot's toes (believed with nothing
+        to compare them with; they are larger than a real hand, never smaller)."""
+        smallest = min(s for s, _ in self._remembered.values())
+        return (track.size * self.params.max_size_ratio < smallest
+                and t - track.streak_t >= self.params.working_window_s)
+
+    def _unbelieve_larger_than(self, hand: _Track) -> None:
+        """Believed tracks and remembered sizes too large to be ``hand``'s fellow hand were toes: they
+        are candidates again (never believed while the hand's size is remembered), and the working
+        thumb is chosen afresh."""
+        limit = self.params.max_size_ratio * hand.size
+        for k in self._tracks:
+            if k.confirmed and k.size > limit:
+                k.confirmed, k.pending = False, []
+                k.tips.clear()
+                if k.id == self._working_id:
+                    self._working_id, self._left_t, self._challenger = None, None, None
+        self._remembered = {i: (s, seen) for i, (s, seen) in self._remembered.items() if s <= limit}
 
     def _size_believable(self, size: float) -> bool:
         if not self._remembered:

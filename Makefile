@@ -35,7 +35,7 @@ run-lan: $(STAMP)
 	$(BIN)/crossgrain serve --lan --port $(PORT)
 
 test: $(STAMP) browser-deps trace-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 # Tests that need an otherwise idle machine (the sound's arrival in the browser, timed): not in `make test`.
 test-quiet: $(STAMP) browser-deps

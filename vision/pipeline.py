@@ -29,9 +29,9 @@ from .core.framelog import FrameLog
 from .core.labels import STROKE_LABELS, Label
 from .core.landmarks import HandObservation
 from .core.motion import MotionParams, MotionState, StrokeAnalyzer
-from .core.report import AxisSpan, Report
+from .core.report import Report
 from .core.timebase import Tick
-from .core.segments import MIN_HOLD_S, build_segments, stroke_cycles, summarize
+from .core.segments import MIN_HOLD_S, axis_spans, build_segments, stroke_cycles, summarize
 from .core.verdict import FrameVerdict
 from .engine import Engine, Judge
 from .io.parallel_tracking import track_video
@@ -197,16 +197,12 @@ def build_report(records: list, holds: list, last: FrameVerdict | None, techniqu
     # webcam has no container, MJPEG AVIs claim 1000 fps, phone videos vary); a container's
     # nominal rate only where there is nothing to measure.
     fps = measured or (fps if fps and fps > 0 else 0.0)
-    axes: list[AxisSpan] = []
-    for r in records:
-        if not axes or (r.foot_axis_deg, r.axis_source) != (axes[-1].foot_axis_deg, axes[-1].source):
-            axes.append(AxisSpan(r.t, r.foot_axis_deg, r.axis_source))
     tech = technique(technique_name)
     coaching = coaching_section(tech, last.coaching if last is not None else None)
     return Report(source=source, fps=fps, duration_s=sum(r.credited_s for r in records),
                   foot_axis_deg=records[0].foot_axis_deg if records else 0.0, frames=records,
                   segments=segments, holds=holds, summary=summarize(records, segments, holds),
-                  technique=tech.name, coaching=coaching, axes=axes)
+                  technique=tech.name, coaching=coaching, axes=axis_spans(records))
 
 
 def judged_report(motion: list[FrameVerdict], technique_name: str, source: str, fps: float | None) -> Report:

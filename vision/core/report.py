@@ -66,7 +66,9 @@ class Segment:
 
 @dataclass(frozen=True)
 class AxisSpan:
-    """From ``start_s`` on (until the next span), frames were judged against this axis."""
+    """From ``start_s`` on (until the next span), frames were judged against this axis: exactly, or
+    (a followed axis, which moves a little every frame) within AXIS_SPAN_TOLERANCE_DEG of it.
+    Each frame keeps its own exact axis."""
 
     start_s: float
     foot_axis_deg: float

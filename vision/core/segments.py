@@ -19,7 +19,7 @@ from .cycles import CycleStats, cycle_stats
 from .geometry import CROSS_GRAIN_MIN_DEG, LENGTHWISE_MAX_DEG, angle_to_grain_deg, principal_axis, screen_angle_deg
 from .holds import Hold
 from .labels import LABELS, STROKE_LABELS, Label
-from .report import FrameRecord, Segment
+from .report import AxisSpan, FrameRecord, Segment
 from .timebase import STALL_S
 
 SHORT_GAP_S = 0.3  # a hand lost this briefly does not split a segment
@@ -158,3 +158,18 @@ def summarize(frames: list[FrameRecord], segments: list[Segment], holds: list[Ho
     if frames and with_hand == 0:
         summary["note"] = "no hand was found in this video"
     return summary
+
+
+AXIS_SPAN_TOLERANCE_DEG = 5.0  # a followed axis wobbles by a degree or two a frame; a turn of the foot is more
+
+
+def axis_spans(frames: list[FrameRecord]) -> list[AxisSpan]:
+    """The axes a stream was judged against, as spans: a new one where the axis's source changes or
+    the axis turns AXIS_SPAN_TOLERANCE_DEG or more from the span's own. Followed frame by frame,
+    the axis would otherwise start two or three spans a second ("40 changes" for a still foot)."""
+    spans: list[AxisSpan] = []
+    for f in frames:
+        if (not spans or f.axis_source != spans[-1].source
+                or angle_to_grain_deg(f.foot_axis_deg, spans[-1].foot_axis_deg) >= AXIS_SPAN_TOLERANCE_DEG):
+            spans.append(AxisSpan(f.t, f.foot_axis_deg, f.axis_source))
+    return spans

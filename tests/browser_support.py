@@ -220,16 +220,18 @@ def click_until(target, shown, attempts: int = 4, wait_ms: int = 20_000) -> None
 
 
 def choose(page, selectbox, option: str) -> None:
-    """Pick ``option`` in a Streamlit selectbox, opening it again if a rerun closed it."""
+    """Pick ``option`` in a Streamlit selectbox, opening it again if a rerun closed it or lost the pick."""
+    shows = ("el => el.innerText + ' ' + [...el.querySelectorAll('input')].map(i => i.value + ' ' "
+             "+ (i.getAttribute('aria-label') || '')).join(' ')")
     for attempt in range(4):
         click_until(selectbox, page.get_by_role("option", name=option), wait_ms=10_000)
         try:
             page.get_by_role("option", name=option).click(timeout=5_000)
         except PlaywrightTimeout:
             continue
-        try:
-            selectbox.filter(has_text=option).wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 3:
-                raise
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            if option in selectbox.first.evaluate(shows):
+                return
+            time.sleep(0.3)
+    raise AssertionError(f"the selectbox never showed {option!r}: {selectbox.first.evaluate(shows)!r}")

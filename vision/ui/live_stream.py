@@ -38,19 +38,15 @@ def prepare_live_server(env: dict | None = None) -> None:
     The stream's UDP ports stay on 127.0.0.1 unless CROSSGRAIN_WEBRTC_LAN=1
     (vision/io/webrtc_net.py); so that two sessions do not starve the one event loop all
     streams share, the GIL switch interval is shortened (vision/io/gil_switch.py) and ICE
-    consent checks count late answers (vision/io/webrtc_consent.py). The cue sound has a
-    media stream of its own, not held back to play in step with the video
-    (vision/io/webrtc_audio_stream.py).
+    consent checks count late answers (vision/io/webrtc_consent.py).
     """
     from ..io.gil_switch import apply_live_switch_interval
-    from ..io.webrtc_audio_stream import apply_audio_own_stream
     from ..io.webrtc_consent import apply_consent_freshness
     from ..io.webrtc_net import apply_ice_scope
 
     apply_ice_scope(env)
     apply_live_switch_interval(env)
     apply_consent_freshness()
-    apply_audio_own_stream()
 
 
 def ice_servers(env: dict | None = None) -> tuple[list[dict], str | None]:

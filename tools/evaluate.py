@@ -8,7 +8,8 @@ fast, small, oblique and thumb-only strokes, small palms, skin on skin) in
 eval-clips-hard/ (draw 1; ``--draw N`` makes and uses another random draw in
 eval-clips-hard-N/). Either set is made first if it is missing; --quick
 makes and uses the small CI set instead. Tracked landmarks are kept beside
-each clip (NAME.track.npz), so a second run only re-runs the analysis.
+each clip (NAME.hands.npz: every hand MediaPipe found, up to two, as the app
+tracks them), so a second run only re-runs the analysis.
 Each clip is tracked once with the real hand model; the causal (live) and
 offline labellings, and a baseline, are then run on the same observations.
 
@@ -62,12 +63,13 @@ def hard_dir(draw: int) -> Path:
 
 @dataclass
 class Tracked:
-    """One clip tracked once: per frame time, observation (or None); and its truth."""
+    """One clip tracked once: per frame its time and every hand MediaPipe found (a list, most
+    confident first, as HandTracker.process_all gives them to the engine); and its truth."""
 
     name: str
     truth: dict
     times: list[float]
-    observations: list
+    observations: list  # per frame: list[HandObservation]
 
 
 def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
@@ -75,16 +77,21 @@ def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
     from dataclasses import replace as _replace
 
     rng = np.random.default_rng(seed)
-    noisy = [None if o is None else _replace(o, xy=(o.xy + rng.normal(0, jitter_px, o.xy.shape)).astype(np.float32))
-             for o in tracked.observations]
+    noisy = [[_replace(o, xy=(o.xy + rng.normal(0, jitter_px, o.xy.shape)).astype(np.float32)) for o in hands]
+             for hands in tracked.observations]
     return Tracked(tracked.name, tracked.truth, tracked.times, noisy)
 
 
+MAX_HANDS = 2
+CACHE_FORMAT = 2  # 2: every hand, with depth (1, NAME.track.npz: the most confident hand only)
+
+
 def track_clip(mp4: Path, cache: bool = True) -> Tracked:
-    """Track a clip with the real hand model, or load the landmarks kept from the last time."""
+    """Track a clip with the real hand model (two hands, as the app does), or load the hands kept from
+    the last time (NAME.hands.npz)."""
     truth = json.loads(mp4.with_name(mp4.stem + ".truth.json").read_text())
-    kept = mp4.with_name(mp4.stem + ".track.npz")
-    stamp = np.array([mp4.stat().st_size, mp4.stat().st_mtime_ns], np.int64)
+    kept = mp4.with_name(mp4.stem + ".hands.npz")
+    stamp = np.array([mp4.stat().st_size, mp4.stat().st_mtime_ns, CACHE_FORMAT], np.int64)
     if cache and kept.exists():
         with np.load(kept) as z:
             if np.array_equal(z["stamp"], stamp):
@@ -93,23 +100,37 @@ def track_clip(mp4: Path, cache: bool = True) -> Tracked:
     with HandTracker() as tracker:
         for frame in prefetch(iter_frames(mp4)):
             times.append(frame.t)
-            observations.append(tracker.process(frame.rgb, frame.t))
+            observations.append(tracker.process_all(frame.rgb, frame.t)[:MAX_HANDS])
     if cache:
-        present = np.array([o is not None for o in observations])
-        np.savez_compressed(
-            kept, stamp=stamp, t=np.array(times), present=present,
-            xy=np.array([o.xy if o is not None else np.full((21, 2), np.nan, np.float32) for o in observations]),
-            right=np.array([o is not None and o.handedness == "Right" for o in observations]),
-            score=np.array([o.score if o is not None else 0.0 for o in observations]))
+        n = len(times)
+        xy = np.full((n, MAX_HANDS, 21, 2), np.nan, np.float32)
+        depth = np.full((n, MAX_HANDS, 21), np.nan, np.float32)
+        present = np.zeros((n, MAX_HANDS), bool)
+        right = np.zeros((n, MAX_HANDS), bool)
+        score = np.zeros((n, MAX_HANDS), np.float32)
+        for k, hands in enumerate(observations):
+            for j, o in enumerate(hands):
+                xy[k, j], present[k, j], right[k, j], score[k, j] = o.xy, True, o.handedness == "Right", o.score
+                if o.depth_px is not None:
+                    depth[k, j] = o.depth_px
+        np.savez_compressed(kept, stamp=stamp, t=np.array(times), present=present, xy=xy, depth=depth,
+                            right=right, score=score)
     return Tracked(mp4.stem, truth, times, observations)
 
 
 def _observations(z) -> list:
     from vision.core.landmarks import HandObservation
 
-    return [HandObservation(xy=z["xy"][k], handedness="Right" if z["right"][k] else "Left",
-                            score=float(z["score"][k]), t=float(z["t"][k])) if z["present"][k] else None
-            for k in range(len(z["t"]))]
+    out = []
+    for k in range(len(z["t"])):
+        hands = []
+        for j in np.flatnonzero(z["present"][k]):
+            depth = z["depth"][k, j]
+            hands.append(HandObservation(xy=z["xy"][k, j], handedness="Right" if z["right"][k, j] else "Left",
+                                         score=float(z["score"][k, j]), t=float(z["t"][k]),
+                                         depth_px=None if np.isnan(depth).any() else depth))
+        out.append(hands)
+    return out
 
 
 def label_runs(tracked: Tracked, causal: bool, params: MotionParams = MotionParams()):
@@ -131,9 +152,10 @@ def baseline_labels(tracked: Tracked, hold_std_palm: float = 0.02) -> list[str]:
     """Plain thumb-tip PCA over a centred 1 s window: hold below a spread, else by angle."""
     axis = tracked.truth["foot_axis_deg"]
     t = np.array(tracked.times)
-    seen = [o is not None for o in tracked.observations]
-    tips = np.array([o.thumb_tip if o is not None else (np.nan, np.nan) for o in tracked.observations], float)
-    palm = np.nanmedian([o.palm_width_px for o in tracked.observations if o is not None] or [1.0])
+    first = [hands[0] if hands else None for hands in tracked.observations]  # the most confident hand
+    seen = [o is not None for o in first]
+    tips = np.array([o.thumb_tip if o is not None else (np.nan, np.nan) for o in first], float)
+    palm = np.nanmedian([o.palm_width_px for o in first if o is not None] or [1.0])
     out = []
     for k in range(len(t)):
         if not seen[k]:
@@ -255,19 +277,20 @@ def figure_errors(report, truth: dict) -> dict[str, list[float]]:
     return errs
 
 
-def tracker_on_the_hand(tracked: Tracked) -> list[bool]:
-    """Frames where the tracker's thumb tip is within half a palm of the truth, or both say no hand.
+def tracker_on_the_hand(tracked: Tracked, thumbs: list) -> list[bool]:
+    """Frames where the thumb judged (``thumbs``: a tip or None a frame) is within half a palm of the
+    truth's, or both say no hand.
 
     Accuracy over these frames is the motion analysis's own: the rest are the
-    tracker's (or the hand gate's) misses, such as toes taken for the hand.
+    tracker's or the hand selection's misses, such as toes taken for the hand.
     """
     palm = tracked.truth["palm_px"]
     out = []
-    for obs, f in zip(tracked.observations, tracked.truth["frames"]):
-        if f["thumb_xy"] is None or obs is None:
-            out.append(f["thumb_xy"] is None and obs is None)
+    for tip, f in zip(thumbs, tracked.truth["frames"]):
+        if f["thumb_xy"] is None or tip is None:
+            out.append(f["thumb_xy"] is None and tip is None)
         else:
-            out.append(float(np.linalg.norm(np.asarray(obs.thumb_tip) - f["thumb_xy"])) < 0.5 * palm)
+            out.append(float(np.linalg.norm(np.asarray(tip) - f["thumb_xy"])) < 0.5 * palm)
     return out
 
 
@@ -330,7 +353,9 @@ def evaluate(clips: list[Path], verbose: bool = True, jitter_px: float = 0.0) ->
                 pc = tot["per"].setdefault(k, [0, 0])
                 pc[0] += c
                 pc[1] += n
-            on_hand = tracker_on_the_hand(tracked)
+            thumbs = ([hands[0].thumb_tip if hands else None for hands in tracked.observations]
+                      if mode == "baseline" else [f.thumb_xy for f in report.frames])
+            on_hand = tracker_on_the_hand(tracked, thumbs)
             c_on, n_on, _ = frame_scores(labels, tracked.truth, keep=on_hand)
             tot["correct_on_hand"] = tot.get("correct_on_hand", 0) + c_on
             tot["counted_on_hand"] = tot.get("counted_on_hand", 0) + n_on

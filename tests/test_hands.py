@@ -206,6 +206,36 @@ def test_when_the_working_hand_leaves_the_still_holding_hand_is_not_judged():
     assert all(s.working is not None and s.working.xy[0, 0] == pytest.approx(200) for s in back)
 
 
+def test_toes_that_pop_up_after_the_hand_left_are_not_judged_though_their_thumb_jitters():
+    """Clip e10 of make eval: the hand leaves for 3 s and MediaPipe finds the toes, far from where
+    the thumb worked, a hand's size, their "thumb" jumping 10 px from frame to frame (a working
+    score like a stroke's). They are believed but never judged; the hand coming back is."""
+    rng = np.random.default_rng(0)
+    tracks = HandTracks()
+    sels = []
+    for k in range(240):
+        t = k / FPS
+        a = hand((200, 300), 60, t, thumb=stroke(k, 60) if k < 60 else (0.0, 0.0))
+        toes = hand((450, 60), 66, t, thumb=tuple(rng.normal(0, 6, 2)))
+        sels.append(tracks.update([a] if k < 60 else [toes] if k < 150 else [a], t))
+    assert any(s.kept for s in sels[70:150])  # believed (a hand's size)...
+    assert all(s.working is None for s in sels[60:150])  # ... and never judged
+    assert all(s.working is not None and s.working.xy[0, 0] == pytest.approx(200) for s in sels[155:])
+
+
+def test_a_hand_coming_into_view_elsewhere_is_judged_once_it_has_moved_in():
+    tracks = HandTracks()
+    sels = []
+    for k in range(240):
+        t = k / FPS
+        a = hand((200, 300), 60, t, thumb=stroke(k, 60) if k < 60 else (0.0, 0.0))
+        x = 600 - min(k - 120, 30) * 8  # enters at the right from 4 s, slides 240 px in 1 s, then presses
+        sels.append(tracks.update([a] if k < 60 else [] if k < 120 else [hand((x, 300), 60, t)], t))
+    first = next(k for k, s in enumerate(sels) if k >= 60 and s.working is not None)
+    assert 122 < first <= 126  # believed at 122, judged once it has moved half its size
+    assert all(s.working is not None for s in sels[first:])
+
+
 def test_both_thumbs_stroking_are_said_to_work():
     tracks = HandTracks()
     sels = []

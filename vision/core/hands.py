@@ -96,6 +96,8 @@ class HandTrackParams(Checked):
     size_smoothing_s: float = 1.0
     working_window_s: float = 1.0  # thumb motion is measured over this
     working_min: float = 0.025  # thumb-tip spread (RMS, hand sizes) above which a thumb works
+    came_back_within: float = 1.5  # after the worker left: a new hand first seen this near where it was...
+    came_in_travel: float = 0.5  # ... or that has moved this far since first seen, takes the role
     switch_ratio: float = 1.6  # another thumb takes over when it moves this much more...
     switch_after_s: float = 0.5  # ... for this long
     both_ratio: float = 0.5  # both thumbs work when the lesser moves at least this share of the greater
@@ -103,7 +105,7 @@ class HandTrackParams(Checked):
 
     def __post_init__(self) -> None:
         self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
-                             "lost_s",
+                             "lost_s", "came_back_within", "came_in_travel",
                              "size_smoothing_s", "working_window_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
@@ -121,6 +123,7 @@ class _Track:
     last_frame: int = 0  # the update() call that last saw it
     streak: int = 1
     streak_t: float = 0.0  # when the current streak of consistent detections began
+    first_xy: np.ndarray | None = None  # landmark centroid where it was first seen
     confirmed: bool = False
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
     tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
@@ -185,6 +188,7 @@ class HandTracks:
         self._working_id: int | None = None
         self._challenger: tuple[int, float] | None = None  # (track id, since t)
         self._left_t: float | None = None  # when the working hand was last lost
+        self._worker_at: tuple[np.ndarray, float] | None = None  # its last centroid and size
         self._both = False
         self._both_since: float | None = None
         self.refused = 0
@@ -208,7 +212,7 @@ class HandTracks:
         for det, track in matched:
             if track is None:
                 track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, streak_t=t,
-                               pending=[(t, det)])
+                               first_xy=det.xy.mean(axis=0), pending=[(t, det)])
                 self._next_id += 1
                 self._tracks.append(track)
             else:
@@ -359,8 +363,11 @@ class HandTracks:
             self._challenger = None
             if self._left_t is not None and t - self._left_t <= p.forget_s:
                 # Not handed to the hand still holding the foot (its still thumb would read as a
-                # hold): to a hand that comes into view after the worker left, or one that moves.
-                back = [k for k in live if k.first_t > self._left_t - p.lost_s or k.score >= p.working_min]
+                # hold) unless its thumb starts to work; a hand that came into view after the worker
+                # left takes it if it moved in, or came back where the worker was: toes taken for a
+                # hand pop up in place, at the toes, and their "thumb" jitters as if it worked.
+                back = [k for k in live if (self._came_in(k) if k.first_t > self._left_t - p.lost_s
+                                            else k.score >= p.working_min)]
                 if back:
                     self._working_id = max(back, key=lambda k: (k.score, k.first_t)).id
                     self._left_t = None
@@ -369,6 +376,7 @@ class HandTracks:
             # holding hand and a pressing thumb are both still)
             self._working_id = max(live, key=lambda k: (k.score, -k.first_t)).id if live else None
             return
+        self._worker_at = (current.obs.xy.mean(axis=0), current.size)
         others = [k for k in live if k.id != current.id]
         best = max(others, key=lambda k: k.score, default=None)
         if best is not None and best.score >= p.working_min and best.score > p.switch_ratio * current.score:
@@ -378,6 +386,15 @@ class HandTracks:
                 self._working_id, self._challenger = best.id, None
         else:
             self._challenger = None
+
+    def _came_in(self, k: _Track) -> bool:
+        """A hand seen first where the worker was last seen, or that has moved since it was first seen."""
+        p = self.params
+        if self._worker_at is not None:
+            where, size = self._worker_at
+            if float(np.linalg.norm(k.first_xy - where)) <= p.came_back_within * size:
+                return True
+        return float(np.linalg.norm(k.obs.xy.mean(axis=0) - k.first_xy)) >= p.came_in_travel * k.size
 
     def _both_now(self) -> bool:
         tracks = self._confirmed()

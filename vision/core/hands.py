@@ -34,7 +34,10 @@ an empty list when nothing was found, so that time advances), keeps:
   the last ``working_window_s``; the hand holding the foot stays still or
   sways slowly with it. The choice has hysteresis (another hand takes over only
   when it moves clearly more for ``switch_after_s``) so a hold that follows
-  strokes stays with the hand that stroked. When both thumbs move alike,
+  strokes stays with the hand that stroked. After the worker leaves, a hand
+  first seen since takes over only if it moved in or came back where the
+  worker was (toes pop up in place); one seen before, only if its thumb
+  starts to work. When both thumbs move alike,
   ``both_working`` says so.
 
 Nothing here knows MediaPipe; observations come in as HandObservation.

@@ -11,7 +11,8 @@ webcam; presses START and, for ``--seconds``:
   figure) and what it says the thumb is doing;
 - grabs the shown video frame (a canvas copy of the <video>) about ten times a
   second and checks for the overlay's badge (the coloured box in the top left,
-  in one of the overlay's quality colours); the same check on the camera's own
+  in one of the overlay's quality colours, or its dark plate while nothing is
+  judged); the same check on the camera's own
   frames gives its false-alarm rate;
 - then presses STOP and downloads the session's JSON report: frames labelled
   hold and holds found in a clip of pure strokes (targets: none).
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 from browser_support import chromium, chromium_path, make_y4m, panel_metrics, streamlit_server  # noqa: E402
-from vision.io.overlay import QUALITY_COLOURS  # noqa: E402
+from vision.io.overlay import DARK, QUALITY_COLOURS  # noqa: E402
 
 CLIP = ROOT / "sample_videos" / "cross_friction_good.mp4"
 STROKES_S = (0.5, 11.5)  # the sample's strokes (a hold follows from 12 s)
@@ -59,9 +60,10 @@ GRAB_JS = """() => {
 
 
 def has_badge(px: np.ndarray, tolerance: float = 45.0) -> bool:
-    """The top-left 40x40 RGB patch shows the overlay's badge: a uniform box in a quality colour."""
+    """The top-left 40x40 RGB patch shows the overlay's badge: a uniform box in a quality colour, or
+    the dark plate of a frame not judged ("finding your hand", "watching your thumb", too slow)."""
     probe = np.array([px[y, x] for x, y in BADGE_PROBE], float)
-    colours = np.array(list(QUALITY_COLOURS.values()), float)
+    colours = np.array([*QUALITY_COLOURS.values(), DARK], float)
     mean = probe.mean(axis=0)
     return bool(probe.std(axis=0).max() < 18 and np.min(np.linalg.norm(colours - mean, axis=1)) < tolerance)
 

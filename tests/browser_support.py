@@ -235,3 +235,25 @@ def choose(page, selectbox, option: str) -> None:
                 return
             time.sleep(0.3)
     raise AssertionError(f"the selectbox never showed {option!r}: {selectbox.first.evaluate(shows)!r}")
+
+
+def stop_camera(page, component, shown, wait_s: float = 120.0, shot: str | None = None) -> None:
+    """Press STOP and wait until the locator ``shown`` appears (the session's report). STOP is pressed
+    again while it is still there after 20 s: behind a busy core a click in the component can be lost
+    (its page was still drawing), and the stream then simply goes on."""
+    stop = component.get_by_role("button", name="STOP")
+    stop.click(timeout=90_000)
+    pressed = time.monotonic()
+    deadline = pressed + wait_s
+    while time.monotonic() < deadline:
+        try:
+            shown.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            pass
+        if time.monotonic() - pressed > 20.0 and stop.count() and stop.is_visible():
+            stop.click(timeout=30_000)
+            pressed = time.monotonic()
+    if shot:
+        page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    shown.wait_for(timeout=1_000)  # raises, naming what never came

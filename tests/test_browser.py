@@ -18,7 +18,7 @@ from vision.coach.techniques import registry
 from vision.ui.samples import Sample, list_samples, samples_dir
 
 from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
-                             streamlit_server)
+                             stop_camera, streamlit_server)
 
 pytestmark = [
     pytest.mark.browser,
@@ -188,8 +188,7 @@ def test_live_webcam_hold(server, browser):
     # on a shared 2-core box it depends on what else runs
     assert statistics.median(steady) >= 1.0
 
-    component.get_by_role("button", name="STOP").click()
-    page.get_by_text("Your last session").wait_for(timeout=90_000)
+    stop_camera(page, component, page.get_by_text("Your last session"), shot="live_stop_failed.png")
     page.get_by_text("Download report (JSON)").wait_for(timeout=90_000)
     assert "Press START" in page.content() or "Camera stopped" in page.content()
     page.set_viewport_size({"width": 1400, "height": 1900})

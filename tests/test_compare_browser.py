@@ -23,6 +23,7 @@ from browser_support import (
     open_live_page,
     panel_metrics,
     start_camera,
+    stop_camera,
     streamlit_server,
 )
 
@@ -159,8 +160,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
                 page.screenshot(path=str(ARTIFACTS / "compare_live_no_hold.png"), full_page=True)
                 pytest.fail(f"the hold was never timed live: {sorted(set(seen))}, {panel_metrics(page)}")
             try:
-                component.get_by_role("button", name="STOP").click()
-                page.get_by_text("Your last session").wait_for(timeout=120_000)
+                stop_camera(page, component, page.get_by_text("Your last session"))
             finally:
                 page.screenshot(path=str(ARTIFACTS / "compare_live_stopped.png"), full_page=True)
             assert not data.exists()  # recorded to a private temporary file only: nothing saved yet

@@ -45,7 +45,7 @@ import numpy as np
 import pytest
 
 from browser_support import (ARTIFACTS, chromium, chromium_path, open_live_page, panel_metrics, start_camera,
-                             streamlit_server)
+                             stop_camera, streamlit_server)
 from foot_camera_clips import foot_scene, render, resting, stroking, write_y4m
 
 pytestmark = [
@@ -157,9 +157,8 @@ def _too_slow_said(page) -> bool:
 
 def _stop_and_download_report(page, shot: str) -> dict:
     """STOP the camera and download the session's JSON report from the page, as a user would."""
-    page.frame_locator("iframe[title*='streamlit_webrtc']").get_by_role("button", name="STOP").click()
     button = page.get_by_role("button", name="Download report (JSON)")
-    button.wait_for(timeout=120_000)
+    stop_camera(page, page.frame_locator("iframe[title*='streamlit_webrtc']"), button, shot=f"{shot}_stop_failed.png")
     with page.expect_download(timeout=60_000) as download:
         button.click()
     text = Path(download.value.path()).read_text()

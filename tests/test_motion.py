@@ -343,3 +343,21 @@ def test_a_dropped_frame_is_a_gap_in_time_not_a_still_thumb():
         b = dropped.update_thumb(t, xy, palm)
     assert a.label == b.label == "cross_grain"
     assert b.noise_std_palm < 2.0 * a.noise_std_palm + 0.002
+
+
+@pytest.mark.parametrize("rate", [150, 300])  # 2.5 and 5 strokes a second: seen 5 times a second they alias
+def test_too_few_frames_a_second_never_make_a_hold(rate):
+    """A live stream analysing 5 frames a second (a busy machine): strokes can look still, and were
+    recorded as holds (tools/live_under_load.py). Below min_judge_fps stillness is not judged."""
+    analyzer = StrokeAnalyzer(AXIS)
+    pieces = [Piece("cross_grain", 10, 0, 0.15, rate), Piece("hold", 6)]
+    labels = [analyzer.update_thumb(t, xy, palm).label for t, xy, palm, _ in thumb_path(pieces, 5.0, 50.0, 0.3)]
+    assert HOLD not in labels
+
+
+def test_a_hold_is_timed_from_min_judge_fps_on():
+    fps = MotionParams().min_judge_fps
+    analyzer = StrokeAnalyzer(AXIS)
+    labels = [analyzer.update_thumb(t, xy, palm).label for t, xy, palm, _ in thumb_path([Piece("hold", 5)], fps, 50.0,
+                                                                                        0.3)]
+    assert labels[-int(3 * fps):] == [HOLD] * int(3 * fps)

@@ -79,6 +79,9 @@ class MotionParams(Checked):
     dwell_max_s: float = 0.4
     angle_hysteresis_deg: float = 4.0  # margin around the 30/60 deg class borders
     gap_reset_s: float = 0.5  # a hand missing longer than this starts a fresh history
+    # Fewer frames a second than this (median over settle_s) and a stroke can alias to stillness
+    # (2-3 strokes a second seen 5 times a second): "no motion seen" is then no hold, not judged.
+    min_judge_fps: float = 8.0
     palm_smoothing_s: float = 1.0  # time constant of the palm-width average
 
     def __post_init__(self) -> None:
@@ -86,7 +89,7 @@ class MotionParams(Checked):
                              "motion_window_periods", "direction_window_periods", "min_window_s", "rate_window_s",
                              "rate_refresh_s", "move_on_std_palm", "move_off_std_palm", "move_snr", "smoothing_s",
                              "gap_reset_s", "palm_smoothing_s", "periodic_window_s", "periodic_min_cycles",
-                             "periodic_max_hz", "periodic_snr"),
+                             "periodic_max_hz", "periodic_snr", "min_judge_fps"),
                    non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg"),
                    between_0_1=("joints_move_share", "dwell_fraction", "joints_coherence"))
         if self.move_off_std_palm > self.move_on_std_palm:
@@ -315,8 +318,10 @@ class StrokeAnalyzer:
             grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
             raw = self._direction_with_hysteresis(grain)
         else:
-            # no motion seen: a hold only once the thumb has been watched long enough to tell
-            raw = HOLD if t - self._watched_since >= p.settle_s - 1e-9 else SETTLING
+            # no motion seen: a hold only once the thumb has been watched long enough, and often
+            # enough, to tell
+            watched = t - self._watched_since >= p.settle_s - 1e-9
+            raw = HOLD if watched and self._frames_dense_enough() else SETTLING
             if (self._shown in STROKE_LABELS and self._still_since is not None
                     and t - self._still_since < self._dwell_allowance()):
                 raw = self._shown  # a pause at the end of a stroke, not a hold yet
@@ -346,6 +351,13 @@ class StrokeAnalyzer:
         self._moving_since = None
         self._still_since = None
         self._figures_t = None
+
+    def _frames_dense_enough(self) -> bool:
+        """Were the frames of the last ``settle_s`` at least ``min_judge_fps`` a second (median gap)?"""
+        times, _ = self._history.window(self.params.settle_s)
+        if len(times) < 3:
+            return False
+        return float(np.median(np.diff(times))) <= 1.0 / self.params.min_judge_fps + 1e-9
 
     def _motion_measure(self, palm_px: float, window_s: float, min_samples: int = 5,
                         joints: bool = False) -> tuple[float, float]:

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-MIN_JUDGE_FPS = 8.0  # fewer analysed frames a second than this: too slow to tell strokes from holds
+from ..core.motion import MotionParams
+
+MIN_JUDGE_FPS = MotionParams().min_judge_fps  # fewer analysed frames a second: too slow to tell strokes from holds
 WINDOW_S = 2.0  # rates are measured over this much stream time
 
 

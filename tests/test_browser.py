@@ -15,6 +15,7 @@ import time
 import pytest
 
 from vision.coach.techniques import registry
+from vision.ui.frame_pacing import MIN_JUDGE_FPS
 from vision.ui.samples import Sample, list_samples, samples_dir
 
 from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, panel_metrics, start_camera,
@@ -146,8 +147,8 @@ def _too_slow_said(page) -> bool:
 
 def test_live_webcam_hold(server, browser):
     """The live page analyses the fake webcam and its hold timer counts up. On a loaded machine it
-    may analyse only a few frames a second: then the panel must say it is too slow to judge (and
-    show no label), while the hold timer still counts."""
+    may analyse fewer than 8 frames a second: then the panel must say it is too slow to judge, and
+    neither label nor hold is given (strokes seen that rarely can look still: no hold is guessed)."""
     tech = registry()["myofascial_hold"]
     page = _open(browser, server)
     _choose(page, "Technique", tech.title)
@@ -179,11 +180,15 @@ def test_live_webcam_hold(server, browser):
           f"'too slow to judge' said: {slow_said}")
     panel_texts = [s.strip() for s in page.locator("[data-testid='stMarkdownContainer']").all_inner_texts()]
     assert f"Technique: {tech.title}" in panel_texts, panel_texts  # the panel names the technique coached
-    # the hold timer counts up. The camera loops a 10 s hold; analysed at 3 frames a second behind a
-    # busy core, the timer has reached only 5.3 s of it (tools/live_under_load.py measures that case)
-    assert max(holds) >= 4.0 and holds.index(max(holds)) > 0
-    # the label is shown as Hold, or (too few frames analysed a second here) the panel says it cannot judge
-    assert "Hold" in seen or (slow_said and set(seen) <= {"–", "Hold"}), (seen, slow_said)
+    judged = [x for x in seen if x not in ("–", "Not judged yet")]
+    if judged or not slow_said:
+        # the hold timer counts up: the camera loops a 10 s hold; behind a busy core it has reached
+        # 5.3-7.3 s of it (tools/live_under_load.py measures that case)
+        assert max(holds) >= 4.0 and holds.index(max(holds)) > 0, (holds, seen)
+        assert "Hold" in seen, (seen, slow_said)
+    else:  # too few frames analysed a second here, all along: said, and nothing judged or timed
+        assert statistics.median(steady) < MIN_JUDGE_FPS + 2, steady
+        assert max(holds) == 0.0, holds
     # frames flow: the target (>= 15 analysed a second) is printed above and by tools/live_under_load.py;
     # on a shared 2-core box it depends on what else runs
     assert statistics.median(steady) >= 1.0

@@ -139,14 +139,16 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
             if not start_camera(page, component, _live, LIVE_WAIT_S):
                 page.screenshot(path=str(ARTIFACTS / "compare_never_live.png"))
                 pytest.fail(f"the panel never went live in {LIVE_WAIT_S:.0f} s: {panel_metrics(page)}")
-            # run until the hold has been timed for a few seconds (a loaded machine analyses few frames a second:
-            # the panel may then show no label, saying it is too slow to judge, while the hold timer counts)
+            # run until the hold has been timed for a few seconds (a loaded machine analysing fewer than 8 frames
+            # a second says it is too slow to judge, and times no hold: then nothing here can be checked)
             # On a loaded machine the WebRTC connection can drop ("Camera stopped" with START shown again): START
             # again, a new session (and a new recording) begins.
-            live_since, seen, restarts = time.monotonic(), [], 0
+            live_since, seen, restarts, slow_said = time.monotonic(), [], 0, False
             while time.monotonic() - live_since < LIVE_WAIT_S:
                 m = panel_metrics(page)
                 seen.append(m.get("Doing now", "–"))
+                slow_said = slow_said or any("too slow to judge" in t for t in
+                                             page.locator("[data-testid='stAlert']").all_inner_texts())
                 if _seconds(m.get("Done right for", "")) >= GOOD_S:
                     break
                 start = component.get_by_role("button", name="START")
@@ -158,6 +160,9 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
             print(f"\nlive demonstration: labels seen {sorted(set(seen))}, hold {panel_metrics(page).get('Hold')}")
             if _seconds(panel_metrics(page).get("Done right for", "")) < GOOD_S:
                 page.screenshot(path=str(ARTIFACTS / "compare_live_no_hold.png"), full_page=True)
+                if slow_said and not set(seen) - {"–", "Not judged yet"}:
+                    pytest.skip("this machine analysed too few frames a second to judge, all along: no hold is "
+                                "timed then (MotionParams.min_judge_fps), so no demonstration could be recorded")
                 pytest.fail(f"the hold was never timed live: {sorted(set(seen))}, {panel_metrics(page)}")
             try:
                 stop_camera(page, component, page.get_by_text("Your last session"))

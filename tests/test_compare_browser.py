@@ -107,7 +107,10 @@ def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[st
         return {attempt: +s.attempt, wanted: +s.reference, shown: r.currentTime, paused: r.paused}; }""")
     print(f"\nside by side while playing: {state}")
     assert state["attempt"] > 2.5 and not state["paused"]
-    assert state["wanted"] > 0.5 and abs(state["shown"] - state["wanted"]) < 0.6, state
+    # the demonstration has moved on with the attempt and is shown where it should be. (Where that is
+    # depends on the demonstration: one recorded live behind a busy core is judged from later on, and
+    # the attempt's 2.5 s mapped to its 0.4 s.)
+    assert state["wanted"] > 0.2 and abs(state["shown"] - state["wanted"]) < 0.6, state
     frame.evaluate("() => document.getElementById('cg-att').pause()")
     frame.evaluate("() => { document.getElementById('cg-att').currentTime = 1.0; }")
     frame.wait_for_function("() => { const s = document.getElementById('cg-status').dataset; "

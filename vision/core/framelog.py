@@ -100,6 +100,7 @@ class FrameLog:
 
     def record(self, i: int) -> FrameRecord:
         a = self._a
+        other = self._other_thumb(i)
         x, jx = a["x"][i], a["jx"][i]
         return FrameRecord(
             i=i, t=self._t[i], label=LABELS[self._label[i]], angle_to_grain_deg=_opt(a["angle"][i]),
@@ -108,8 +109,9 @@ class FrameLog:
             axis_source=str(_SOURCES[self._source[i]]), credited_s=a["credited"][i],
             stroke_angle_deg=_opt(a["stroke"][i]), rate_per_min=_opt(a["rate"][i]),
             amplitude_palm=_opt(a["amp"][i]), hold_s=a["hold"][i], right=bool(self._right[i]),
-            other_thumb_label=None if self._other[i] == _NO_OTHER else str(LABELS[self._other[i]]),
-            other_thumb_angle_to_grain_deg=_opt(a["other_angle"][i]), other_thumb_xy=self._other_xy(i),
+            other_thumb_label=None if other is None else str(other.label),
+            other_thumb_angle_to_grain_deg=None if other is None else other.angle_to_grain_deg,
+            other_thumb_xy=None if other is None else other.thumb_xy,
         )
 
     def records(self) -> list[FrameRecord]:

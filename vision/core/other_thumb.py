@@ -38,7 +38,8 @@ class OtherThumbs:
         for hand in selection.hands:
             if hand.id == primary:
                 continue
-            analyzer = self._analyzers.get(hand.id, (None, 0.0))[0] or StrokeAnalyzer(foot_axis_deg, self.params)
+            seen = self._analyzers.get(hand.id)
+            analyzer = seen[0] if seen is not None else StrokeAnalyzer(foot_axis_deg, self.params)
             analyzer.set_foot_axis(foot_axis_deg)
             states[hand.id] = analyzer.update(hand.observation, t)
             self._analyzers[hand.id] = (analyzer, t)

@@ -213,8 +213,6 @@ class HandTracker:
         self.close()
 
 
-
-
 def _mp_image_factory(tasks):
     Image, srgb = tasks.Image, tasks.ImageFormat.SRGB
 

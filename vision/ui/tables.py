@@ -13,7 +13,7 @@ import numpy as np
 from ..core.labels import LABELS, Label
 
 from ..core.report import Report
-from ..core.segments import MIN_HOLD_S
+from ..core.segments import AXIS_SPAN_TOLERANCE_DEG, MIN_HOLD_S
 from .labels import LABEL_COLOURS, PAUSE_COLOUR, label_title
 
 NO_HAND = Label.NO_HAND
@@ -125,7 +125,8 @@ def therapist_rows(report: Report) -> list[tuple[str, str]]:
                                         "the picture's left-right line)")),
             ("Hand found", f"{100 * s.get('hand_found_fraction', 0.0):.1f}% of the frames")]
     if len(report.axes) > 1:
-        rows.append(("Foot axis changes", f"{len(report.axes) - 1} (a new source, or a turn of 5° or more)"))
+        rows.append(("Foot axis changes", f"{len(report.axes) - 1} (a new source, or a turn of "
+                                          f"{AXIS_SPAN_TOLERANCE_DEG:.0f}° or more)"))
     for k, seg in enumerate(report.segments, 1):
         figures = [f"{seg.start_s:.2f}-{seg.end_s:.2f} s"]
         if seg.rate_per_min is not None:

@@ -83,7 +83,7 @@ def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
 
 
 MAX_HANDS = 2
-CACHE_FORMAT = 2  # 2: every hand, with depth (1, NAME.track.npz: the most confident hand only)
+CACHE_FORMAT = 3  # 3: with the tracker's closer look (2: every hand, with depth; 1, NAME.track.npz: the most confident hand)
 
 
 def track_clip(mp4: Path, cache: bool = True) -> Tracked:

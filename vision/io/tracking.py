@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..core.landmarks import HandObservation
+from .closer_look import CloserLook
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
@@ -41,6 +42,9 @@ class TrackerOptions:
     # every frame (2.5 times the cost of tracking one hand here). While only one hand is seen,
     # track it with a one-hand landmarker and look for a second hand every this many frames.
     second_hand_search_every: int = 6
+    # Look in quarters of the frame for hands too small for the whole frame's palm detector
+    # (io/closer_look.py), while fewer than max_hands are found.
+    closer_look: bool = True
 
 
 class SecondHandSearch:
@@ -96,20 +100,24 @@ class HandTracker:
             if options.max_hands == 2 and options.second_hand_search_every > 1:
                 self._one_hand = self._create(tasks, model_path, replace(options, max_hands=1))
         self._search = SecondHandSearch(options.second_hand_search_every)
+        self._options, self._model_path, self._tasks = options, model_path, tasks
+        self._part_landmarkers: dict[str, object] = {}  # the closer look's, made when first needed
+        self._closer = CloserLook(self._detect_part_image, self._detect_part_video, self._forget_part_video,
+                                  _observations) if options.closer_look else None
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
         self.resets = 0
 
     @staticmethod
-    def _create(tasks, model_path, options):
+    def _create(tasks, model_path, options, image_mode: bool = False):
         global landmarkers_loaded
         with _IMPORT_LOCK:
             landmarkers_loaded += 1
         return tasks.HandLandmarker.create_from_options(
             tasks.HandLandmarkerOptions(
                 base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path(model_path))),
-                running_mode=tasks.RunningMode.VIDEO,
+                running_mode=tasks.RunningMode.IMAGE if image_mode else tasks.RunningMode.VIDEO,
                 num_hands=options.max_hands,
                 min_hand_detection_confidence=options.min_detection_confidence,
                 min_hand_presence_confidence=options.min_presence_confidence,
@@ -131,23 +139,47 @@ class HandTracker:
         image = self._mp_image(np.ascontiguousarray(rgb))
         use_two = self._one_hand is None or self._search.use_two()
         landmarker = self._landmarker if use_two else self._one_hand
-        if id(landmarker) not in self._warmed:
-            with quiet_native_stderr():
-                result = landmarker.detect_for_video(image, timestamp_ms)
-            if result.hand_landmarks:
-                self._warmed.add(id(landmarker))
-        else:
-            result = landmarker.detect_for_video(image, timestamp_ms)
+        result = self._detect(landmarker, lambda: landmarker.detect_for_video(image, timestamp_ms))
         self._search.found(use_two, len(result.hand_landmarks))
         height, width = rgb.shape[:2]
-        hands = []
-        for landmarks, handedness in zip(result.hand_landmarks, result.handedness):
-            points = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
-            category = handedness[0]
-            hands.append(HandObservation.from_normalized(points, width, height, category.category_name,
-                                                         category.score, t))
+        hands = _observations(result, width, height, t)
+        if self._closer is not None:
+            hands += self._closer.step(rgb, t, timestamp_ms, hands, self._options.max_hands)
         hands.sort(key=lambda h: -h.score)
         return hands
+
+    def _detect(self, landmarker, run):
+        """``run()``'s result: quiet until ``landmarker`` has found a hand (its first inferences warn)."""
+        if id(landmarker) in self._warmed:
+            return run()
+        with quiet_native_stderr():
+            result = run()
+        if result.hand_landmarks:
+            self._warmed.add(id(landmarker))
+        return result
+
+    def _part_landmarker(self, kind: str):
+        if kind not in self._part_landmarkers:
+            with quiet_native_stderr():
+                self._part_landmarkers[kind] = self._create(
+                    self._tasks, self._model_path, replace(self._options, max_hands=2 if kind == "image" else 1),
+                    image_mode=kind == "image")
+        return self._part_landmarkers[kind]
+
+    def _detect_part_image(self, rgb: np.ndarray):
+        landmarker = self._part_landmarker("image")
+        return self._detect(landmarker, lambda: landmarker.detect(self._mp_image(rgb)))
+
+    def _detect_part_video(self, rgb: np.ndarray, timestamp_ms: int):
+        landmarker = self._part_landmarker("video")
+        return self._detect(landmarker, lambda: landmarker.detect_for_video(self._mp_image(rgb), timestamp_ms))
+
+    def _forget_part_video(self, timestamp_ms: int) -> None:
+        """The window's landmarker forgets the hand it followed (a blank frame: see reset)."""
+        if "video" in self._part_landmarkers:
+            blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
+            with quiet_native_stderr():
+                self._part_landmarkers["video"].detect_for_video(blank, timestamp_ms)
 
     def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
         """The most confident hand in the frame, or None: a convenience for one-hand callers."""
@@ -174,11 +206,13 @@ class HandTracker:
             timestamp_ms = self._clock_ms(0.0)
             blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
             with quiet_native_stderr():
-                for landmarker in (self._landmarker, self._one_hand):
+                for landmarker in (self._landmarker, self._one_hand, self._part_landmarkers.get("video")):
                     if landmarker is not None:
                         landmarker.detect_for_video(blank, timestamp_ms)
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every)
+        if self._closer is not None:
+            self._closer.reset()
         self._warmed.clear()
         self.resets += 1
 
@@ -202,15 +236,26 @@ class HandTracker:
         if not self._closed:
             self._closed = True
             with quiet_native_stderr():
-                self._landmarker.close()
-                if self._one_hand is not None:
-                    self._one_hand.close()
+                for landmarker in (self._landmarker, self._one_hand, *self._part_landmarkers.values()):
+                    if landmarker is not None:
+                        landmarker.close()
 
     def __enter__(self) -> "HandTracker":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _observations(result, width: int, height: int, t: float) -> list[HandObservation]:
+    """A HandLandmarker result's hands, in the pixels of the (width x height) picture it was given."""
+    hands = []
+    for landmarks, handedness in zip(result.hand_landmarks, result.handedness):
+        points = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
+        category = handedness[0]
+        hands.append(HandObservation.from_normalized(points, width, height, category.category_name,
+                                                     category.score, t))
+    return hands
 
 
 def _mp_image_factory(tasks):

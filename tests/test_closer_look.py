@@ -1,0 +1,90 @@
+"""The tracker's closer look (vision/io/closer_look.py), with the real hand model on a real picture.
+
+tests/data/small_grip_on_foot.jpg: a thumbs-up grip 62 px across the palm on a foot, 640x480 (a
+frame of make eval's hard-set clip h1_01; how it was made is in small_grip_on_foot.txt). MediaPipe's
+palm detector, on the whole frame, finds the toes and never the hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from media import still_frame, write_video
+from vision.io.tracking import HandTracker, TrackerOptions
+from vision.pipeline import analyze_video
+
+PICTURE = Path(__file__).parent / "data" / "small_grip_on_foot.jpg"
+THUMB_XY = np.array([320.2, 239.7])  # where the generator put the thumb tip
+PALM_PX = 62.4
+FPS = 20
+
+
+@pytest.fixture(scope="module")
+def grip():
+    return cv2.cvtColor(cv2.imread(str(PICTURE)), cv2.COLOR_BGR2RGB)
+
+
+def frames_of(rgb, seconds: float, fps: int = FPS, seed: int = 0):
+    """The picture as a camera would give it: a little sensor noise on every frame."""
+    rng = np.random.default_rng(seed)
+    noisy = [np.clip(rgb + rng.normal(0, 2.0, rgb.shape), 0, 255).astype(np.uint8) for _ in range(7)]
+    for k in range(int(seconds * fps)):
+        yield k / fps, noisy[k % len(noisy)]
+
+
+def thumb_found(hands) -> bool:
+    return any(np.linalg.norm(h.thumb_tip - THUMB_XY) < 0.5 * PALM_PX for h in hands)
+
+
+def track(rgb, seconds: float, options: TrackerOptions = TrackerOptions()):
+    with HandTracker(options=options) as tracker:
+        found = [(t, tracker.process_all(frame, t)) for t, frame in frames_of(rgb, seconds)]
+        return found, tracker
+
+
+def test_the_whole_frame_alone_misses_the_hand_and_takes_the_toes(grip):
+    """The control: without the closer look the hand is never found (so the test below can fail)."""
+    found, _ = track(grip, 3.0, TrackerOptions(closer_look=False))
+    assert not any(thumb_found(hands) for _, hands in found)
+    assert sum(bool(hands) for _, hands in found) > 0.8 * len(found)  # the toes, taken for a hand
+
+
+def test_a_quarter_finds_the_small_hand_and_a_window_follows_it(grip):
+    found, tracker = track(grip, 4.0)
+    first = next(t for t, hands in found if thumb_found(hands))
+    assert first <= 2.0  # the first round of quarters, one every half second
+    after = [thumb_found(hands) for t, hands in found if t > first]
+    assert np.mean(after) > 0.95
+    # followed frame by frame in its window, not searched for again
+    assert tracker._closer.follows >= len(after) - 2
+    assert tracker._closer.searches <= 4
+
+
+def judged_here(report) -> float:
+    """The share of frames whose judged thumb is the grip's."""
+    return float(np.mean([f.thumb_xy is not None and np.linalg.norm(np.subtract(f.thumb_xy, THUMB_XY)) < 0.5 * PALM_PX
+                          for f in report.frames]))
+
+
+def test_the_engine_judges_the_hand_not_the_toes(grip, tmp_path):
+    """Through the whole offline path (two time ranges, the hand choice): the grip's thumb is judged."""
+    clip = tmp_path / "small_grip.mp4"
+    times, frames = zip(*frames_of(grip, 12.0, fps=15))
+    write_video(clip, list(frames), list(times))
+    assert judged_here(analyze_video(clip, 104.0)) > 0.8
+    control = analyze_video(clip, 104.0, open_tracker=lambda: HandTracker(options=TrackerOptions(closer_look=False)))
+    assert judged_here(control) == 0.0
+
+
+def test_with_the_hand_found_by_the_whole_frame_the_search_slows_and_opens_nothing():
+    """The common case costs little: a few quarters searched over 20 s, no window followed."""
+    rgb = still_frame(640, 480)
+    found, tracker = track(rgb, 20.0)
+    assert all(len(hands) == 1 for _, hands in found[1:])
+    # four quarters at 0.5 s, four at 1 s, then one every 2 s: about 15 in 20 s
+    assert tracker._closer.searches <= 16
+    assert tracker._closer.follows == 0

@@ -1,0 +1,174 @@
+"""A closer look for hands too small in the frame for MediaPipe's palm detector.
+
+Why: the palm detector sees the whole frame shrunk to 192x192. A gripping hand
+(a fist with the thumb out: the massage grip) 60 px across the palm in a
+640x480 frame is then about 18 px, and is not found, though the landmark model
+follows it well once it is. In make eval's hard set (clip h1_01) the whole
+frame found the toes in every frame and the hand in none; each quarter of the
+frame, seen twice as large, finds it.
+
+So, while the whole frame shows fewer hands than wanted, one quarter of the
+frame is searched every few frames (an IMAGE-mode landmarker). A hand found
+there that the whole frame does not have is then followed in a window around
+it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
+or it is gone. Hands the whole frame already has are left to it.
+
+Cost: a quarter costs about a palm detection and a landmark pass (17 ms here).
+The search slows down while the quarters find nothing new (down to a quarter
+every ``slowest_s``): a few hundredths of a frame's time in a normal session. A followed hand costs
+a landmark pass a frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..core.landmarks import HandObservation
+
+QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they overlap in the middle
+WINDOW_HANDS = 3.0  # a followed hand's window is this many times the hand's extent
+OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one hand
+
+
+@dataclass(frozen=True)
+class CloserLookOptions:
+    fastest_s: float = 0.5  # between quarter searches at first
+    slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
+    lose_after_s: float = 0.5  # a followed hand not found for this long is let go
+    followed_s: float = 2.0  # a hand followed this long and lost starts the search over
+    handed_back_after: int = 3  # frames in a row the whole frame has it too: the whole frame keeps it
+
+
+@dataclass
+class _Window:
+    x: int
+    y: int
+    w: int
+    h: int
+    first_seen_t: float
+    last_seen_t: float
+    shared_frames: int = 0
+
+
+def quarters(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of the four overlapping quarters of a frame."""
+    w, h = max(1, round(width * QUARTER_SHARE)), max(1, round(height * QUARTER_SHARE))
+    return [(0, 0, w, h), (width - w, 0, w, h), (0, height - h, w, h), (width - w, height - h, w, h)]
+
+
+def extent_px(obs: HandObservation) -> float:
+    """The larger side of the hand's landmark box."""
+    span = obs.xy.max(axis=0) - obs.xy.min(axis=0)
+    return float(max(span.max(), 1.0))
+
+
+def same_hand(a: HandObservation, b: HandObservation) -> bool:
+    """Their landmark boxes overlap by over a third of the smaller: one hand (a quarter may cut it in two)."""
+    lo, hi = np.maximum(a.xy.min(axis=0), b.xy.min(axis=0)), np.minimum(a.xy.max(axis=0), b.xy.max(axis=0))
+    inter = float(np.prod(np.clip(hi - lo, 0, None)))
+    smaller = min(float(np.prod(o.xy.max(axis=0) - o.xy.min(axis=0))) for o in (a, b))
+    return inter > OVERLAP_SHARE * max(smaller, 1.0)
+
+
+def window_around(obs: HandObservation, width: int, height: int) -> tuple[int, int, int, int]:
+    """A square window (clipped to the frame) around a hand, ``WINDOW_HANDS`` times its extent."""
+    side = int(min(max(WINDOW_HANDS * extent_px(obs), 96), width, height))
+    cx, cy = obs.xy.mean(axis=0)
+    x = int(min(max(round(cx - side / 2), 0), width - side))
+    y = int(min(max(round(cy - side / 2), 0), height - side))
+    return x, y, side, side
+
+
+class CloserLook:
+    """Hands the whole-frame pass missed, one frame at a time (``step``), with the landmarkers it is given.
+
+    ``detect_image(rgb) -> result`` and ``detect_video(rgb, timestamp_ms) -> result`` run MediaPipe
+    HandLandmarkers (IMAGE and VIDEO mode); ``forget_video(timestamp_ms)`` makes the VIDEO one forget
+    the hand it followed; ``read(result, width, height, t)`` turns a result into HandObservations of a
+    picture of that size.
+    """
+
+    def __init__(self, detect_image: Callable, detect_video: Callable, forget_video: Callable,
+                 read: Callable, options: CloserLookOptions = CloserLookOptions()):
+        self._detect_image, self._detect_video, self._forget_video = detect_image, detect_video, forget_video
+        self._read = read
+        self.options = options
+        self.reset()
+
+    def reset(self) -> None:
+        self._window: _Window | None = None
+        self._next_search_t: float | None = None
+        self._interval_s = self.options.fastest_s
+        self._quarter = 0
+        self.searches = 0
+        self.follows = 0
+
+    def step(self, rgb: np.ndarray, t: float, timestamp_ms: int, found: list[HandObservation],
+             wanted: int) -> list[HandObservation]:
+        """The hands to add to ``found`` (at most one) for the frame ``rgb`` taken at ``t``."""
+        height, width = rgb.shape[:2]
+        if len(found) >= wanted:  # the whole frame has all the hands wanted
+            if self._window is not None:
+                self._let_go(t)
+            return []
+        if self._window is not None:
+            return self._follow(rgb, t, timestamp_ms, found)
+        if self._next_search_t is not None and t < self._next_search_t:
+            return []
+        return self._search(rgb, t, timestamp_ms, found, width, height)
+
+    def _search(self, rgb, t, timestamp_ms, found, width, height) -> list[HandObservation]:
+        x, y, w, h = quarters(width, height)[self._quarter]
+        self.searches += 1
+        new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
+                                        x, y, w, h, t) if not any(same_hand(o, f) for f in found)]
+        self._quarter = (self._quarter + 1) % 4
+        if self._quarter == 0:  # a round ends: the next goes slower
+            self._interval_s = min(2 * self._interval_s, self.options.slowest_s)
+        self._next_search_t = t + self._interval_s
+        if not new:
+            return []
+        hand = max(new, key=lambda o: o.score)
+        self._window = _Window(*window_around(hand, width, height), first_seen_t=t, last_seen_t=t)
+        self._forget_video(timestamp_ms)  # the window's landmarker starts from a palm detection in its window
+        return [hand]
+
+    def _follow(self, rgb, t, timestamp_ms, found) -> list[HandObservation]:
+        win = self._window
+        part = np.ascontiguousarray(rgb[win.y:win.y + win.h, win.x:win.x + win.w])
+        hands = self._in_part(self._detect_video(part, timestamp_ms), win.x, win.y, win.w, win.h, t)
+        self.follows += 1
+        if not hands:
+            if t - win.last_seen_t > self.options.lose_after_s:
+                self._let_go(t)
+            return []
+        hand = max(hands, key=lambda o: o.score)
+        win.last_seen_t = t
+        if any(same_hand(hand, f) for f in found):
+            win.shared_frames += 1
+            if win.shared_frames >= self.options.handed_back_after:
+                self._let_go(t)
+            return []
+        win.shared_frames = 0
+        cx, cy = hand.xy.mean(axis=0)
+        if not (win.x + win.w / 4 <= cx <= win.x + 3 * win.w / 4 and win.y + win.h / 4 <= cy <= win.y + 3 * win.h / 4):
+            height, width = rgb.shape[:2]
+            win.x, win.y, win.w, win.h = window_around(hand, width, height)  # off-centre: centre it again
+        return [hand]
+
+    def _let_go(self, t: float) -> None:
+        """Stop following. A hand followed for a while (not toes glimpsed in a quarter) may come back:
+        the search starts again at its fastest."""
+        win, self._window = self._window, None
+        if win.last_seen_t - win.first_seen_t >= self.options.followed_s:
+            self._interval_s = self.options.fastest_s
+        self._next_search_t = t + self._interval_s
+
+    def _in_part(self, result, x: int, y: int, w: int, h: int, t: float) -> list[HandObservation]:
+        """The result's hands, read in a (w, h) part of the frame, moved to the frame's pixels."""
+        offset = np.array([x, y], np.float32)
+        return [HandObservation(xy=o.xy + offset, handedness=o.handedness, score=o.score, t=o.t, depth_px=o.depth_px)
+                for o in self._read(result, w, h, t)]

@@ -43,8 +43,8 @@ def test_videos_in_sequence_on_one_reused_tracker_give_the_reports_of_new_tracke
     assert reused == fresh
     assert again == fresh[0]
     assert pool.leases == len(clips) + 1 and pool.created == 1
-    # one tracker: its two-hand and one-hand landmarkers, and the closer look's quarter searcher (made at its
-    # first search; these clips' hand is found by the whole frame, so no window is followed)
+    # one tracker: its two-hand and one-hand landmarkers and the closer look's quarter searcher (these clips'
+    # hand is found by the whole frame, so no window is followed)
     assert tracking.landmarkers_loaded - loaded == 3
 
 

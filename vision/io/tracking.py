@@ -101,7 +101,11 @@ class HandTracker:
                 self._one_hand = self._create(tasks, model_path, replace(options, max_hands=1))
         self._search = SecondHandSearch(options.second_hand_search_every)
         self._options, self._model_path, self._tasks = options, model_path, tasks
-        self._part_landmarkers: dict[str, object] = {}  # the closer look's, made when first needed
+        # The closer look's: its quarter searcher now (it searches from the first frame on), the
+        # landmarker that follows a hand in a window when it first finds one.
+        self._part_landmarkers: dict[str, object] = {}
+        if options.closer_look:
+            self._part_landmarker("image")
         self._closer = CloserLook(self._detect_part_image, self._detect_part_video, self._forget_part_video,
                                   _observations) if options.closer_look else None
         self._last_timestamp_ms = -1

@@ -91,3 +91,17 @@ def test_with_the_hand_found_by_the_whole_frame_the_search_slows_and_opens_nothi
     # four quarters at 0.5 s, four at 1 s, then one every 2 s: about 15 in 20 s
     assert tracker._closer.searches <= 16
     assert tracker._closer.follows == 0
+
+
+def test_a_hand_coming_back_while_the_whole_frame_has_none_is_found_within_a_second(grip):
+    """While the whole frame has no hand at all, a quarter is searched every tenth of a second (it was
+    one every 2 s after a long stretch with a hand): the small grip, back after a gap, is found at once."""
+    hand_first = still_frame(640, 480)  # a large hand the whole frame finds: the search slows to its slowest
+    no_toes = grip.copy()
+    no_toes[:150] = 128  # the toes out of the picture, so the whole frame finds nothing at all
+    stream = ([(t, hand_first) for t, _ in frames_of(hand_first, 12.0)]
+              + [(12.0 + t, np.full_like(grip, 128)) for t, _ in frames_of(grip, 1.0)]
+              + [(13.0 + t, frame) for t, frame in frames_of(no_toes, 3.0)])
+    with HandTracker() as tracker:
+        back = next(t for t, frame in stream if thumb_found(tracker.process_all(frame, t)) and t >= 13.0)
+    assert back - 13.0 <= 1.0

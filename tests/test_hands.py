@@ -223,6 +223,22 @@ def test_toes_that_pop_up_after_the_hand_left_are_not_judged_though_their_thumb_
     assert all(s.working is not None and s.working.xy[0, 0] == pytest.approx(200) for s in sels[155:])
 
 
+def test_toes_found_soon_after_the_hand_left_do_not_continue_its_track():
+    """Clip e10 again, with the toes found 0.4 s after the hand left (the tracker's closer look finds
+    them sooner than the whole frame did), 2.5 hand sizes from it: the worker's track, not yet ended,
+    must not take them for the hand having moved there, and judge them at once."""
+    rng = np.random.default_rng(1)
+    size = hand_size_px(hand((200, 300), 60, 0.0))
+    tracks = HandTracks()
+    sels = []
+    for k in range(150):
+        t = k / FPS
+        a = hand((200, 300), 60, t, thumb=stroke(k, 60))
+        toes = hand((200 + 2.5 * size, 300), 62, t, thumb=tuple(rng.normal(0, 6, 2)))
+        sels.append(tracks.update([a] if k < 60 else [] if k < 72 else [toes], t))
+    assert all(s.working is None for s in sels[60:])
+
+
 def test_a_hand_coming_into_view_elsewhere_is_judged_once_it_has_moved_in():
     tracks = HandTracks()
     sels = []

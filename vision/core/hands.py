@@ -89,7 +89,9 @@ class HandTrackParams(Checked):
     max_step_size_ratio: float = 1.25  # a new track's size, frame to frame (toes jump)
     max_step_shape_change: float = 0.25  # a new track's mean landmark move relative to its wrist, frame to frame
     max_move_per_frame: float = 1.0  # centroid move that still continues a track, per 1/30 s
-    max_move: float = 3.0  # ... and at most this, however long the gap
+    # ... and at most this, however long the gap: a hand gone for a few frames comes back near where it was;
+    # toes found by the tracker's closer look 0.4 s after the hand left, 2.9 sizes away, are not it
+    max_move: float = 2.0
     max_size_ratio: float = 1.35  # vs a real hand seen lately: larger or smaller is another object (toes)
     max_track_size_ratio: float = 1.5  # a believed track's size, detection to its smoothed size
     handedness_sure: float = 0.8  # handedness scores above this make a mismatch count

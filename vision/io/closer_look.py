@@ -14,9 +14,11 @@ it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
 or it is gone. Hands the whole frame already has are left to it.
 
 Cost: a quarter costs about a palm detection and a landmark pass (17 ms here).
-The search slows down while the quarters find nothing new (down to a quarter
-every ``slowest_s``): a few hundredths of a frame's time in a normal session. A followed hand costs
-a landmark pass a frame.
+While the whole frame has no hand at all, the tracker has little else to do: a quarter is
+searched every ``empty_s``, so a hand coming back is found within half a
+second. Beside a hand the whole frame has, the search slows while it finds
+nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
+frame's time in a normal session. A followed hand costs a landmark pass a frame.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one ha
 
 @dataclass(frozen=True)
 class CloserLookOptions:
-    fastest_s: float = 0.5  # between quarter searches at first
+    fastest_s: float = 0.5  # between quarter searches beside a hand the whole frame has, at first
     slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
+    empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
     followed_s: float = 2.0  # a hand followed this long and lost starts the search over
     handed_back_after: int = 3  # frames in a row the whole frame has it too: the whole frame keeps it
@@ -101,7 +104,9 @@ class CloserLook:
     def reset(self) -> None:
         self._window: _Window | None = None
         self._next_search_t: float | None = None
+        self._last_search_t: float | None = None
         self._interval_s = self.options.fastest_s
+        self._paced = 0  # searches made beside a hand the whole frame has
         self._quarter = 0
         self.searches = 0
         self.follows = 0
@@ -116,7 +121,10 @@ class CloserLook:
             return []
         if self._window is not None:
             return self._follow(rgb, t, timestamp_ms, found)
-        if self._next_search_t is not None and t < self._next_search_t:
+        if not found:  # nothing else to track: the frame's time is free for a quarter
+            if self._last_search_t is not None and t - self._last_search_t < self.options.empty_s:
+                return []
+        elif self._next_search_t is not None and t < self._next_search_t:
             return []
         return self._search(rgb, t, timestamp_ms, found, width, height)
 
@@ -126,9 +134,12 @@ class CloserLook:
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
                                         x, y, w, h, t) if not any(same_hand(o, f) for f in found)]
         self._quarter = (self._quarter + 1) % 4
-        if self._quarter == 0:  # a round ends: the next goes slower
-            self._interval_s = min(2 * self._interval_s, self.options.slowest_s)
-        self._next_search_t = t + self._interval_s
+        self._last_search_t = t
+        if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
+            self._paced += 1
+            if self._paced % 4 == 0:
+                self._interval_s = min(2 * self._interval_s, self.options.slowest_s)
+            self._next_search_t = t + self._interval_s
         if not new:
             return []
         hand = max(new, key=lambda o: o.score)

@@ -121,7 +121,7 @@ class CloserLook:
             return []
         if self._window is not None:
             return self._follow(rgb, t, timestamp_ms, found)
-        if not found:  # nothing else to track: the frame's time is free for a quarter
+        if not found:  # the whole frame has no hand at all: little else to do, so a quarter often
             if self._last_search_t is not None and t - self._last_search_t < self.options.empty_s:
                 return []
         elif self._next_search_t is not None and t < self._next_search_t:

@@ -12,8 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from media import still_frame, write_video
+
 from vision.io.tracking import HandTracker, TrackerOptions
 from vision.pipeline import analyze_video
 

@@ -99,14 +99,14 @@ class HandTracker:
             self._one_hand = None
             if options.max_hands == 2 and options.second_hand_search_every > 1:
                 self._one_hand = self._create(tasks, model_path, replace(options, max_hands=1))
+            # The closer look's quarter searcher, made now (it searches from the first frame on); the
+            # landmarker that follows a hand in a window is made when a quarter first finds one.
+            self._quarter_searcher = (self._create(tasks, model_path, replace(options, max_hands=2), image_mode=True)
+                                      if options.closer_look else None)
+        self._window_follower = None
         self._search = SecondHandSearch(options.second_hand_search_every)
         self._options, self._model_path, self._tasks = options, model_path, tasks
-        # The closer look's: its quarter searcher now (it searches from the first frame on), the
-        # landmarker that follows a hand in a window when it first finds one.
-        self._part_landmarkers: dict[str, object] = {}
-        if options.closer_look:
-            self._part_landmarker("image")
-        self._closer = CloserLook(self._detect_part_image, self._detect_part_video, self._forget_part_video,
+        self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window,
                                   _observations) if options.closer_look else None
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
@@ -162,28 +162,30 @@ class HandTracker:
             self._warmed.add(id(landmarker))
         return result
 
-    def _part_landmarker(self, kind: str):
-        if kind not in self._part_landmarkers:
+    def _search_quarter(self, rgb: np.ndarray):
+        searcher = self._quarter_searcher
+        return self._detect(searcher, lambda: searcher.detect(self._mp_image(rgb)))
+
+    def _follow_window(self, rgb: np.ndarray, timestamp_ms: int):
+        if self._window_follower is None:
             with quiet_native_stderr():
-                self._part_landmarkers[kind] = self._create(
-                    self._tasks, self._model_path, replace(self._options, max_hands=2 if kind == "image" else 1),
-                    image_mode=kind == "image")
-        return self._part_landmarkers[kind]
+                self._window_follower = self._create(self._tasks, self._model_path,
+                                                     replace(self._options, max_hands=1))
+        follower = self._window_follower
+        return self._detect(follower, lambda: follower.detect_for_video(self._mp_image(rgb), timestamp_ms))
 
-    def _detect_part_image(self, rgb: np.ndarray):
-        landmarker = self._part_landmarker("image")
-        return self._detect(landmarker, lambda: landmarker.detect(self._mp_image(rgb)))
+    def _forget_window(self, timestamp_ms: int) -> None:
+        """The window's landmarker forgets the hand it followed."""
+        self._show_blank((self._window_follower,), timestamp_ms)
 
-    def _detect_part_video(self, rgb: np.ndarray, timestamp_ms: int):
-        landmarker = self._part_landmarker("video")
-        return self._detect(landmarker, lambda: landmarker.detect_for_video(self._mp_image(rgb), timestamp_ms))
-
-    def _forget_part_video(self, timestamp_ms: int) -> None:
-        """The window's landmarker forgets the hand it followed (a blank frame: see reset)."""
-        if "video" in self._part_landmarkers:
-            blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
-            with quiet_native_stderr():
-                self._part_landmarkers["video"].detect_for_video(blank, timestamp_ms)
+    def _show_blank(self, landmarkers, timestamp_ms: int) -> None:
+        """Show VIDEO-mode landmarkers (None: skipped) a blank frame: no hand there, so nothing is left
+        to track from, and their next frame starts from a palm detection."""
+        blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
+        with quiet_native_stderr():
+            for landmarker in landmarkers:
+                if landmarker is not None:
+                    landmarker.detect_for_video(blank, timestamp_ms)
 
     def process(self, rgb: np.ndarray, t: float) -> HandObservation | None:
         """The most confident hand in the frame, or None: a convenience for one-hand callers."""
@@ -207,12 +209,7 @@ class HandTracker:
             raise RuntimeError("HandTracker is closed")
         if self._last_timestamp_ms >= 0:  # a tracker that saw no frame has nothing to forget
             self._last_t = None
-            timestamp_ms = self._clock_ms(0.0)
-            blank = self._mp_image(np.zeros((_BLANK_SIDE, _BLANK_SIDE, 3), np.uint8))
-            with quiet_native_stderr():
-                for landmarker in (self._landmarker, self._one_hand, self._part_landmarkers.get("video")):
-                    if landmarker is not None:
-                        landmarker.detect_for_video(blank, timestamp_ms)
+            self._show_blank((self._landmarker, self._one_hand, self._window_follower), self._clock_ms(0.0))
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every)
         if self._closer is not None:
@@ -240,7 +237,7 @@ class HandTracker:
         if not self._closed:
             self._closed = True
             with quiet_native_stderr():
-                for landmarker in (self._landmarker, self._one_hand, *self._part_landmarkers.values()):
+                for landmarker in (self._landmarker, self._one_hand, self._quarter_searcher, self._window_follower):
                     if landmarker is not None:
                         landmarker.close()
 

@@ -102,12 +102,19 @@ def test_finds_both_hands_and_a_second_hand_that_comes_into_view(frame):
 def test_second_hand_search_policy():
     from vision.io.tracking import SecondHandSearch
 
-    search = SecondHandSearch(every=4)
+    search = SecondHandSearch(every=4, slowest=8)
     used = []
-    for k in range(20):  # one hand in view: after 4 frames, the two-hand landmarker every 4th frame only
-        two = search.use_two()
+    for k in range(40):  # one hand in view: after 4 frames, the two-hand landmarker on the 4th frame,
+        two = search.use_two()  # then the 8th, then every 8th (each search finding none doubles the wait)
         used.append(two)
         search.found(two, 1)
-    assert used[:4] == [True] * 4 and used[4:12] == [False, False, False, True] * 2
+    assert used[:4] == [True] * 4
+    assert [k for k, two in enumerate(used) if two][4:] == [7, 15, 23, 31, 39]
     search.found(True, 2)  # a search found two hands: both tracked every frame
     assert all(search.use_two() for _ in range(5))
+    search.found(True, 1, toes=True)  # a hand and the toes: the one-hand landmarker at once, searches every 4th
+    assert [search.use_two() for _ in range(4)] == [False, False, False, True]
+    search.found(True, 1, toes=True)  # the search found them again: the wait doubles
+    assert [search.use_two() for _ in range(8)] == [False] * 7 + [True]
+    search.look_now()  # the one-hand landmarker took up the toes: look at both again
+    assert search.use_two()

@@ -11,7 +11,8 @@ So, while the whole frame shows fewer hands than wanted, one quarter of the
 frame is searched every few frames (an IMAGE-mode landmarker). A hand found
 there that the whole frame does not have is then followed in a window around
 it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
-or it is gone. Hands the whole frame already has are left to it.
+or it is gone. Hands the whole frame already has are left to it, and so are the toes beside them
+(a find far larger than a found hand, core/hands.py).
 
 Cost: a quarter costs about a palm detection and a landmark pass (17 ms here).
 While the whole frame has no hand at all, the tracker has little else to do: a quarter is
@@ -28,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
 
 QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they overlap in the middle
@@ -43,6 +45,7 @@ class CloserLookOptions:
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
     followed_s: float = 2.0  # a hand followed this long and lost starts the search over
     handed_back_after: int = 3  # frames in a row the whole frame has it too: the whole frame keeps it
+    toes_size_ratio: float = TOES_SIZE_RATIO  # a find this much larger than a found hand is the toes: not followed
 
 
 @dataclass
@@ -132,7 +135,8 @@ class CloserLook:
         x, y, w, h = quarters(width, height)[self._quarter]
         self.searches += 1
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
-                                        x, y, w, h, t) if not any(same_hand(o, f) for f in found)]
+                                        x, y, w, h, t)
+               if not any(same_hand(o, f) for f in found) and not toes_beside(o, found, self.options.toes_size_ratio)]
         self._quarter = (self._quarter + 1) % 4
         self._last_search_t = t
         if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait

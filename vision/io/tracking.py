@@ -19,8 +19,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..core.hands import TOES_SIZE_RATIO, hand_size_px, toes_beside
 from ..core.landmarks import HandObservation
-from .closer_look import CloserLook
+from .closer_look import CloserLook, CloserLookOptions, window_around
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
@@ -42,39 +43,60 @@ class TrackerOptions:
     # every frame (2.5 times the cost of tracking one hand here). While only one hand is seen,
     # track it with a one-hand landmarker and look for a second hand every this many frames.
     second_hand_search_every: int = 6
+    second_hand_search_slowest: int = 24  # ... each search finding none doubling the wait, up to this
     # Look in quarters of the frame for hands too small for the whole frame's palm detector
     # (io/closer_look.py), while fewer than max_hands are found.
     closer_look: bool = True
+    # Two "hands" this far apart in size are a hand and the foot's toes (core/hands.py): only the hand
+    # is followed (the one-hand landmarker, set on it), as when one hand is in view.
+    toes_size_ratio: float = TOES_SIZE_RATIO
 
 
 class SecondHandSearch:
-    """Which landmarker a frame goes to: the two-hand one while two hands are tracked (and on
-    every ``every``-th frame to look for a second hand), else the cheap one-hand one."""
+    """Which landmarker a frame goes to: the two-hand one while two hands are tracked, else the cheap
+    one-hand one, with the two-hand one looking for a second hand now and then: ``every`` frames after
+    one hand is left, each search that finds none doubling the wait up to ``slowest`` frames (a search
+    costs a palm detection: 2.3 times a tracked frame). A hand and the foot's toes found together are
+    one hand worth following: the cheap one at once."""
 
-    def __init__(self, every: int):
+    def __init__(self, every: int, slowest: int | None = None):
         self.every = every
+        self.slowest = max(every, slowest or every)
         self.two = True  # start by looking for both
         self._frames_with_fewer = 0
         self._since_search = 0
+        self._wait = every
 
     def use_two(self) -> bool:
         if self.two or self.every <= 1:
             return True
         self._since_search += 1
-        if self._since_search >= self.every:
+        if self._since_search >= self._wait:
             self._since_search = 0
             return True
         return False
 
-    def found(self, used_two: bool, hands: int) -> None:
+    def found(self, used_two: bool, hands: int, toes: bool = False) -> None:
+        """What the frame's landmarker found: ``hands`` worth following, and whether toes were beside them."""
         if not used_two:
             return
         if hands >= 2:
             self.two, self._frames_with_fewer = True, 0
-        elif self.two:
+        elif not self.two:  # a search that found no second hand
+            self._wait = min(2 * self._wait, self.slowest)
+        elif toes and hands:
+            self._one_hand_left()
+        else:
             self._frames_with_fewer += 1
             if self._frames_with_fewer >= self.every:
-                self.two, self._frames_with_fewer, self._since_search = False, 0, 0
+                self._one_hand_left()
+
+    def _one_hand_left(self) -> None:
+        self.two, self._frames_with_fewer, self._since_search, self._wait = False, 0, 0, self.every
+
+    def look_now(self) -> None:
+        """The next frame goes to the two-hand landmarker (the one-hand one followed the toes)."""
+        self._since_search = self._wait
 
 
 landmarkers_loaded = 0  # MediaPipe HandLandmarkers made (each loads the model) in this process: for tests
@@ -104,10 +126,15 @@ class HandTracker:
             self._quarter_searcher = (self._create(tasks, model_path, replace(options, max_hands=2), image_mode=True)
                                       if options.closer_look else None)
         self._window_follower = None
-        self._search = SecondHandSearch(options.second_hand_search_every)
+        self._search = SecondHandSearch(options.second_hand_search_every, options.second_hand_search_slowest)
         self._options, self._model_path, self._tasks = options, model_path, tasks
-        self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window,
-                                  _observations) if options.closer_look else None
+        self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window, _observations,
+                                  CloserLookOptions(toes_size_ratio=options.toes_size_ratio)
+                                  ) if options.closer_look else None
+        # Set when a hand and the toes were found together: the one-hand landmarker's next frame shows
+        # only this window (x, y, w, h) around the hand, so it takes up the hand and not the toes.
+        self._set_on: tuple[int, int, int, int] | None = None
+        self._followed_size: float | None = None  # the size of the hand it was set on
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
@@ -140,17 +167,40 @@ class HandTracker:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
         timestamp_ms = self._clock_ms(t)
-        image = self._mp_image(np.ascontiguousarray(rgb))
-        use_two = self._one_hand is None or self._search.use_two()
-        landmarker = self._landmarker if use_two else self._one_hand
-        result = self._detect(landmarker, lambda: landmarker.detect_for_video(image, timestamp_ms))
-        self._search.found(use_two, len(result.hand_landmarks))
         height, width = rgb.shape[:2]
-        hands = _observations(result, width, height, t)
+        use_two = self._one_hand is None or self._search.use_two()
+        if use_two:
+            hands = self._track(self._landmarker, rgb, timestamp_ms, t)
+            self._note_toes(hands, width, height)
+        else:
+            shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
+            self._set_on = None
+            hands = self._track(self._one_hand, shown, timestamp_ms, t)
+            if hands and self._followed_size is not None and \
+                    hand_size_px(hands[0]) > self._options.toes_size_ratio * self._followed_size:
+                self._search.look_now()  # it took up the toes: both are looked at again
         if self._closer is not None:
             hands += self._closer.step(rgb, t, timestamp_ms, hands, self._options.max_hands)
         hands.sort(key=lambda h: -h.score)
         return hands
+
+    def _track(self, landmarker, rgb: np.ndarray, timestamp_ms: int, t: float) -> list[HandObservation]:
+        image = self._mp_image(np.ascontiguousarray(rgb))
+        result = self._detect(landmarker, lambda: landmarker.detect_for_video(image, timestamp_ms))
+        return _observations(result, rgb.shape[1], rgb.shape[0], t)
+
+    def _note_toes(self, hands: list[HandObservation], width: int, height: int) -> None:
+        """Tell the second-hand search what the two-hand landmarker found; a hand with the toes beside
+        it sets the one-hand landmarker on the hand."""
+        ratio = self._options.toes_size_ratio
+        kept = [h for h in hands if not toes_beside(h, hands, ratio)]
+        toes = len(kept) < len(hands)
+        self._search.found(True, len(kept), toes)
+        if toes and kept and self._one_hand is not None and not self._search.two:
+            self._set_on = window_around(kept[0], width, height)
+            self._followed_size = hand_size_px(kept[0])
+        elif not toes:
+            self._followed_size = None
 
     def _detect(self, landmarker, run):
         """``run()``'s result: quiet until ``landmarker`` has found a hand (its first inferences warn)."""
@@ -211,7 +261,8 @@ class HandTracker:
             self._last_t = None
             self._show_blank((self._landmarker, self._one_hand, self._window_follower), self._clock_ms(0.0))
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
-        self._search = SecondHandSearch(self._search.every)
+        self._search = SecondHandSearch(self._search.every, self._search.slowest)
+        self._set_on, self._followed_size = None, None
         if self._closer is not None:
             self._closer.reset()
         self._warmed.clear()
@@ -246,6 +297,15 @@ class HandTracker:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _only_window(rgb: np.ndarray, window: tuple[int, int, int, int]) -> np.ndarray:
+    """The frame black outside ``window`` (x, y, w, h): what the one-hand landmarker sees to take up
+    the hand there (same pixels, so its landmarks need no moving)."""
+    x, y, w, h = window
+    shown = np.zeros_like(rgb)
+    shown[y:y + h, x:x + w] = rgb[y:y + h, x:x + w]
+    return shown
 
 
 def _observations(result, width: int, height: int, t: float) -> list[HandObservation]:

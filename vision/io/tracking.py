@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core.hands import TOES_SIZE_RATIO, hand_size_px, toes_beside
 from ..core.landmarks import HandObservation
-from .closer_look import CloserLook, CloserLookOptions, window_around
+from .closer_look import CloserLook, CloserLookOptions, same_hand, window_around
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
@@ -43,7 +43,7 @@ class TrackerOptions:
     # every frame (2.5 times the cost of tracking one hand here). While only one hand is seen,
     # track it with a one-hand landmarker and look for a second hand every this many frames.
     second_hand_search_every: int = 6
-    second_hand_search_slowest: int = 24  # ... each search finding none doubling the wait, up to this
+    second_hand_search_slowest: int = 24  # ... each search finding the hand and the toes again doubling it
     # Look in quarters of the frame for hands too small for the whole frame's palm detector
     # (io/closer_look.py), while fewer than max_hands are found.
     closer_look: bool = True
@@ -55,9 +55,10 @@ class TrackerOptions:
 class SecondHandSearch:
     """Which landmarker a frame goes to: the two-hand one while two hands are tracked, else the cheap
     one-hand one, with the two-hand one looking for a second hand now and then: ``every`` frames after
-    one hand is left, each search that finds none doubling the wait up to ``slowest`` frames (a search
-    costs a palm detection: 2.3 times a tracked frame). A hand and the foot's toes found together are
-    one hand worth following: the cheap one at once."""
+    one hand is left. A hand and the foot's toes found together are one hand worth following: the
+    cheap one at once, and each search finding them again doubles the wait, up to ``slowest`` frames
+    (a search costs a palm detection: 2.3 times a tracked frame). Any other search finding one hand
+    keeps the wait at ``every``: the one-hand landmarker may follow the toes while the hand comes back."""
 
     def __init__(self, every: int, slowest: int | None = None):
         self.every = every
@@ -82,8 +83,8 @@ class SecondHandSearch:
             return
         if hands >= 2:
             self.two, self._frames_with_fewer = True, 0
-        elif not self.two:  # a search that found no second hand
-            self._wait = min(2 * self._wait, self.slowest)
+        elif not self.two:  # a search that found no second hand: the hand and the toes again wait longer
+            self._wait = min(2 * self._wait, self.slowest) if toes else self.every
         elif toes and hands:
             self._one_hand_left()
         else:
@@ -168,17 +169,24 @@ class HandTracker:
             raise ValueError(f"expected an RGB uint8 (H, W, 3) frame, got {rgb.dtype} {rgb.shape}")
         timestamp_ms = self._clock_ms(t)
         height, width = rgb.shape[:2]
-        use_two = self._one_hand is None or self._search.use_two()
-        if use_two:
-            hands = self._track(self._landmarker, rgb, timestamp_ms, t)
-            self._note_toes(hands, width, height)
-        else:
+        following_one = self._one_hand is not None and not self._search.two
+        search = self._one_hand is None or self._search.use_two()
+        if following_one:
             shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
             self._set_on = None
             hands = self._track(self._one_hand, shown, timestamp_ms, t)
             if hands and self._followed_size is not None and \
                     hand_size_px(hands[0]) > self._options.toes_size_ratio * self._followed_size:
                 self._search.look_now()  # it took up the toes: both are looked at again
+            if search:
+                # The followed hand keeps coming from the one-hand landmarker: the two-hand one's view
+                # of it differs (its own smoothing, a stale region) and would jolt a hold into strokes.
+                found = self._track(self._landmarker, rgb, timestamp_ms, t)
+                self._note_toes(found, hands, width, height)
+                hands += [h for h in found if not any(self._same_hand(h, k) for k in hands)]
+        else:
+            hands = self._track(self._landmarker, rgb, timestamp_ms, t)
+            self._note_toes(hands, [], width, height)
         if self._closer is not None:
             hands += self._closer.step(rgb, t, timestamp_ms, hands, self._options.max_hands)
         hands.sort(key=lambda h: -h.score)
@@ -189,18 +197,26 @@ class HandTracker:
         result = self._detect(landmarker, lambda: landmarker.detect_for_video(image, timestamp_ms))
         return _observations(result, rgb.shape[1], rgb.shape[0], t)
 
-    def _note_toes(self, hands: list[HandObservation], width: int, height: int) -> None:
+    def _note_toes(self, hands: list[HandObservation], followed: list[HandObservation], width: int,
+                   height: int) -> None:
         """Tell the second-hand search what the two-hand landmarker found; a hand with the toes beside
-        it sets the one-hand landmarker on the hand."""
+        it sets the one-hand landmarker on the hand, unless it ``followed`` that hand this frame."""
         ratio = self._options.toes_size_ratio
         kept = [h for h in hands if not toes_beside(h, hands, ratio)]
         toes = len(kept) < len(hands)
         self._search.found(True, len(kept), toes)
-        if toes and kept and self._one_hand is not None and not self._search.two:
-            self._set_on = window_around(kept[0], width, height)
-            self._followed_size = hand_size_px(kept[0])
-        elif not toes:
+        if not toes:
             self._followed_size = None
+            return
+        self._followed_size = hand_size_px(kept[0])
+        if self._one_hand is not None and not self._search.two and \
+                not any(self._same_hand(kept[0], f) for f in followed):
+            self._set_on = window_around(kept[0], width, height)
+
+    def _same_hand(self, a: HandObservation, b: HandObservation) -> bool:
+        """One hand seen twice: overlapping boxes, and not the toes (whose box can hold the hand's)."""
+        ratio = self._options.toes_size_ratio
+        return same_hand(a, b) and not toes_beside(a, [b], ratio) and not toes_beside(b, [a], ratio)
 
     def _detect(self, landmarker, run):
         """``run()``'s result: quiet until ``landmarker`` has found a hand (its first inferences warn)."""

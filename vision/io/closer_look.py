@@ -72,7 +72,8 @@ def extent_px(obs: HandObservation) -> float:
 
 
 def same_hand(a: HandObservation, b: HandObservation) -> bool:
-    """Their landmark boxes overlap by over a third of the smaller: one hand (a quarter may cut it in two)."""
+    """Their landmark boxes overlap by over a third of the smaller: one hand (a quarter may cut it in
+    two; a quarter's find inside the toes' box is taken for the toes, which a quarter may cut too)."""
     lo, hi = np.maximum(a.xy.min(axis=0), b.xy.min(axis=0)), np.minimum(a.xy.max(axis=0), b.xy.max(axis=0))
     inter = float(np.prod(np.clip(hi - lo, 0, None)))
     smaller = min(float(np.prod(o.xy.max(axis=0) - o.xy.min(axis=0))) for o in (a, b))
@@ -133,10 +134,11 @@ class CloserLook:
 
     def _search(self, rgb, t, timestamp_ms, found, width, height) -> list[HandObservation]:
         x, y, w, h = quarters(width, height)[self._quarter]
+        ratio = self.options.toes_size_ratio
         self.searches += 1
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
                                         x, y, w, h, t)
-               if not any(same_hand(o, f) for f in found) and not toes_beside(o, found, self.options.toes_size_ratio)]
+               if not any(same_hand(o, f) for f in found) and not toes_beside(o, found, ratio)]
         self._quarter = (self._quarter + 1) % 4
         self._last_search_t = t
         if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait

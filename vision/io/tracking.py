@@ -183,7 +183,7 @@ class HandTracker:
                 # of it differs (its own smoothing, a stale region) and would jolt a hold into strokes.
                 found = self._track(self._landmarker, rgb, timestamp_ms, t)
                 self._note_toes(found, hands, width, height)
-                hands += [h for h in found if not any(self._same_hand(h, k) for k in hands)]
+                hands += [h for h in found if not any(self._seen_twice(h, k) for k in hands)]
         else:
             hands = self._track(self._landmarker, rgb, timestamp_ms, t)
             self._note_toes(hands, [], width, height)
@@ -210,11 +210,11 @@ class HandTracker:
             return
         self._followed_size = hand_size_px(kept[0])
         if self._one_hand is not None and not self._search.two and \
-                not any(self._same_hand(kept[0], f) for f in followed):
+                not any(self._seen_twice(kept[0], f) for f in followed):
             self._set_on = window_around(kept[0], width, height)
 
-    def _same_hand(self, a: HandObservation, b: HandObservation) -> bool:
-        """One hand seen twice: overlapping boxes, and not the toes (whose box can hold the hand's)."""
+    def _seen_twice(self, a: HandObservation, b: HandObservation) -> bool:
+        """One hand from both landmarkers: overlapping boxes of a size (the toes' box can hold the hand's)."""
         ratio = self._options.toes_size_ratio
         return same_hand(a, b) and not toes_beside(a, [b], ratio) and not toes_beside(b, [a], ratio)
 

@@ -59,7 +59,11 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
     return SoundSettings(on=on, volume=volume / 100, metronome=metronome, voice=voice)
 
 
-def render_panel(stream: LiveStream, playing: bool) -> None:
+def render_panel(stream: LiveStream, playing: bool, ctx=None) -> None:
+    if playing and ctx is not None and not ctx.state.playing and not ctx.state.signalling:
+        # STOP reached the component's state, but not as a run of the whole page (seen once in a test
+        # run on a busy machine: the panel kept saying "no frames" and the report never came): run it
+        st.rerun()
     panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing(),
                        lost_before_stop_s=stream.lost_before_stop_s)
     if stream.error:
@@ -201,7 +205,7 @@ def live_page(axis: float, technique_name: str) -> None:
     elif not ctx.state.signalling:
         stream.mark_stopped()
     with panel_col:
-        st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing)
+        st.fragment(run_every=0.33 if playing else None)(render_panel)(stream, playing, ctx)
     # below both columns, full width: on a phone (columns stacked) after the verdict box and the hold,
     # not between them and the picture; the still to draw the axis on gets the page's width
     axis_controls(stream, playing)

@@ -105,7 +105,8 @@ _BLANK_SIDE = 64
 
 
 class HandTracker:
-    """One MediaPipe HandLandmarker in VIDEO mode; use as a context manager.
+    """The hands of one stream, from MediaPipe HandLandmarkers (which runs when: TrackerOptions,
+    SecondHandSearch, io/closer_look.py); use as a context manager.
 
     >>> with HandTracker() as tracker:
     ...     obs = tracker.process(rgb, t=0.033)

@@ -61,8 +61,8 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
 
 def render_panel(stream: LiveStream, playing: bool, ctx=None) -> None:
     if playing and ctx is not None and not ctx.state.playing and not ctx.state.signalling:
-        # STOP reached the component's state, but not as a run of the whole page (seen once in a test
-        # run on a busy machine: the panel kept saying "no frames" and the report never came): run it
+        # STOP reached the component's state, but not as a run of the whole page (seen once in a
+        # clean-clone test run: the panel kept saying "no frames" and the report never came): run it
         st.rerun()
     panel = live_panel(stream.snapshot(), playing, stream.technique_name, pacing=stream.pacing(),
                        lost_before_stop_s=stream.lost_before_stop_s)

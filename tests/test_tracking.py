@@ -130,7 +130,7 @@ def test_the_toes_beside_the_hand_are_not_followed():
     import json
     from pathlib import Path
 
-    from vision.core.hands import hand_size_px
+    from vision.core.hands import TOES_SIZE_RATIO, toes_beside
     from vision.io.tracking import TrackerOptions
     from vision.io.video import iter_frames
 
@@ -145,7 +145,7 @@ def test_the_toes_beside_the_hand_are_not_followed():
                 hands = tracker.process_all(f.rgb, f.t)
                 palm = truth["palm_px"]
                 on_hand += any(np.linalg.norm(h.thumb_tip - tf["thumb_xy"]) < 0.5 * palm for h in hands)
-                toes += any(hand_size_px(h) > 1.6 * hand_size_px(o) for h in hands for o in hands)
+                toes += any(toes_beside(h, hands, TOES_SIZE_RATIO) for h in hands)
         return on_hand, toes
 
     control_hand, control_toes = run(TrackerOptions(toes_size_ratio=99.0))  # the toes followed as a hand

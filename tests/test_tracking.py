@@ -140,10 +140,10 @@ def test_the_toes_beside_the_hand_are_not_followed():
 
     def run(options):
         on_hand = toes = 0
+        palm = truth["palm_px"]
         with HandTracker(options=options) as tracker:
             for f, tf in zip(frames, truth["frames"]):
                 hands = tracker.process_all(f.rgb, f.t)
-                palm = truth["palm_px"]
                 on_hand += any(np.linalg.norm(h.thumb_tip - tf["thumb_xy"]) < 0.5 * palm for h in hands)
                 toes += any(toes_beside(h, hands, TOES_SIZE_RATIO) for h in hands)
         return on_hand, toes

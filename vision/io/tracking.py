@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..core.hands import TOES_SIZE_RATIO, hand_size_px, toes_beside
+from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
 from .closer_look import CloserLook, CloserLookOptions, same_hand, window_around
 from .model import hand_model_path
@@ -136,7 +136,7 @@ class HandTracker:
         # Set when a hand and the toes were found together: the one-hand landmarker's next frame shows
         # only this window (x, y, w, h) around the hand, so it takes up the hand and not the toes.
         self._set_on: tuple[int, int, int, int] | None = None
-        self._followed_size: float | None = None  # the size of the hand it was set on
+        self._set_on_hand: HandObservation | None = None  # the hand found beside the toes
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
@@ -176,8 +176,8 @@ class HandTracker:
             shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
             self._set_on = None
             hands = self._track(self._one_hand, shown, timestamp_ms, t)
-            if hands and self._followed_size is not None and \
-                    hand_size_px(hands[0]) > self._options.toes_size_ratio * self._followed_size:
+            if hands and self._set_on_hand is not None and \
+                    toes_beside(hands[0], [self._set_on_hand], self._options.toes_size_ratio):
                 self._search.look_now()  # it took up the toes: both are looked at again
             if search:
                 # The followed hand keeps coming from the one-hand landmarker: the two-hand one's view
@@ -207,9 +207,9 @@ class HandTracker:
         toes = len(kept) < len(hands)
         self._search.found(True, len(kept), toes)
         if not toes:
-            self._followed_size = None
+            self._set_on_hand = None
             return
-        self._followed_size = hand_size_px(kept[0])
+        self._set_on_hand = kept[0]
         if self._one_hand is not None and not self._search.two and \
                 not any(self._seen_twice(kept[0], f) for f in followed):
             self._set_on = window_around(kept[0], width, height)
@@ -279,7 +279,7 @@ class HandTracker:
             self._show_blank((self._landmarker, self._one_hand, self._window_follower), self._clock_ms(0.0))
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every, self._search.slowest)
-        self._set_on, self._followed_size = None, None
+        self._set_on, self._set_on_hand = None, None
         if self._closer is not None:
             self._closer.reset()
         self._warmed.clear()

@@ -8,9 +8,12 @@ is white, strokes are smooth. Over a short trailing window the thumb tip's
 variance along its principal direction is split into noise (estimated from
 second differences, where smooth motion hardly shows) and signal. The thumb
 is *moving* when the signal is both large in palm widths and well above the
-noise. Hysteresis on those thresholds, a minimum time before a new state is
-believed, and a grace period for the pause at the ends of a stroke (scaled
-by the measured stroke period) keep labels from flickering.
+noise. Landmarks also wander slowly during a hold (blur, noise, skin on skin),
+which second differences miss: motion must also stand above a floor learnt
+from the spread of the frames lately shown as a hold. Hysteresis on those
+thresholds, a minimum time before a new state is believed, and a grace
+period for the pause at the ends of a stroke (scaled by the measured stroke
+period) keep labels from flickering.
 
 Stillness is a verdict too, and it needs evidence: until the thumb has been
 watched for as long as the motion test looks (``settle_s``: the longest of
@@ -83,14 +86,29 @@ class MotionParams(Checked):
     # (2-3 strokes a second seen 5 times a second): "no motion seen" is then no hold, not judged.
     min_judge_fps: float = 8.0
     palm_smoothing_s: float = 1.0  # time constant of the palm-width average
+    # Landmarks wander during a hold, more under blur, noise and skin on skin, and slowly (the
+    # tracker's own smoothing), so second differences miss it. Motion starts only above this many
+    # times the wander: the median spread measured on the frames lately shown as a hold (the last
+    # wander_memory_s of them, at least wander_min_frames) ...
+    wander_factor: float = 4.0
+    wander_memory_s: float = 20.0
+    wander_min_frames: int = 10
+    # ... counting a frame only if its spread is under move_on_std_palm and at most this many times
+    # the wander so far: slow small strokes shown as a hold must not raise the bar that hides them ...
+    wander_count_up_to: float = 2.0
+    # ... and it never asks more than this: twice move_on_std_palm, the spread of the smallest strokes
+    # (0.05 palm widths), which the worst wander hides.
+    wander_cap_palm: float = 0.036
 
     def __post_init__(self) -> None:
         self.check(positive=("motion_window_s", "offline_motion_window_s", "direction_window_s",
                              "motion_window_periods", "direction_window_periods", "min_window_s", "rate_window_s",
                              "rate_refresh_s", "move_on_std_palm", "move_off_std_palm", "move_snr", "smoothing_s",
                              "gap_reset_s", "palm_smoothing_s", "periodic_window_s", "periodic_min_cycles",
-                             "periodic_max_hz", "periodic_snr", "min_judge_fps"),
-                   non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg"),
+                             "periodic_max_hz", "periodic_snr", "min_judge_fps", "wander_memory_s",
+                             "wander_min_frames", "wander_count_up_to"),
+                   non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg", "wander_factor",
+                                 "wander_cap_palm"),
                    between_0_1=("joints_move_share", "dwell_fraction", "joints_coherence"))
         if self.move_off_std_palm > self.move_on_std_palm:
             raise ValueError("MotionParams.move_off_std_palm must not exceed move_on_std_palm (hysteresis)")
@@ -212,6 +230,10 @@ class StrokeAnalyzer:
         self._figures: tuple[float | None, float | None] = (None, None)
         self._noise_std = 0.0
         self._smoothing_taps = 1
+        # (t, motion spread) of the frames shown as a hold: the landmarks' wander on this stream. Kept
+        # across gaps (the camera and the light stay).
+        self._hold_spread: deque[tuple[float, float]] = deque()
+        self._wander: float | None = None  # their median, once there are wander_min_frames
 
     def set_foot_axis(self, foot_axis_deg: float) -> None:
         """Change the foot axis mid-stream (the user turned the foot or the slider)."""
@@ -283,19 +305,20 @@ class StrokeAnalyzer:
             self._moving = signal_std > p.move_off_std_palm and signal_std**2 > 0.5 * p.move_snr * noise_std**2
             if not self._moving:
                 periodic = self._periodic_fit(palm_px, p.move_off_std_palm)
-                self._moving = self._periodic_moving(periodic, staying=True)
+                self._moving = self._periodic_moving(periodic, p.move_off_std_palm, staying=True)
             if not self._moving:
                 self._still_since = t
         else:
-            self._moving = signal_std > p.move_on_std_palm and signal_std**2 > p.move_snr * noise_std**2
+            start_std = self._start_std()
+            self._moving = signal_std > start_std and signal_std**2 > p.move_snr * noise_std**2
             if self._moving:
                 joints_std, joints_noise = self._motion_measure(palm_px, window, joints=True)
-                self._moving = (joints_std > p.joints_move_share * p.move_on_std_palm
+                self._moving = (joints_std > p.joints_move_share * start_std
                                 and joints_std**2 > p.move_snr * joints_noise**2
                                 and self._joints_coherence(window) > p.joints_coherence)
             if not self._moving:
-                periodic = self._periodic_fit(palm_px, p.move_on_std_palm)
-                if self._periodic_moving(periodic, staying=False):
+                periodic = self._periodic_fit(palm_px, start_std)
+                if self._periodic_moving(periodic, start_std):
                     self._moving = True
                     window = max(window, 0.5 * p.periodic_window_s)
             if self._moving:
@@ -329,6 +352,8 @@ class StrokeAnalyzer:
                 grain = angle_to_grain_deg(stroke_angle, self.foot_axis_deg)
 
         label = self._confirm(raw, t)
+        if label == HOLD:
+            self._learn_wander(t, signal_std)
         if label not in STROKE_LABELS:
             stroke_angle = grain = rate = amplitude = None
         return MotionState(
@@ -351,6 +376,27 @@ class StrokeAnalyzer:
         self._moving_since = None
         self._still_since = None
         self._figures_t = None
+
+    def _learn_wander(self, t: float, spread: float) -> None:
+        """A frame shown as a hold, with the motion test's spread: the wander, if it is one (MotionParams)."""
+        p = self.params
+        ceiling = p.move_on_std_palm if self._wander is None else min(p.move_on_std_palm,
+                                                                     p.wander_count_up_to * self._wander)
+        if spread > ceiling:
+            return
+        self._hold_spread.append((t, spread))
+        while t - self._hold_spread[0][0] > p.wander_memory_s:
+            self._hold_spread.popleft()
+        if len(self._hold_spread) >= p.wander_min_frames:
+            self._wander = float(np.median([s for _, s in self._hold_spread]))
+
+    def _start_std(self) -> float:
+        """The spread along the stroke (palm widths) above which motion may start: ``move_on_std_palm``,
+        raised to ``wander_factor`` times the wander (the frames lately shown as a hold)."""
+        p = self.params
+        if self._wander is None:
+            return p.move_on_std_palm
+        return max(p.move_on_std_palm, min(p.wander_factor * self._wander, p.wander_cap_palm))
 
     def _frames_dense_enough(self) -> bool:
         """Were the frames of the last ``settle_s`` at least ``min_judge_fps`` a second (median gap)?"""
@@ -423,7 +469,8 @@ class StrokeAnalyzer:
         joints_fit = fit_sinusoid(times, joints / palm_px, np.array([tip_fit.freq_hz]))
         return _PeriodicEvidence(tip_fit, joints_fit)
 
-    def _periodic_moving(self, periodic: "_PeriodicEvidence | None", staying: bool) -> bool:
+    def _periodic_moving(self, periodic: "_PeriodicEvidence | None", std_needed: float,
+                         staying: bool = False) -> bool:
         """A stroke by its repetition: the tip and the joints both swing at one frequency, well above noise.
 
         A stroke moves the thumb's joints with the tip, in phase; landmark
@@ -434,7 +481,6 @@ class StrokeAnalyzer:
         p = self.params
         tip, joints = periodic.tip, periodic.joints
         share = 0.5 if staying else 1.0
-        std_needed = p.move_off_std_palm if staying else p.move_on_std_palm
         if not (tip.snr > share * p.periodic_snr and math.sqrt(tip.explained_var) > std_needed):
             return False
         return (joints is not None and joints.snr > share * p.periodic_snr

@@ -94,10 +94,17 @@ def _burst_answered_s(n: int = 100) -> float:
 
 
 def test_a_short_switch_interval_answers_the_event_loops_packets_sooner(restore_switch_interval):
-    sys.setswitchinterval(0.005)
-    default = statistics.median(_burst_answered_s() for _ in range(3))
-    sys.setswitchinterval(LIVE_SWITCH_S)
-    live = statistics.median(_burst_answered_s() for _ in range(3))
-    print(f"100 datagrams answered, two busy threads: in {default * 1000:.0f} ms at 5 ms, "
-          f"{live * 1000:.0f} ms at {LIVE_SWITCH_S * 1000:g} ms")
-    assert live < default / 2, (default, live)
+    """On a quiet machine about 600 ms against 26 ms. With other processes on both cores the OS, not the
+    GIL, decides who runs (seen once: 18 ms against 9 ms), so a busy moment gets up to three tries."""
+    tries = []
+    for _ in range(3):
+        sys.setswitchinterval(0.005)
+        default = statistics.median(_burst_answered_s() for _ in range(3))
+        sys.setswitchinterval(LIVE_SWITCH_S)
+        live = statistics.median(_burst_answered_s() for _ in range(3))
+        print(f"100 datagrams answered, two busy threads: in {default * 1000:.0f} ms at 5 ms, "
+              f"{live * 1000:.0f} ms at {LIVE_SWITCH_S * 1000:g} ms")
+        tries.append((default, live))
+        if live < default / 2:
+            break
+    assert live < default / 2, tries

@@ -116,8 +116,11 @@ class CloserLook:
         self.follows = 0
 
     def step(self, rgb: np.ndarray, t: float, timestamp_ms: int, found: list[HandObservation],
-             wanted: int) -> list[HandObservation]:
-        """The hands to add to ``found`` (at most one) for the frame ``rgb`` taken at ``t``."""
+             wanted: int, known: tuple[HandObservation, ...] = ()) -> list[HandObservation]:
+        """The hands to add to ``found`` (at most one) for the frame ``rgb`` taken at ``t``.
+
+        ``known``: a hand seen lately but not in ``found``; a find far larger than it is the toes too.
+        """
         height, width = rgb.shape[:2]
         if len(found) >= wanted:  # the whole frame has all the hands wanted
             if self._window is not None:
@@ -130,15 +133,15 @@ class CloserLook:
                 return []
         elif self._next_search_t is not None and t < self._next_search_t:
             return []
-        return self._search(rgb, t, timestamp_ms, found, width, height)
+        return self._search(rgb, t, timestamp_ms, found, width, height, known)
 
-    def _search(self, rgb, t, timestamp_ms, found, width, height) -> list[HandObservation]:
+    def _search(self, rgb, t, timestamp_ms, found, width, height, known=()) -> list[HandObservation]:
         x, y, w, h = quarters(width, height)[self._quarter]
         ratio = self.options.toes_size_ratio
         self.searches += 1
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
                                         x, y, w, h, t)
-               if not any(same_hand(o, f) for f in found) and not toes_beside(o, found, ratio)]
+               if not any(same_hand(o, f) for f in found) and not toes_beside(o, [*found, *known], ratio)]
         self._quarter = (self._quarter + 1) % 4
         self._last_search_t = t
         if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait

@@ -50,6 +50,9 @@ class TrackerOptions:
     # Two "hands" this far apart in size are a hand and the foot's toes (core/hands.py): only the hand
     # is followed (the one-hand landmarker, set on it), as when one hand is in view.
     toes_size_ratio: float = TOES_SIZE_RATIO
+    # A hand followed alone that is suddenly that much larger than the hand last seen (this recently)
+    # is the toes the landmarker jumped to: the closer look searches on as if no hand were found.
+    hand_memory_s: float = 3.0
 
 
 class SecondHandSearch:
@@ -137,6 +140,8 @@ class HandTracker:
         # only this window (x, y, w, h) around the hand, so it takes up the hand and not the toes.
         self._set_on: tuple[int, int, int, int] | None = None
         self._set_on_hand: HandObservation | None = None  # the hand found beside the toes
+        self._hand_seen: tuple[float, HandObservation] | None = None  # (t, the last real hand seen)
+        self._on_toes = False  # the one-hand landmarker follows the toes (a look for both was asked)
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
@@ -176,9 +181,10 @@ class HandTracker:
             shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
             self._set_on = None
             hands = self._track(self._one_hand, shown, timestamp_ms, t)
-            if hands and self._set_on_hand is not None and \
-                    toes_beside(hands[0], [self._set_on_hand], self._options.toes_size_ratio):
+            on_toes = bool(hands) and self._toes_by_memory(hands[0], t)
+            if on_toes and not self._on_toes:
                 self._search.look_now()  # it took up the toes: both are looked at again
+            self._on_toes = on_toes
             if search:
                 # The followed hand keeps coming from the one-hand landmarker: the two-hand one's view
                 # of it differs (its own smoothing, a stale region) and would jolt a hold into strokes.
@@ -189,9 +195,35 @@ class HandTracker:
             hands = self._track(self._landmarker, rgb, timestamp_ms, t)
             self._note_toes(hands, [], width, height)
         if self._closer is not None:
-            hands += self._closer.step(rgb, t, timestamp_ms, hands, self._options.max_hands)
+            # Toes the landmarkers jumped to are no hand to leave alone: the closer look searches on.
+            real = [h for h in hands if not self._toes_by_memory(h, t)]
+            seen = self._recent_hand(t)
+            hands += self._closer.step(rgb, t, timestamp_ms, real, self._options.max_hands,
+                                       () if seen is None else (seen,))
         hands.sort(key=lambda h: -h.score)
+        self._remember_hand(hands, t)
         return hands
+
+    def _toes_by_memory(self, hand: HandObservation, t: float) -> bool:
+        """Far larger than the hand set on beside the toes, or than the last real hand seen lately."""
+        ratio = self._options.toes_size_ratio
+        if self._set_on_hand is not None and toes_beside(hand, [self._set_on_hand], ratio):
+            return True
+        seen = self._recent_hand(t)
+        return seen is not None and toes_beside(hand, [seen], ratio)
+
+    def _recent_hand(self, t: float) -> HandObservation | None:
+        """The last real hand seen, if within ``hand_memory_s``."""
+        if self._hand_seen is None or t - self._hand_seen[0] > self._options.hand_memory_s:
+            return None
+        return self._hand_seen[1]
+
+    def _remember_hand(self, hands: list[HandObservation], t: float) -> None:
+        """The most confident hand of the frame that is neither toes beside another nor toes by memory."""
+        ratio = self._options.toes_size_ratio
+        real = [h for h in hands if not toes_beside(h, hands, ratio) and not self._toes_by_memory(h, t)]
+        if real:
+            self._hand_seen = (t, real[0])
 
     def _track(self, landmarker, rgb: np.ndarray, timestamp_ms: int, t: float) -> list[HandObservation]:
         image = self._mp_image(np.ascontiguousarray(rgb))
@@ -279,7 +311,7 @@ class HandTracker:
             self._show_blank((self._landmarker, self._one_hand, self._window_follower), self._clock_ms(0.0))
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every, self._search.slowest)
-        self._set_on, self._set_on_hand = None, None
+        self._set_on, self._set_on_hand, self._hand_seen, self._on_toes = None, None, None, False
         if self._closer is not None:
             self._closer.reset()
         self._warmed.clear()

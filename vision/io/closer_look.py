@@ -12,7 +12,8 @@ frame is searched every few frames (an IMAGE-mode landmarker). A hand found
 there that the whole frame does not have is then followed in a window around
 it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
 or it is gone. Hands the whole frame already has are left to it, and so are the toes beside them
-(a find far larger than a found hand, core/hands.py).
+(a find far larger than a found hand, core/hands.py, or than the hand the tracker saw lately: the
+tracker does not count toes its landmarker jumped to as a found hand, so the search goes on).
 
 Cost: a quarter costs about a palm detection and a landmark pass (17 ms here).
 While the whole frame has no hand at all, the tracker has little else to do: a quarter is

@@ -41,6 +41,8 @@ from .landmarks import HandObservation
 from .params import Checked
 from .labels import LABELS, STROKE_LABELS, Label  # noqa: F401 - re-exported for the analyzer's users
 
+WANDER_MAX_FRAMES = 2400  # 20 s at 120 frames a second
+
 HOLD = Label.HOLD
 NO_HAND = Label.NO_HAND
 SETTLING = Label.SETTLING
@@ -231,8 +233,8 @@ class StrokeAnalyzer:
         self._noise_std = 0.0
         self._smoothing_taps = 1
         # (t, motion spread) of the frames shown as a hold: the landmarks' wander on this stream. Kept
-        # across gaps (the camera and the light stay).
-        self._hold_spread: deque[tuple[float, float]] = deque()
+        # across gaps (the camera and the light stay); bounded in length too, should time run backwards.
+        self._hold_spread: deque[tuple[float, float]] = deque(maxlen=WANDER_MAX_FRAMES)
         self._wander: float | None = None  # their median, once there are wander_min_frames
 
     def set_foot_axis(self, foot_axis_deg: float) -> None:

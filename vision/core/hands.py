@@ -56,6 +56,7 @@ from .params import Checked
 
 _SIZE_BONES = ((HandLandmark.WRIST, HandLandmark.INDEX_MCP), (HandLandmark.WRIST, HandLandmark.PINKY_MCP),
                (HandLandmark.INDEX_MCP, HandLandmark.PINKY_MCP), (HandLandmark.WRIST, HandLandmark.MIDDLE_MCP))
+_BONE_ENDS = np.array([a for a, _ in _SIZE_BONES]), np.array([b for _, b in _SIZE_BONES])
 _PALM = [HandLandmark.WRIST, HandLandmark.INDEX_MCP, HandLandmark.MIDDLE_MCP, HandLandmark.RING_MCP,
          HandLandmark.PINKY_MCP]
 
@@ -69,7 +70,8 @@ def hand_size_px(obs: HandObservation) -> float:
     pts = obs.xy.astype(np.float64)
     if obs.depth_px is not None:
         pts = np.column_stack([pts, np.asarray(obs.depth_px, np.float64)])
-    return float(np.mean([np.linalg.norm(pts[a] - pts[b]) for a, b in _SIZE_BONES]))
+    bones = pts[_BONE_ENDS[0]] - pts[_BONE_ENDS[1]]
+    return float(np.mean(np.sqrt(np.sum(bones * bones, axis=1))))
 
 
 # MediaPipe's palm detector fires on a foot's toes beside the hand: 1.9-2.5 times a real hand's size on the
@@ -444,9 +446,12 @@ class HandTracks:
 def _detrended_spread(times: np.ndarray, xy: np.ndarray) -> float:
     """RMS distance of the points from a straight-line drift in time: strokes go to and fro,
     while a holding hand swaying with the foot (0.2-0.3 a second) drifts nearly straight over 1 s."""
-    design = np.column_stack([np.ones_like(times), times - times.mean()])
-    coef, *_ = np.linalg.lstsq(design, xy, rcond=None)
-    residual = xy - design @ coef
+    # The least-squares line in closed form: the centred time is orthogonal to the constant term.
+    centred_t = times - times.mean()
+    residual = xy - xy.mean(axis=0)
+    t_var = float(centred_t @ centred_t)
+    if t_var > 0:
+        residual = residual - np.outer(centred_t, centred_t @ residual / t_var)
     return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
 
 

@@ -194,14 +194,16 @@ class HandTracker:
         else:
             hands = self._track(self._landmarker, rgb, timestamp_ms, t)
             self._note_toes(hands, [], width, height)
+        toes = {id(h) for h in hands if self._toes_by_memory(h, t)}  # judged once, after _note_toes
         if self._closer is not None:
             # Toes the landmarkers jumped to are no hand to leave alone: the closer look searches on.
-            real = [h for h in hands if not self._toes_by_memory(h, t)]
             seen = self._recent_hand(t)
-            hands += self._closer.step(rgb, t, timestamp_ms, real, self._options.max_hands,
-                                       () if seen is None else (seen,))
+            found = self._closer.step(rgb, t, timestamp_ms, [h for h in hands if id(h) not in toes],
+                                      self._options.max_hands, () if seen is None else (seen,))
+            toes |= {id(h) for h in found if self._toes_by_memory(h, t)}
+            hands += found
         hands.sort(key=lambda h: -h.score)
-        self._remember_hand(hands, t)
+        self._remember_hand(hands, toes, t)
         return hands
 
     def _toes_by_memory(self, hand: HandObservation, t: float) -> bool:
@@ -218,10 +220,11 @@ class HandTracker:
             return None
         return self._hand_seen[1]
 
-    def _remember_hand(self, hands: list[HandObservation], t: float) -> None:
-        """The most confident hand of the frame that is neither toes beside another nor toes by memory."""
+    def _remember_hand(self, hands: list[HandObservation], toes_by_memory: set[int], t: float) -> None:
+        """The most confident hand of the frame that is neither toes beside another nor toes by memory
+        (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
         ratio = self._options.toes_size_ratio
-        real = [h for h in hands if not toes_beside(h, hands, ratio) and not self._toes_by_memory(h, t)]
+        real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)]
         if real:
             self._hand_seen = (t, real[0])
 

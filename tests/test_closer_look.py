@@ -64,6 +64,34 @@ def test_a_quarter_finds_the_small_hand_and_a_window_follows_it(grip):
     assert tracker._closer.searches <= 4
 
 
+def sample_in_a_wider_frame(seconds: float):
+    """The bundled sample's frames in the middle of a 960x540 grey picture: its hand, 74 px across
+    the palm, is then too small for the whole frame's palm detector, and a quarter finds it."""
+    from vision.io.video import iter_frames
+
+    sample = Path(__file__).resolve().parents[1] / "sample_videos" / "cross_friction_good.mp4"
+    for frame in iter_frames(sample):
+        if frame.t >= seconds:
+            return
+        wide = np.full((540, 960, 3), 90, np.uint8)
+        wide[30:510, 160:800] = frame.rgb
+        yield frame.t, wide
+
+
+def test_while_a_window_follows_the_hand_the_whole_frame_rests():
+    """A hand the whole frame misses costs one landmark pass a frame, not two: the whole frame is looked
+    at again only on the second-hand search frames (every 6th), and the hand is kept as often."""
+    frames = list(sample_in_a_wider_frame(5.0))
+    kept, passes = {}, {}
+    for rests_after in (TrackerOptions().whole_frame_rests_after, 0):
+        with HandTracker(options=TrackerOptions(whole_frame_rests_after=rests_after)) as tracker:
+            hands = [tracker.process_all(rgb, t) for t, rgb in frames]
+            assert tracker._closer.follows > 0.9 * len(frames)  # the window follows the hand throughout
+            kept[rests_after], passes[rests_after] = sum(bool(h) for h in hands), tracker.whole_frame_passes
+    assert kept[3] >= kept[0] > 0.95 * len(frames), kept
+    assert passes[3] < 0.3 * len(frames) and passes[0] > len(frames), passes
+
+
 def judged_here(report) -> float:
     """The share of frames whose judged thumb is the grip's."""
     return float(np.mean([f.thumb_xy is not None and np.linalg.norm(np.subtract(f.thumb_xy, THUMB_XY)) < 0.5 * PALM_PX
@@ -141,9 +169,13 @@ def test_toes_the_landmarker_jumped_to_do_not_stop_the_search_for_the_hand(jump_
     frames = list(iter_frames(path))
     palm = truth["palm_px"]
     found = {}
-    for name, memory_s in (("remembered", TrackerOptions().hand_memory_s), ("forgotten", 0.0)):
+    # the whole frame rests while the window follows the hand (the test above): that alone keeps the
+    # one-hand landmarker off the toes here, so the memory is measured without it, and both together
+    configs = {"forgotten": TrackerOptions(hand_memory_s=0.0, whole_frame_rests_after=0),
+               "remembered": TrackerOptions(whole_frame_rests_after=0), "default": TrackerOptions()}
+    for name, options in configs.items():
         hits = counted = 0
-        with HandTracker(options=TrackerOptions(hand_memory_s=memory_s)) as tracker:
+        with HandTracker(options=options) as tracker:
             for frame, true in zip(frames, truth["frames"]):
                 hands = tracker.process_all(frame.rgb, frame.t)
                 if frame.t >= 4.0:  # the strokes (the hand is in view throughout)
@@ -152,3 +184,4 @@ def test_toes_the_landmarker_jumped_to_do_not_stop_the_search_for_the_hand(jump_
         found[name] = hits / counted
     assert found["forgotten"] < 0.6, found  # the jump to the toes happens on this clip (here 4-9 s)...
     assert found["remembered"] > 0.95, found  # ...and the hand is found again
+    assert found["default"] > 0.95, found

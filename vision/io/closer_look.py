@@ -20,7 +20,9 @@ While the whole frame has no hand at all, the tracker has little else to do: a q
 searched every ``empty_s``, so a hand coming back is found within half a
 second. Beside a hand the whole frame has, the search slows while it finds
 nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
-frame's time in a normal session. A followed hand costs a landmark pass a frame.
+frame's time in a normal session. A followed hand costs a landmark pass a frame; while the whole frame
+goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
+(TrackerOptions.whole_frame_rests_after), so such a hand costs one pass a frame, not two.
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ class CloserLook:
         self._quarter = 0
         self.searches = 0
         self.follows = 0
+
+    @property
+    def following(self) -> bool:
+        """A hand found in a quarter is followed in its window."""
+        return self._window is not None
 
     def step(self, rgb: np.ndarray, t: float, timestamp_ms: int, found: list[HandObservation],
              wanted: int, known: tuple[HandObservation, ...] = ()) -> list[HandObservation]:

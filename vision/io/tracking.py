@@ -53,6 +53,10 @@ class TrackerOptions:
     # A hand followed alone that is suddenly that much larger than the hand last seen (this recently)
     # is the toes the landmarker jumped to: the closer look searches on as if no hand were found.
     hand_memory_s: float = 3.0
+    # While the closer look follows a hand the whole frame has missed this many frames in a row, the
+    # whole frame is looked at only on the second-hand search frames: its palm detector cannot see that
+    # hand, and each look costs as much as following it (0: look every frame).
+    whole_frame_rests_after: int = 3
 
 
 class SecondHandSearch:
@@ -142,10 +146,12 @@ class HandTracker:
         self._set_on_hand: HandObservation | None = None  # the hand found beside the toes
         self._hand_seen: tuple[float, HandObservation] | None = None  # (t, the last real hand seen)
         self._on_toes = False  # the one-hand landmarker follows the toes (a look for both was asked)
+        self._missed_followed = 0  # frames in a row the whole frame found nothing while the closer look followed
         self._last_timestamp_ms = -1
         self._last_t: float | None = None  # the frame time behind it
         self._closed = False
         self.resets = 0
+        self.whole_frame_passes = 0  # landmarker passes over the whole frame (either landmarker)
 
     @staticmethod
     def _create(tasks, model_path, options, image_mode: bool = False):
@@ -178,9 +184,12 @@ class HandTracker:
         following_one = self._one_hand is not None and not self._search.two
         search = self._one_hand is None or self._search.use_two()
         if following_one:
-            shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
-            self._set_on = None
-            hands = self._track(self._one_hand, shown, timestamp_ms, t)
+            if self._whole_frame_rests():
+                hands = []
+            else:
+                shown = rgb if self._set_on is None else _only_window(rgb, self._set_on)
+                self._set_on = None
+                hands = self._track(self._one_hand, shown, timestamp_ms, t)
             on_toes = bool(hands) and self._toes_by_memory(hands[0], t)
             if on_toes and not self._on_toes:
                 self._search.look_now()  # it took up the toes: both are looked at again
@@ -195,6 +204,7 @@ class HandTracker:
             hands = self._track(self._landmarker, rgb, timestamp_ms, t)
             self._note_toes(hands, [], width, height)
         toes = {id(h) for h in hands if self._toes_by_memory(h, t)}  # judged once, after _note_toes
+        self._missed_followed = self._missed_followed + 1 if not hands and self._closer_follows() else 0
         if self._closer is not None:
             # Toes the landmarkers jumped to are no hand to leave alone: the closer look searches on.
             seen = self._recent_hand(t)
@@ -205,6 +215,16 @@ class HandTracker:
         hands.sort(key=lambda h: -h.score)
         self._remember_hand(hands, toes, t)
         return hands
+
+    def _closer_follows(self) -> bool:
+        return self._closer is not None and self._closer.following
+
+    def _whole_frame_rests(self) -> bool:
+        """Skip the one-hand landmarker this frame: the closer look follows a hand the whole frame has
+        missed ``whole_frame_rests_after`` frames in a row (the search frames still look at all of it)."""
+        after = self._options.whole_frame_rests_after
+        return (after > 0 and self._missed_followed >= after and self._set_on is None
+                and self._closer_follows())
 
     def _toes_by_memory(self, hand: HandObservation, t: float) -> bool:
         """Far larger than the hand set on beside the toes, or than the last real hand seen lately."""
@@ -229,6 +249,7 @@ class HandTracker:
             self._hand_seen = (t, real[0])
 
     def _track(self, landmarker, rgb: np.ndarray, timestamp_ms: int, t: float) -> list[HandObservation]:
+        self.whole_frame_passes += 1
         image = self._mp_image(np.ascontiguousarray(rgb))
         result = self._detect(landmarker, lambda: landmarker.detect_for_video(image, timestamp_ms))
         return _observations(result, rgb.shape[1], rgb.shape[0], t)
@@ -315,6 +336,7 @@ class HandTracker:
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every, self._search.slowest)
         self._set_on, self._set_on_hand, self._hand_seen, self._on_toes = None, None, None, False
+        self._missed_followed = 0
         if self._closer is not None:
             self._closer.reset()
         self._warmed.clear()

@@ -123,6 +123,19 @@ def test_max_upload_read_from_streamlit_config(tmp_path):
     assert read_max_upload_mb(tmp_path / "missing.toml") == 200
 
 
+def test_streamlit_runs_no_full_garbage_collection_after_each_rerun(monkeypatch):
+    """The live panel reruns 3-4 times a second; a full collection each time starved the tracking."""
+    from streamlit import config
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])  # where `make run` and `crossgrain serve` start it
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("runner.postScriptGC") is False
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
+
+
 def test_upload_stored_privately_under_fixed_name_and_deleted(monkeypatch):
     seen = {}
 

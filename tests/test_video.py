@@ -122,3 +122,22 @@ def test_prefetch_passes_frames_and_errors_through(tmp_path):
     gen = prefetch(iter_frames(path), depth=2)
     next(gen)
     gen.close()
+
+
+def test_written_video_keeps_the_pictures_colours(tmp_path):
+    """VideoWriter's own RGB-to-yuv420p conversion: the colours decode back as they were drawn."""
+    frame = still_frame(321, 241)  # odd sizes: the writer drops the last row and column
+    blocks = [(255, 0, 0), (0, 200, 0), (30, 60, 230), (245, 245, 245), (12, 12, 12), (230, 200, 40)]
+    for k, colour in enumerate(blocks):  # flat patches, where chroma subsampling cannot blur
+        frame[8:48, 8 + 50 * k: 48 + 50 * k] = colour
+    path = tmp_path / "colours.mp4"
+    with VideoWriter(path, fps=10, crf=12) as out:
+        for i in range(5):
+            out.write(frame, i / 10)
+    back = [f.rgb for f in iter_frames(path)]
+    assert len(back) == 5 and back[0].shape == (240, 320, 3)
+    diff = back[2].astype(int) - frame[:240, :320]
+    assert np.abs(diff).mean() < 3.0 and np.all(np.abs(diff.mean(axis=(0, 1))) < 1.5)  # no shift in range or hue
+    for k, colour in enumerate(blocks):
+        patch = back[2][16:40, 16 + 50 * k: 40 + 50 * k].reshape(-1, 3).mean(axis=0)
+        assert np.all(np.abs(patch - colour) < 6), (colour, patch.round(1))

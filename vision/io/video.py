@@ -410,7 +410,7 @@ class VideoWriter:
         even = even[: h - h % 2, : w - w % 2]
         if self._stream is None:
             self._open_stream(even.shape[1], even.shape[0])
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(even), format="rgb24")
+        frame = av.VideoFrame.from_ndarray(rgb_to_i420(even), format="yuv420p")
         pts = max(int(round(t / float(self.TIME_BASE))), self._last_pts + 1)
         frame.pts, frame.time_base = pts, self.TIME_BASE
         self._last_pts = pts
@@ -431,6 +431,17 @@ class VideoWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def rgb_to_i420(rgb: np.ndarray) -> np.ndarray:
+    """Even-sized RGB as planar yuv420p (BT.601, video range: what x264 is given by default).
+
+    OpenCV's conversion, not the encoder's own (FFmpeg's swscale from rgb24): 0.3 ms against
+    2-3 ms a 720p frame, and as close to the picture after encoding and decoding.
+    """
+    import cv2
+
+    return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
 
 
 def prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:

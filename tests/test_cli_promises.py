@@ -206,6 +206,34 @@ def test_sigterm_during_annotated_leaves_nothing_under_the_final_name(tmp_path):
     assert not out.exists() and leftovers(tmp_path) == []
 
 
+FINALIZER_SIGTERM = """
+import os, signal, sys, time
+from vision.cli.common import exit_on_signal
+signal.signal(signal.SIGTERM, exit_on_signal)
+class Image:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        start = time.monotonic()
+        while time.monotonic() - start < 0.3:  # the handler runs in here, inside the finalizer
+            pass
+try:
+    Image()
+    time.sleep(5)
+    print("went on", flush=True)
+finally:
+    print("cleaned up", flush=True)
+"""
+
+
+def test_sigterm_inside_a_finalizer_still_stops_the_process():
+    """The CI once saw a batch worker's SIGTERM land in MediaPipe's Image.__del__: printed, dropped, and
+    the worker went on. The signal now waits until the finalizer has returned."""
+    proc = subprocess.run([sys.executable, "-c", FINALIZER_SIGTERM], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, (proc.stdout, proc.stderr)
+    assert proc.stdout.split() == ["cleaned", "up"] and "Exception ignored" not in proc.stderr, proc.stderr
+
+
 def _limit_file_size():
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (3_000, 3_000))

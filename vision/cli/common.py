@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
+import threading
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -26,9 +28,23 @@ class Parser(argparse.ArgumentParser):
 def exit_on_signal(signum, frame):
     """SIGTERM unwinds like an exception (finally blocks run: temporary outputs are removed).
 
-    Once: a second signal during that clean-up is ignored rather than breaking it."""
+    Once: a second signal during that clean-up is ignored rather than breaking it. Never from
+    inside a finalizer (``__del__``, MediaPipe's images have one): Python prints an exception
+    raised there as "Exception ignored" and drops it, and the process would go on. The signal
+    is sent again a moment later instead, once the finalizer has returned."""
+    if _in_finalizer(frame):
+        threading.Timer(0.005, os.kill, (os.getpid(), signum)).start()
+        return
     signal.signal(signum, signal.SIG_IGN)
     raise SystemExit(128 + signum)
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def positive_int(text: str) -> int:

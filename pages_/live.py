@@ -18,6 +18,7 @@ from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
+from vision.ui.webrtc_rerun import keep_streamer_through_late_count
 
 from .compare import save_demonstration_form
 from .live_axis import axis_controls
@@ -180,6 +181,7 @@ def live_page(axis: float, technique_name: str) -> None:
             except Exception as exc:  # noqa: BLE001 - the video still works without sound
                 st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
                            "the cues are still shown on the page.")
+        keep_streamer_through_late_count("crossgrain-live", stream.last_frame_wall)
         try:
             ctx = webrtc.webrtc_streamer(
                 key="crossgrain-live",

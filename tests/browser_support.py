@@ -242,7 +242,14 @@ def stop_camera(page, component, shown, wait_s: float = 120.0, shot: str | None 
     again while it is still there after 20 s: behind a busy core a click in the component can be lost
     (its page was still drawing), and the stream then simply goes on."""
     stop = component.get_by_role("button", name="STOP")
-    stop.click(timeout=90_000)
+    try:
+        stop.wait_for(state="visible", timeout=90_000)
+    except PlaywrightTimeout:
+        if shot:
+            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+        said = [t.strip()[:160] for t in page.locator("[data-testid='stAlert']").all_inner_texts()]
+        raise AssertionError(f"no STOP to press: the stream had ended before it (the page said {said})") from None
+    stop.click(timeout=30_000)
     pressed = time.monotonic()
     deadline = pressed + wait_s
     while time.monotonic() < deadline:

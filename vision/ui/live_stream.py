@@ -396,6 +396,11 @@ class LiveStream:
             coach = self._coach
         return coach is not None and coach.snapshot().frames > 0
 
+    @property
+    def last_frame_wall(self) -> float | None:
+        """time.monotonic() of the last camera frame that reached the stream (analysed or not), or None."""
+        return self._last_frame_wall
+
     def snapshot(self):
         """The coach's snapshot, with the time of the last frame that reached the stream (analysed
         or not): a frame passed through to keep up is a frame the camera sent."""

@@ -18,7 +18,7 @@ from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
 from vision.ui.panel import live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
-from vision.ui.webrtc_rerun import keep_streamer_through_late_count
+from vision.io.webrtc_rerun import keep_streamer_through_late_count
 
 from .compare import save_demonstration_form
 from .live_axis import axis_controls

@@ -1,6 +1,6 @@
-"""The live camera is not stopped by a script-run count that arrived late (vision/ui/webrtc_rerun.py)."""
+"""The live camera is not stopped by a script-run count that arrived late (vision/io/webrtc_rerun.py)."""
 
-from vision.ui.webrtc_rerun import RECEIVING_S, late_count
+from vision.io.webrtc_rerun import RECEIVING_S, late_count
 
 
 def test_a_jump_of_two_while_frames_arrive_is_a_late_count():

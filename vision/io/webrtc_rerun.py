@@ -8,7 +8,7 @@ count on its event loop when it *sends* a run's "finished" message, so on a
 busy machine a run can read it before the previous run's message has gone out,
 and the next full run (a button press) then sees a jump of two with no run
 missed: the camera stopped in the middle of a session (seen with a CPU hog, in
-about one run in six of tests/test_live_axis_browser.py, and once in CI).
+in 3 of 16 runs of tests/test_live_axis_browser.py, and once in CI).
 
 While the stream is still receiving the camera's frames, the page was not left
 (leaving it stops the stream within a second: streamlit-webrtc's own page
@@ -50,5 +50,6 @@ def keep_streamer_through_late_count(key: str, last_frame_wall: float | None) ->
     if not late_count(current, last_drawn, since):
         return False
     context._last_rendered_run_count = current - 1
-    logger.info("kept %s playing: script-run count %s, last drawn at %s, a frame %.2f s ago", key, current, last_drawn, since)
+    logger.info("kept %s playing: script-run count %s, last drawn at %s, a frame %.2f s ago",
+                key, current, last_drawn, since)
     return True

@@ -21,6 +21,7 @@ nothing, rightly). 320x240 at 15 fps stays: a quarter of the video-codec work of
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 
@@ -33,8 +34,10 @@ from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_
 
 pytestmark = [
     pytest.mark.browser,
-    # `make test-quiet`, not `make test`: it passed 6 of 6 runs and every clean-clone run on this machine,
-    # but failed with a `yes > /dev/null` beside it (two live sessions on one free core)
+    # `make test-quiet`, not `make test` (1.5 min more on a run already near 20): it failed 2 of 3 runs with
+    # a `yes > /dev/null` beside it (two live sessions on one free core) until its checks were made to
+    # follow what a starved panel says (which timers must count, and when A must be ahead): 3 of 3 since
+    # (2 December)
     pytest.mark.quiet,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
@@ -120,13 +123,18 @@ def test_two_browser_sessions_count_independently(tmp_path):
                 # it watches the thumb: its first frames)
                 assert "Hold" in labels or (slow_said and labels <= {"–", "Hold", "No hand", "Not judged yet"}), \
                     readings
-            # each timer counts up over the readings (a panel too slow to judge at every one is let off:
-            # it may rightly count nothing)
+            # each timer counts up over the readings where its panel judged the hold (a panel too slow to
+            # judge, or still "Not judged yet", rightly counts nothing: with a CPU hog both panels once
+            # said so at all but one reading, and A's timer stood still)
             for who in (0, 1):
-                if not all(r[4 + who] for r in readings):
+                if any(r[2 + who] == "Hold" and not r[4 + who] for r in readings[:-1]):
                     assert readings[-1][who] > readings[0][who], (who, readings)
-            # ...each on its own: A, started earlier, has counted more all along
-            assert all(r[0] > r[1] + 1.0 for r in readings), readings
+            # ...each on its own: B's timer starts from its own zero, not from A's count, and A, started
+            # earlier, stays ahead while both panels judge (one too slow to judge stands still and may be
+            # caught up: with a CPU hog, A once said so from the first reading while B counted 2.3 s)
+            assert readings[0][1] < 2.0, readings
+            both_judging = list(itertools.takewhile(lambda r: not (r[4] or r[5]), readings))
+            assert all(r[0] > r[1] + 1.0 for r in both_judging), readings
 
             # A stops: A gets its report, B keeps going
             cam_a.get_by_role("button", name="STOP").click()

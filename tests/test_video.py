@@ -60,6 +60,31 @@ def test_other_codecs_and_pixel_formats_decode_to_rgb(tmp_path, codec, pix_fmt, 
     assert decoded[0].rgb.shape == (120, 160, 3) and decoded[0].rgb.dtype == np.uint8
 
 
+@pytest.mark.parametrize("codec,pix_fmt,suffix", [
+    ("libx264", "yuv420p", ".mp4"), ("mjpeg", "yuvj420p", ".mov"), ("libx264", "yuv420p10le", ".mkv"),
+    ("libx264", "yuv444p", ".mkv"),
+])
+def test_a_downsized_frame_keeps_the_full_size_frames_colours(tmp_path, codec, pix_fmt, suffix):
+    """Large frames are downsized in YUV and turned into RGB by OpenCV (video.to_rgb): full-range
+    (phone) and 10-bit sources must come out as the full-size RGB frame downsized, not washed out."""
+    import cv2
+
+    frame = still_frame(640, 360)
+    frame[:60, :160] = (255, 255, 255)
+    frame[:60, 160:320] = (0, 0, 0)
+    frame[:60, 320:480] = (220, 30, 30)
+    frame[:60, 480:] = (30, 200, 60)
+    path = write_video(tmp_path / f"clip{suffix}", [frame] * 3, [0, 1 / 30, 2 / 30], codec, pix_fmt)
+    full = next(iter_frames(path)).rgb
+    small = next(iter_frames(path, max_side=320)).rgb
+    assert small.shape == (180, 320, 3)
+    expected = cv2.resize(full, (320, 180), interpolation=cv2.INTER_AREA).astype(int)
+    diff = np.abs(small.astype(int) - expected)
+    assert diff.mean() < 2.0, diff.mean()
+    assert np.abs(small[5:25, 5:75].astype(int) - expected[5:25, 5:75]).max() <= 4  # white stays white
+    assert np.abs(small[5:25, 85:155].astype(int) - expected[5:25, 85:155]).max() <= 4  # black stays black
+
+
 def test_odd_sizes_are_kept(tmp_path):
     frames = [still_frame(641, 479)] * 3
     path = write_video(tmp_path / "odd.mkv", frames, [0, 0.033, 0.066], "libx264", "yuv444p")

@@ -26,6 +26,7 @@ from .limits import Limits
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".y4m", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv", ".ogv")
 
 
+FULL_RANGE = 2  # AVColorRange AVCOL_RANGE_JPEG: 0-255 luma, as phones and MJPEG write
 MAX_BAD_PACKETS = 300  # damaged packets in a row skipped before giving up on the rest of a file
 
 
@@ -362,14 +363,27 @@ def _seek(container, stream, start_s: float) -> float:
 def to_rgb(converter: VideoReformatter, frame: av.VideoFrame, max_side: int | None = None) -> np.ndarray:
     """The frame as RGB pixels (as stored, not yet upright), at most ``max_side`` on its long side.
 
-    Colour conversion and downsizing are one pass of the stream's reused
-    converter: a 4K frame is never converted at full size. One thread: the
-    other core is tracking.
+    A frame that is downsized is never converted at full size: the stream's
+    reused converter downsizes it in its own YUV (to video-range yuv420p, which
+    also takes full-range and 10-bit sources there), and OpenCV turns that into
+    RGB. A 1080p frame to 720p: 2.1 ms against 4.6 ms for swscale's scaling
+    straight to RGB, within about a level of it. A frame kept at its size goes
+    to RGB in one swscale pass (0.1 ms at 640x480, faster than OpenCV's). One
+    thread: the other core is tracking.
     """
     w, h = frame.width, frame.height
     if max_side and max(w, h) > max_side:
         scale = max_side / max(w, h)
-        w, h = max(2, round(w * scale)), max(2, round(h * scale))
+        # even sizes, as planar 4:2:0 needs (at most a pixel from the exact scale)
+        w, h = max(2, 2 * round(w * scale / 2)), max(2, 2 * round(h * scale / 2))
+        import cv2
+
+        # swscale keeps a full-range source's values in video-range yuv420p unless told its range
+        full_range = frame.color_range == FULL_RANGE or frame.format.name.startswith("yuvj")
+        yuv = converter.reformat(frame, width=w, height=h, format="yuv420p", interpolation="AREA", threads=1,
+                                 src_color_range="JPEG" if full_range else None,
+                                 dst_color_range="MPEG" if full_range else None)
+        return cv2.cvtColor(yuv.to_ndarray(), cv2.COLOR_YUV2RGB_I420)
     return converter.reformat(frame, width=w, height=h, format="rgb24", interpolation="AREA",
                               threads=1).to_ndarray()
 

@@ -373,7 +373,9 @@ def test_frame_callback_keeps_timing_and_a_new_stream_gets_a_new_coach():
     callback = make_frame_callback(stream)
     out = [callback(stub_frame(900_000 + k * 3000)) for k in range(4)]
     assert [f.pts for f in out] == [900_000 + k * 3000 for k in range(4)]
-    assert out[0].time_base == Fraction(1, 90000) and out[0].to_ndarray(format="rgb24")[0, 0, 0] == 255
+    # the coach's picture goes back (as yuv420p, the encoder's own format: a level or two off)
+    assert out[0].time_base == Fraction(1, 90000) and out[0].to_ndarray(format="rgb24")[0, 0, 0] >= 250
+    assert out[0].format.name == "yuv420p"
     first = stream.coach
     assert first.times == pytest.approx([0.0, 1 / 30, 2 / 30, 3 / 30]) and first.axis.deg == 30.0
     stream.configure(60.0, "cross_friction")

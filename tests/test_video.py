@@ -85,6 +85,17 @@ def test_a_downsized_frame_keeps_the_full_size_frames_colours(tmp_path, codec, p
     assert np.abs(small[5:25, 85:155].astype(int) - expected[5:25, 85:155]).max() <= 4  # black stays black
 
 
+def test_frames_handed_to_an_encoder_are_yuv420p_with_the_pictures_colours():
+    from vision.io.video import to_video_frame
+
+    rgb = still_frame(320, 240)
+    frame = to_video_frame(rgb)
+    assert frame.format.name == "yuv420p" and (frame.width, frame.height) == (320, 240)
+    assert np.abs(frame.to_ndarray(format="rgb24").astype(int) - rgb).mean() < 3.0
+    odd = to_video_frame(still_frame(321, 241))  # 4:2:0 cannot hold it: stays RGB, unchanged
+    assert odd.format.name == "rgb24" and np.array_equal(odd.to_ndarray(), still_frame(321, 241))
+
+
 def test_odd_sizes_are_kept(tmp_path):
     frames = [still_frame(641, 479)] * 3
     path = write_video(tmp_path / "odd.mkv", frames, [0, 0.033, 0.066], "libx264", "yuv444p")

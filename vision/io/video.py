@@ -458,6 +458,20 @@ def rgb_to_i420(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
 
 
+def to_video_frame(rgb: np.ndarray) -> av.VideoFrame:
+    """RGB pixels as the av.VideoFrame an encoder takes: yuv420p converted by OpenCV.
+
+    Handed an rgb24 frame, aiortc's VP8 encoder converts it with a new swscale
+    context for every frame: 2.3 ms of CPU a 640x480 frame, against 0.3 ms
+    here, 30 times a second on the live server. Odd sizes, which planar 4:2:0
+    cannot hold, stay rgb24.
+    """
+    h, w = rgb.shape[:2]
+    if h % 2 or w % 2:
+        return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    return av.VideoFrame.from_ndarray(rgb_to_i420(rgb), format="yuv420p")
+
+
 def prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
     """Decode ahead in a background thread, so decoding overlaps hand tracking.
 

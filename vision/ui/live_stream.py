@@ -439,16 +439,20 @@ def make_frame_callback(stream: "LiveStream") -> Callable:
     Thin on purpose; it runs in a worker thread and never touches Streamlit. An engine
     error is kept on the stream (the page shows it) and the frame passes through unchanged.
     """
-    import av
+    from av.video.reformatter import VideoReformatter
+
+    from ..io.video import to_rgb, to_video_frame
+
+    converter = VideoReformatter()  # one colour converter for the stream (PyAV's to_ndarray makes one a frame)
 
     def callback(frame, queued_after_s: float | None = None):
-        img = frame.to_ndarray(format="rgb24")
+        img = to_rgb(converter, frame)
         try:
             out = stream.process(img, frame.time, queued_after_s)
         except Exception as exc:  # noqa: BLE001 - shown on the page, not lost in a thread
             stream.error = f"{type(exc).__name__}: {exc}"
             return frame
-        new = av.VideoFrame.from_ndarray(np.ascontiguousarray(out), format="rgb24")
+        new = to_video_frame(out)  # yuv420p: the VP8 encoder would otherwise convert it afresh each frame
         new.pts = frame.pts
         new.time_base = frame.time_base
         return new

@@ -1,0 +1,65 @@
+"""A live stream whose connection has closed, though the page was never told (streamlit-webrtc 0.79).
+
+STOP in the component reaches the server as a new component value, which
+streamlit-webrtc turns into its state ("playing" or not). Once in a clean-clone
+test run that value never came: the component showed START, while the page went
+on saying "the camera stopped sending frames" for two minutes and never showed
+the session's report; a user would have had to press START and lose it. The
+server's peer connection is its own account of the stream: when it has closed
+(the browser closed it, or ICE failed, or the browser stopped answering consent
+checks) the stream has ended, whatever the last component value said. The page
+then resets the streamer as streamlit-webrtc does on STOP: the session's report
+is shown, and the next START makes a new connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+logger = logging.getLogger(__name__)
+
+ENDED_STATES = ("closed", "failed")
+QUIET_S = 2.0  # and no camera frame for this long (the panel's STALL_S): never cut a stream that delivers
+
+
+def connection_closed(context, since_frame_s: float | None) -> bool:
+    """``context`` (a WebRtcStreamerContext) says playing, no frame came for ``QUIET_S``, and its
+    worker is gone (streamlit-webrtc holds it weakly: it goes once its connection has closed) or its
+    peer connection has ended."""
+    if context is None or not getattr(getattr(context, "state", None), "playing", False):
+        return False
+    if since_frame_s is not None and since_frame_s < QUIET_S:
+        return False
+    try:  # internals of streamlit-webrtc: where they are not there, leave the stream alone
+        worker = context._get_worker()
+    except Exception:  # noqa: BLE001
+        return False
+    if worker is None:
+        return True
+    pc = getattr(worker, "pc", None)
+    return pc is not None and pc.connectionState in ENDED_STATES
+
+
+def end_closed_stream(key: str, last_frame_wall: float | None) -> bool:
+    """Call just before ``webrtc_streamer(key=key)``; ``last_frame_wall``: time.monotonic() of the
+    stream's last frame. A stream whose connection has closed is reset as STOP resets it; returns True
+    when it was."""
+    import streamlit as st
+
+    context = st.session_state.get(key)
+    if not connection_closed(context, seconds_since(last_frame_wall)):
+        return False
+    try:
+        from streamlit_webrtc.component import _reset_context
+
+        _reset_context(context)
+    except Exception:  # noqa: BLE001 - a renamed internal: the page keeps saying the camera stopped
+        logger.warning("could not reset the ended stream %s", key, exc_info=True)
+        return False
+    logger.warning("the stream %s had ended (its connection closed) without a STOP reaching the page", key)
+    return True
+
+
+def seconds_since(wall: float | None) -> float | None:
+    return None if wall is None else time.monotonic() - wall

@@ -205,6 +205,14 @@ def panel_metrics(page) -> dict[str, str]:
     return {label.strip(): value.strip() for label, value in pairs if label.strip()}
 
 
+def panel_live(page) -> bool:
+    """The live panel shows frames being analysed (its "Processing" figure is above 0)."""
+    try:
+        return float(panel_metrics(page).get("Processing", "–").split()[0]) > 0
+    except (ValueError, IndexError):
+        return False
+
+
 def click_until(target, shown, attempts: int = 4, wait_ms: int = 20_000) -> None:
     """Click ``target`` until the locator ``shown`` appears. On a loaded machine a click that lands
     while Streamlit reruns the page (after an upload, after another widget's change) can be lost:

@@ -21,6 +21,7 @@ from browser_support import (
     chromium_path,
     make_y4m,
     open_live_page,
+    panel_live,
     panel_metrics,
     start_camera,
     stop_camera,
@@ -44,13 +45,6 @@ LIVE_WAIT_S = 180.0
 def _seconds(text: str) -> float:
     m = re.search(r"(\d+(?:\.\d+)?) s", text or "")
     return float(m.group(1)) if m else 0.0
-
-
-def _live(page) -> bool:
-    try:
-        return float(panel_metrics(page).get("Processing", "–").split()[0]) > 0
-    except (ValueError, IndexError):
-        return False
 
 
 def _component_frame(page):
@@ -139,7 +133,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
                                    "c => c.checked && c.closest('label')?.innerText.includes('Record this'))",
                                    timeout=30_000)
             page.wait_for_timeout(1500)  # the rerun that tells the stream to record
-            if not start_camera(page, component, _live, LIVE_WAIT_S):
+            if not start_camera(page, component, panel_live, LIVE_WAIT_S):
                 page.screenshot(path=str(ARTIFACTS / "compare_never_live.png"))
                 pytest.fail(f"the panel never went live in {LIVE_WAIT_S:.0f} s: {panel_metrics(page)}")
             # run until the hold has been timed for a few seconds (a loaded machine analysing fewer than 8 frames
@@ -158,7 +152,7 @@ def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
                 if start.count() and start.is_visible() and restarts < 3:
                     restarts += 1
                     print(f"the camera stopped by itself after {time.monotonic() - live_since:.0f} s: START again")
-                    start_camera(page, component, _live, LIVE_WAIT_S)
+                    start_camera(page, component, panel_live, LIVE_WAIT_S)
                 time.sleep(0.5)
             print(f"\nlive demonstration: labels seen {sorted(set(seen))}, hold {panel_metrics(page).get('Hold')}")
             if _seconds(panel_metrics(page).get("Done right for", "")) < GOOD_S:

@@ -44,8 +44,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from browser_support import (ARTIFACTS, chromium, chromium_path, open_live_page, panel_metrics, start_camera,
-                             stop_camera, streamlit_server)
+from browser_support import (ARTIFACTS, chromium, chromium_path, open_live_page, panel_live, panel_metrics,
+                             start_camera, stop_camera, streamlit_server)
 from foot_camera_clips import foot_scene, render, resting, stroking, write_y4m
 
 pytestmark = [
@@ -75,13 +75,6 @@ def _calibration_step(page) -> str:
     return next((t.strip() for t in texts if "Step:" in t), "")
 
 
-def _live(page) -> bool:
-    try:
-        return float(panel_metrics(page).get("Processing", "–").split()[0]) > 0
-    except (ValueError, IndexError):
-        return False
-
-
 def _doing_now(page) -> str:
     return panel_metrics(page).get("Doing now", "–")
 
@@ -107,7 +100,7 @@ def _live_page(browser, url: str, shot: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     open_live_page(page, url, TECHNIQUE)
     component = page.frame_locator("iframe[title*='streamlit_webrtc']")
-    if not start_camera(page, component, _live, LIVE_WAIT_S):
+    if not start_camera(page, component, panel_live, LIVE_WAIT_S):
         page.screenshot(path=str(ARTIFACTS / f"{shot}_never_live.png"), full_page=True)
         pytest.fail(f"the live panel never analysed a frame in {LIVE_WAIT_S:.0f} s: {panel_metrics(page)}")
     return page

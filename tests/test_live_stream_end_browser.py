@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_live_page, panel_metrics,
+from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_live_page, panel_live, panel_metrics,
                              start_camera, streamlit_server)
 from vision.ui.samples import list_samples
 
@@ -42,17 +42,8 @@ HOLD_BACK = """(() => {
 })();"""
 
 
-def _live(page) -> bool:
-    try:
-        return float(panel_metrics(page).get("Processing", "–").split()[0]) > 0
-    except (ValueError, IndexError):
-        return False
-
-
 def _component_frame(page):
-    for frame in page.frames:
-        if "streamlit_webrtc" in (frame.url or "") or frame.name and "webrtc" in frame.name:
-            return frame
+    """The streamlit-webrtc component's frame: the one whose peer connections were kept."""
     for frame in page.frames:
         try:
             if frame.evaluate("() => Array.isArray(window.__cgPeers) && window.__cgPeers.length > 0"):
@@ -75,7 +66,7 @@ def test_a_stream_whose_connection_closed_ends_on_the_page_without_stop(tmp_path
             page = context.new_page()
             open_live_page(page, url, SAMPLE)
             component = page.frame_locator("iframe[title*='streamlit_webrtc']")
-            if not start_camera(page, component, _live, 180.0):
+            if not start_camera(page, component, panel_live, 180.0):
                 pytest.fail(f"the panel never went live: {panel_metrics(page)}")
             frame = _component_frame(page)
             assert frame is not None, [f.url for f in page.frames]

@@ -15,7 +15,6 @@ is shown, and the next START makes a new connection.
 from __future__ import annotations
 
 import logging
-import time
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +40,14 @@ def connection_closed(context, since_frame_s: float | None) -> bool:
     return pc is not None and pc.connectionState in ENDED_STATES
 
 
-def end_closed_stream(key: str, last_frame_wall: float | None) -> bool:
-    """Call just before ``webrtc_streamer(key=key)``; ``last_frame_wall``: time.monotonic() of the
-    stream's last frame. A stream whose connection has closed is reset as STOP resets it; returns True
-    when it was."""
+def end_closed_stream(key: str, since_frame_s: float | None) -> bool:
+    """Call just before ``webrtc_streamer(key=key)``; ``since_frame_s``: seconds since the stream's
+    last frame (None before any). A stream whose connection has closed is reset as STOP resets it;
+    returns True when it was."""
     import streamlit as st
 
     context = st.session_state.get(key)
-    if not connection_closed(context, seconds_since(last_frame_wall)):
+    if not connection_closed(context, since_frame_s):
         return False
     try:
         from streamlit_webrtc.component import _reset_context
@@ -59,7 +58,3 @@ def end_closed_stream(key: str, last_frame_wall: float | None) -> bool:
         return False
     logger.warning("the stream %s had ended (its connection closed) without a STOP reaching the page", key)
     return True
-
-
-def seconds_since(wall: float | None) -> float | None:
-    return None if wall is None else time.monotonic() - wall

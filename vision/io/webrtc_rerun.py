@@ -18,7 +18,6 @@ watch), so the streamer is marked as drawn in the run before this one.
 from __future__ import annotations
 
 import logging
-import time
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +30,9 @@ def late_count(current: int | None, last_drawn: int | None, since_frame_s: float
             and since_frame_s is not None and since_frame_s <= RECEIVING_S)
 
 
-def keep_streamer_through_late_count(key: str, last_frame_wall: float | None) -> bool:
-    """Call just before ``webrtc_streamer(key=key)``; ``last_frame_wall``: time.monotonic() of the
-    stream's last frame. Returns True when it stepped in."""
+def keep_streamer_through_late_count(key: str, since_frame_s: float | None) -> bool:
+    """Call just before ``webrtc_streamer(key=key)``; ``since_frame_s``: seconds since the stream's
+    last frame (None before any). Returns True when it stepped in."""
     import streamlit as st
     from streamlit_webrtc.session_info import get_script_run_count, get_this_session_info
 
@@ -46,10 +45,9 @@ def keep_streamer_through_late_count(key: str, last_frame_wall: float | None) ->
     except Exception:  # noqa: BLE001
         return False
     last_drawn = getattr(context, "_last_rendered_run_count", None)
-    since = None if last_frame_wall is None else time.monotonic() - last_frame_wall
-    if not late_count(current, last_drawn, since):
+    if not late_count(current, last_drawn, since_frame_s):
         return False
     context._last_rendered_run_count = current - 1
     logger.info("kept %s playing: script-run count %s, last drawn at %s, a frame %.2f s ago",
-                key, current, last_drawn, since)
+                key, current, last_drawn, since_frame_s)
     return True

@@ -397,9 +397,10 @@ class LiveStream:
         return coach is not None and coach.snapshot().frames > 0
 
     @property
-    def last_frame_wall(self) -> float | None:
-        """time.monotonic() of the last camera frame that reached the stream (analysed or not), or None."""
-        return self._last_frame_wall
+    def since_last_frame_s(self) -> float | None:
+        """Seconds since the last camera frame reached the stream (analysed or not), or None before any."""
+        last = self._last_frame_wall
+        return None if last is None else time.monotonic() - last
 
     def snapshot(self):
         """The coach's snapshot, with the time of the last frame that reached the stream (analysed

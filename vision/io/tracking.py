@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Callable
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from .closer_look import CloserLook, CloserLookOptions, same_hand, window_around
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
+from .scene_change import SceneOutsideHands
 
 block_outbound_http()  # MediaPipe's usage logger must not reach the network (no_telemetry.py)
 os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: errors only
@@ -44,6 +46,9 @@ class TrackerOptions:
     # track it with a one-hand landmarker and look for a second hand every this many frames.
     second_hand_search_every: int = 6
     second_hand_search_slowest: int = 24  # ... each search finding the hand and the toes again doubling it
+    # ... and a search waits (up to the slowest) while nothing moved outside the hands since the last
+    # one (io/scene_change.py): on a still camera, what it would see is what it saw. True: it never waits.
+    search_while_still: bool = False
     # Look in quarters of the frame for hands too small for the whole frame's palm detector
     # (io/closer_look.py), while fewer than max_hands are found.
     closer_look: bool = True
@@ -65,7 +70,9 @@ class SecondHandSearch:
     one hand is left. A hand and the foot's toes found together are one hand worth following: the
     cheap one at once, and each search finding them again doubles the wait, up to ``slowest`` frames
     (a search costs a palm detection: 2.3 times a tracked frame). Any other search finding one hand
-    keeps the wait at ``every``: the one-hand landmarker may follow the toes while the hand comes back."""
+    keeps the wait at ``every``: the one-hand landmarker may follow the toes while the hand comes back.
+    A search that is due waits while ``moved()`` says nothing moved outside the hands since the last
+    one, up to ``slowest`` frames after it."""
 
     def __init__(self, every: int, slowest: int | None = None):
         self.every = every
@@ -74,13 +81,15 @@ class SecondHandSearch:
         self._frames_with_fewer = 0
         self._since_search = 0
         self._wait = every
+        self._asked = False  # look_now: the next search is due and does not wait
 
-    def use_two(self) -> bool:
+    def use_two(self, moved: Callable[[], bool] = lambda: True) -> bool:
+        """Whether this frame goes to the two-hand landmarker; ``moved`` is asked only when a search is due."""
         if self.two or self.every <= 1:
             return True
         self._since_search += 1
-        if self._since_search >= self._wait:
-            self._since_search = 0
+        if self._since_search >= self._wait and (self._asked or self._since_search >= self.slowest or moved()):
+            self._since_search, self._asked = 0, False
             return True
         return False
 
@@ -104,7 +113,7 @@ class SecondHandSearch:
 
     def look_now(self) -> None:
         """The next frame goes to the two-hand landmarker (the one-hand one followed the toes)."""
-        self._since_search = self._wait
+        self._since_search, self._asked = self._wait, True
 
 
 landmarkers_loaded = 0  # MediaPipe HandLandmarkers made (each loads the model) in this process: for tests
@@ -136,6 +145,8 @@ class HandTracker:
                                       if options.closer_look else None)
         self._window_follower = None
         self._search = SecondHandSearch(options.second_hand_search_every, options.second_hand_search_slowest)
+        self._scene = None if options.search_while_still else SceneOutsideHands()
+        self._last_hands: list[HandObservation] = []  # the last frame's: where the hands are followed now
         self._options, self._model_path, self._tasks = options, model_path, tasks
         self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window, _observations,
                                   CloserLookOptions(toes_size_ratio=options.toes_size_ratio)
@@ -182,7 +193,7 @@ class HandTracker:
         timestamp_ms = self._clock_ms(t)
         height, width = rgb.shape[:2]
         following_one = self._one_hand is not None and not self._search.two
-        search = self._one_hand is None or self._search.use_two()
+        search = self._one_hand is None or self._search.use_two(lambda: self._scene_moved(rgb))
         if following_one:
             if self._whole_frame_rests():
                 hands = []
@@ -200,9 +211,13 @@ class HandTracker:
                 found = self._track(self._landmarker, rgb, timestamp_ms, t)
                 self._note_toes(found, hands, width, height)
                 hands += [h for h in found if not any(self._seen_twice(h, k) for k in hands)]
+                if self._scene is not None:
+                    self._scene.looked(rgb, hands)
         else:
             hands = self._track(self._landmarker, rgb, timestamp_ms, t)
             self._note_toes(hands, [], width, height)
+            if self._scene is not None:
+                self._scene.forget()
         toes = {id(h) for h in hands if self._toes_by_memory(h, t)}  # judged once, after _note_toes
         self._missed_followed = self._missed_followed + 1 if not hands and self._closer_follows() else 0
         if self._closer is not None:
@@ -214,7 +229,12 @@ class HandTracker:
             hands += found
         hands.sort(key=lambda h: -h.score)
         self._remember_hand(hands, toes, t)
+        self._last_hands = hands
         return hands
+
+    def _scene_moved(self, rgb: np.ndarray) -> bool:
+        """Whether a due search is worth making: anything moved outside the hands since the last one."""
+        return self._scene is None or self._scene.moved(rgb, self._last_hands)
 
     def _closer_follows(self) -> bool:
         return self._closer is not None and self._closer.following
@@ -335,6 +355,9 @@ class HandTracker:
             self._show_blank((self._landmarker, self._one_hand, self._window_follower), self._clock_ms(0.0))
             self._last_t = None  # the next frame's gap is unknown: 1 ms on
         self._search = SecondHandSearch(self._search.every, self._search.slowest)
+        if self._scene is not None:
+            self._scene.forget()
+        self._last_hands = []
         self._set_on, self._set_on_hand, self._hand_seen, self._on_toes = None, None, None, False
         self._missed_followed = 0
         if self._closer is not None:

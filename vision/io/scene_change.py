@@ -1,0 +1,77 @@
+"""Whether anything moved in the frame outside the hands already found: the look for a second hand
+skips frames where nothing did.
+
+Why: while one hand is followed, the tracker looks for a second hand every few frames with a palm
+detection over the whole frame (io/tracking.py, SecondHandSearch): about a fifth of its time on a
+still camera. A hand coming into view, or a holding hand that moves, changes the picture around
+it; on a frame where the picture outside the hands is as it was at the last look, the palm
+detector would see what it saw then. So the look waits until something moves (up to a limit).
+
+How: the frame shrunk to 64x48 grey, cut into 8x6 cells; a cell's mean brightness against the
+last look's, skipping the cells under (or beside) a hand then or now. A hand coming in changes a
+cell by 13 levels or more on the real footage measured (tools/evaluate_hands.py's videos); a still
+scene outside the hands by about 2. Camera shake, a changing light or the camera's exposure move
+every cell: those frames are looked at, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from ..core.landmarks import HandObservation
+
+SMALL = (64, 48)  # (width, height) of the shrunk grey frame
+CELLS = (8, 6)  # cells across, down: each 8x8 of the shrunk frame
+MOVED_LEVELS = 4.0  # a cell whose mean brightness changed this much (of 255) has moved
+HAND_MARGIN = 0.25  # each side of a hand's landmark box is widened by this share of its size
+
+
+class SceneOutsideHands:
+    """The picture at the last look for a hand, and whether it has moved since outside the hands."""
+
+    def __init__(self) -> None:
+        self._cells: np.ndarray | None = None  # (6, 8) mean brightness at the last look
+        self._hands: tuple[HandObservation, ...] = ()
+
+    def looked(self, rgb: np.ndarray, hands: Sequence[HandObservation]) -> None:
+        """A look over the whole frame was made on ``rgb``, finding ``hands``."""
+        self._cells, self._hands = _cell_means(rgb), tuple(hands)
+
+    def forget(self) -> None:
+        self._cells, self._hands = None, ()
+
+    def moved(self, rgb: np.ndarray, hands: Sequence[HandObservation]) -> bool:
+        """Any cell away from ``hands`` (the hands followed lately) and the last look's hands changed."""
+        if self._cells is None:
+            return True
+        height, width = rgb.shape[:2]
+        away = ~_under_hands((*self._hands, *hands), width, height)
+        if not away.any():
+            return True  # hands everywhere: nothing to compare, look
+        change = np.abs(_cell_means(rgb) - self._cells)
+        return bool(change[away].max() >= MOVED_LEVELS)
+
+
+def _cell_means(rgb: np.ndarray) -> np.ndarray:
+    small = cv2.resize(rgb, SMALL, interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    across, down = CELLS
+    return grey.reshape(down, SMALL[1] // down, across, SMALL[0] // across).mean(axis=(1, 3))
+
+
+def _under_hands(hands: Sequence[HandObservation], width: int, height: int) -> np.ndarray:
+    """(6, 8) True where a cell touches a hand's widened landmark box."""
+    across, down = CELLS
+    under = np.zeros((down, across), bool)
+    for hand in hands:
+        (x0, y0), (x1, y1) = hand.xy.min(axis=0), hand.xy.max(axis=0)
+        mx, my = HAND_MARGIN * (x1 - x0), HAND_MARGIN * (y1 - y0)
+        c0 = int(np.clip((x0 - mx) / width * across, 0, across - 1))
+        c1 = int(np.clip((x1 + mx) / width * across, 0, across - 1))
+        r0 = int(np.clip((y0 - my) / height * down, 0, down - 1))
+        r1 = int(np.clip((y1 + my) / height * down, 0, down - 1))
+        under[r0:r1 + 1, c0:c1 + 1] = True
+    return under

@@ -34,8 +34,11 @@ run: $(STAMP)
 run-lan: $(STAMP)
 	$(BIN)/crossgrain serve --lan --port $(PORT)
 
+# Two test processes (pytest-xdist), a test file to each at a time: the browser tests wait on real time while
+# the other process computes. TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser-deps trace-deps
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # Tests that need an otherwise idle machine (the sound's arrival in the browser, timed): not in `make test`.
 test-quiet: $(STAMP) browser-deps

@@ -9,10 +9,10 @@ detector would see what it saw then. So the look waits until something moves (up
 
 How: the frame cut into 8x6 cells, each cell's mean grey level (from every few pixels: about a
 hundred rows, whatever the frame's size) against the last look's, skipping the cells under (or
-beside) a hand then or now. Numpy alone: OpenCV's resize here raised a video's peak memory by 30 MB. A hand coming in changes a
-cell by 13 levels or more on the real footage measured (tools/evaluate_hands.py's videos); a still
-scene outside the hands by about 2. Camera shake, a changing light or the camera's exposure move
-every cell: those frames are looked at, as before.
+beside) a hand then or now. A hand coming in changes a cell by 13 levels or more on the real
+footage measured (tools/evaluate_hands.py's videos); a still scene outside the hands by 2-6.
+Camera shake, a changing light or the camera's exposure move every cell: those frames are looked
+at, as before. In numpy: OpenCV's resize, tried first, raised a video's peak memory by 30 MB.
 """
 
 from __future__ import annotations

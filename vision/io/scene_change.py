@@ -70,13 +70,12 @@ def _cell_means(rgb: np.ndarray) -> np.ndarray:
 def _under_hands(hands: Sequence[HandObservation], width: int, height: int) -> np.ndarray:
     """(6, 8) True where a cell touches a hand's widened landmark box."""
     across, down = CELLS
+    cells_per_px, last = np.array([across / width, down / height]), np.array([across - 1, down - 1])
     under = np.zeros((down, across), bool)
     for hand in hands:
-        (x0, y0), (x1, y1) = hand.xy.min(axis=0), hand.xy.max(axis=0)
-        mx, my = HAND_MARGIN * (x1 - x0), HAND_MARGIN * (y1 - y0)
-        c0 = int(np.clip((x0 - mx) / width * across, 0, across - 1))
-        c1 = int(np.clip((x1 + mx) / width * across, 0, across - 1))
-        r0 = int(np.clip((y0 - my) / height * down, 0, down - 1))
-        r1 = int(np.clip((y1 + my) / height * down, 0, down - 1))
+        lo, hi = hand.xy.min(axis=0), hand.xy.max(axis=0)
+        margin = HAND_MARGIN * (hi - lo)
+        (c0, r0), (c1, r1) = (np.clip((corner * cells_per_px).astype(int), 0, last)
+                              for corner in (lo - margin, hi + margin))
         under[r0:r1 + 1, c0:c1 + 1] = True
     return under

@@ -146,6 +146,7 @@ def _too_slow_said(page) -> bool:
     return any("too slow to judge" in t for t in page.locator("[data-testid='stAlert']").all_inner_texts())
 
 
+@pytest.mark.alone
 def test_live_webcam_hold(server, browser):
     """The live page analyses the fake webcam and its hold timer counts up. On a loaded machine it
     may analyse fewer than 8 frames a second: then the panel must say it is too slow to judge, and

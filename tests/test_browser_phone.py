@@ -32,6 +32,8 @@ from test_serve import _stop
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    # the whole module, as its LAN server is shared: its teardown checks the live test's WebRTC port
+    pytest.mark.alone,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

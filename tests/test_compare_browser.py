@@ -113,6 +113,7 @@ def compare_and_watch(page, demo_name: str, attempt_sample: str, words: tuple[st
     page.screenshot(path=str(ARTIFACTS / "compare_side_by_side.png"), full_page=True)
 
 
+@pytest.mark.alone
 def test_save_a_demonstration_live_then_compare_a_sample_with_it(tmp_path):
     samples = {s.name: s for s in list_samples()}
     if DEMO_SAMPLE not in samples:

@@ -93,6 +93,7 @@ def _burst_answered_s(n: int = 100) -> float:
         loop.close()
 
 
+@pytest.mark.alone
 def test_a_short_switch_interval_answers_the_event_loops_packets_sooner(restore_switch_interval):
     """On a quiet machine about 600 ms against 26 ms. With other processes on both cores the OS, not the
     GIL, decides who runs (seen once: 18 ms against 9 ms), so a busy moment gets up to three tries."""

@@ -50,6 +50,7 @@ from foot_camera_clips import foot_scene, render, resting, stroking, write_y4m
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.alone,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

@@ -255,6 +255,7 @@ def shifted(rgb: np.ndarray, dx: float, dy: float) -> np.ndarray:
     return cv2.warpAffine(rgb, m, (rgb.shape[1], rgb.shape[0]), borderMode=cv2.BORDER_REPLICATE)
 
 
+@pytest.mark.alone
 def test_a_camera_faster_than_the_machine_gets_an_even_subset_analysed_an_overlay_on_every_frame_and_no_hold(hand):
     """A 200 fps camera of pure strokes, delivered in real time: the real engine cannot analyse
     every frame (a quiet machine kept up with 60 fps), so LiveStream analyses an even subset and

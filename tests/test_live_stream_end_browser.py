@@ -20,6 +20,7 @@ from vision.ui.samples import list_samples
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.alone,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

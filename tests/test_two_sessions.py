@@ -34,11 +34,10 @@ from browser_support import (ARTIFACTS, chromium, chromium_path, make_y4m, open_
 
 pytestmark = [
     pytest.mark.browser,
-    # `make test-quiet`, not `make test` (1.5 min more on a run already near 20): it failed 2 of 3 runs with
-    # a `yes > /dev/null` beside it (two live sessions on one free core) until its checks were made to
-    # follow what a starved panel says (which timers must count, and when A must be ahead): 3 of 3 since
-    # (2 December)
-    pytest.mark.quiet,
+    # It failed 2 of 3 runs with a `yes > /dev/null` beside it (two live sessions on one free core)
+    # until its checks were made to follow what a starved panel says (which timers must count, and
+    # when A must be ahead): 3 of 3 since (2 December). `make test` runs it alone, after the rest.
+    pytest.mark.alone,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser-deps)"),
 ]
 

@@ -60,8 +60,8 @@ def test_a_quarter_finds_the_small_hand_and_a_window_follows_it(grip):
     after = [thumb_found(hands) for t, hands in found if t > first]
     assert np.mean(after) > 0.95
     # followed frame by frame in its window, not searched for again
-    assert tracker._closer.follows >= len(after) - 2
-    assert tracker._closer.searches <= 4
+    assert tracker.closer_look.follows >= len(after) - 2
+    assert tracker.closer_look.searches <= 4
 
 
 def sample_in_a_wider_frame(seconds: float):
@@ -86,7 +86,7 @@ def test_while_a_window_follows_the_hand_the_whole_frame_rests():
     for rests_after in (TrackerOptions().whole_frame_rests_after, 0):
         with HandTracker(options=TrackerOptions(whole_frame_rests_after=rests_after)) as tracker:
             hands = [tracker.process_all(rgb, t) for t, rgb in frames]
-            assert tracker._closer.follows > 0.9 * len(frames)  # the window follows the hand throughout
+            assert tracker.closer_look.follows > 0.9 * len(frames)  # the window follows the hand throughout
             kept[rests_after], passes[rests_after] = sum(bool(h) for h in hands), tracker.whole_frame_passes
     assert kept[3] >= kept[0] > 0.95 * len(frames), kept
     assert passes[3] < 0.3 * len(frames) and passes[0] > len(frames), passes
@@ -117,8 +117,8 @@ def test_with_the_hand_found_by_the_whole_frame_the_search_slows_and_opens_nothi
     found, tracker = track(rgb, 20.0)
     assert all(len(hands) == 1 for _, hands in found[1:])
     # four quarters at 0.5 s, four at 1 s, then one every 2 s: about 15 in 20 s
-    assert tracker._closer.searches <= 16
-    assert tracker._closer.follows == 0
+    assert tracker.closer_look.searches <= 16
+    assert tracker.closer_look.follows == 0
 
 
 def test_a_hand_coming_back_while_the_whole_frame_has_none_is_found_within_a_second(grip):

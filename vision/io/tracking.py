@@ -164,6 +164,11 @@ class HandTracker:
         self.resets = 0
         self.whole_frame_passes = 0  # landmarker passes over the whole frame (either landmarker)
 
+    @property
+    def closer_look(self) -> CloserLook | None:
+        """The quarter searcher, with its counts of ``searches`` and ``follows`` (None when it is off)."""
+        return self._closer
+
     @staticmethod
     def _create(tasks, model_path, options, image_mode: bool = False):
         global landmarkers_loaded

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from media import still_frame, write_video
 
-from vision.io.tracking import HandTracker, TrackerOptions
+from vision.io.closer_look import ninths, quarters
+from vision.io.model import hand_model_path
+from vision.io.tracking import HandTracker, TrackerOptions, import_hand_landmarker
 from vision.pipeline import analyze_video
 
 PICTURE = Path(__file__).parent / "data" / "small_grip_on_foot.jpg"
@@ -62,6 +64,43 @@ def test_a_quarter_finds_the_small_hand_and_a_window_follows_it(grip):
     # followed frame by frame in its window, not searched for again
     assert tracker.closer_look.follows >= len(after) - 2
     assert tracker.closer_look.searches <= 4
+
+
+SMALLER = Path(__file__).parent / "data" / "smaller_grip_on_foot.jpg"  # how it was made: the .txt beside it
+SMALLER_THUMB_XY = np.array([319.8, 239.7])
+SMALLER_PALM_PX = 49.2
+
+
+def near_smaller_thumb(hands, offset=(0, 0)) -> bool:
+    return any(np.linalg.norm(np.add(h, offset) - SMALLER_THUMB_XY) < 0.5 * SMALLER_PALM_PX for h in hands)
+
+
+def test_a_grip_too_small_for_the_quarters_is_found_in_a_ninth():
+    """A 49 px grip on a foot seen close (make eval's h3_08, lost for its first 7 s before ninths were
+    searched): neither the whole frame nor any quarter finds it, a ninth of the frame does, and the
+    tracker finds it within two seconds (ninths are searched after a second without a hand, a ninth
+    between each two quarters) and follows it."""
+    rgb = cv2.cvtColor(cv2.imread(str(SMALLER)), cv2.COLOR_BGR2RGB)
+    tasks = import_hand_landmarker()
+    options = tasks.HandLandmarkerOptions(base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path())),
+                                          running_mode=tasks.RunningMode.IMAGE, num_hands=2)
+    landmarker = tasks.HandLandmarker.create_from_options(options)
+    try:
+        def thumbs_in(x, y, w, h):
+            part = np.ascontiguousarray(rgb[y:y + h, x:x + w])
+            result = landmarker.detect(tasks.Image(image_format=tasks.ImageFormat.SRGB, data=part))
+            return [(lm[4].x * w, lm[4].y * h) for lm in result.hand_landmarks]
+
+        assert not near_smaller_thumb(thumbs_in(0, 0, 640, 480))
+        assert not any(near_smaller_thumb(thumbs_in(*q), q[:2]) for q in quarters(640, 480))
+        assert any(near_smaller_thumb(thumbs_in(*n), n[:2]) for n in ninths(640, 480))
+    finally:
+        landmarker.close()
+    found, _ = track(rgb, 3.0)
+    tips = [(t, [h.thumb_tip for h in hands]) for t, hands in found]
+    first = next(t for t, thumbs in tips if near_smaller_thumb(thumbs))
+    assert 1.0 <= first <= 2.0
+    assert np.mean([near_smaller_thumb(thumbs) for t, thumbs in tips if t > first]) > 0.95
 
 
 def sample_in_a_wider_frame(seconds: float):

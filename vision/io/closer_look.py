@@ -5,21 +5,26 @@ Why: the palm detector sees the whole frame shrunk to 192x192. A gripping hand
 640x480 frame is then about 18 px, and is not found, though the landmark model
 follows it well once it is. In make eval's hard set (clip h1_01) the whole
 frame found the toes in every frame and the hand in none; each quarter of the
-frame, seen twice as large, finds it.
+frame, seen twice as large, finds it. A grip of 40-50 px on a large foot is
+still too small for a quarter (draw 2's h2_06 and draw 3's h3_08: one find in
+138 looks at the quarter it was in); a ninth of the frame (a 3x3 grid of
+parts, each seen 2.2 times as large) found it in 54 of the same 138 frames.
 
-So, while the whole frame shows fewer hands than wanted, one quarter of the
-frame is searched every few frames (an IMAGE-mode landmarker). A hand found
+So, while the whole frame shows fewer hands than wanted, a part of the frame
+is searched every few frames (an IMAGE-mode landmarker): every other search a
+quarter, a ninth between them. A hand found
 there that the whole frame does not have is then followed in a window around
 it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
 or it is gone. Hands the whole frame already has are left to it, and so are the toes beside them
 (a find far larger than a found hand, core/hands.py, or than the hand the tracker saw lately: the
 tracker does not count toes its landmarker jumped to as a found hand, so the search goes on).
 
-Cost: a quarter costs about a palm detection and a landmark pass (17 ms here).
-While the whole frame has no hand at all, the tracker has little else to do: a quarter is
-searched every ``empty_s``, so a hand coming back is found within half a
-second. Beside a hand the whole frame has, the search slows while it finds
-nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
+Cost: a search costs a palm detection (about 7 ms here), and a landmark pass
+when it finds a palm (17 ms in all). While the whole frame has no hand at all,
+the tracker has little else to do: a part is searched every ``empty_s``, a
+quarter every other time, so a hand coming back is found within half a second
+(a small one, in a ninth, within a second). Beside a hand the whole frame has, the search slows while it finds
+nothing new (down to a part every ``slowest_s``): a few hundredths of a
 frame's time in a normal session. A followed hand costs a landmark pass a frame; while the whole frame
 goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
 (TrackerOptions.whole_frame_rests_after), so such a hand costs one pass a frame, not two.
@@ -36,15 +41,17 @@ from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
 
 QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they overlap in the middle
+NINTH_SHARE = 0.45  # each ninth's side (a 3x3 grid of parts, overlapping), for hands smaller still
 WINDOW_HANDS = 3.0  # a followed hand's window is this many times the hand's extent
 OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one hand
 
 
 @dataclass(frozen=True)
 class CloserLookOptions:
-    fastest_s: float = 0.5  # between quarter searches beside a hand the whole frame has, at first
-    slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
+    fastest_s: float = 0.5  # between searches beside a hand the whole frame has, at first
+    slowest_s: float = 2.0  # ... after rounds (the wait doubling every four searches)
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
+    ninths_after_s: float = 1.0  # ... and once it has had none for this long, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
     followed_s: float = 2.0  # a hand followed this long and lost starts the search over
     handed_back_after: int = 3  # frames in a row the whole frame has it too: the whole frame keeps it
@@ -62,10 +69,22 @@ class _Window:
     shared_frames: int = 0
 
 
+def grid_parts(width: int, height: int, share: float, n: int) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of an n x n grid of overlapping parts of a frame, each ``share`` of its sides, row by row."""
+    w, h = max(1, round(width * share)), max(1, round(height * share))
+    xs = [round(k * (width - w) / (n - 1)) for k in range(n)]
+    ys = [round(k * (height - h) / (n - 1)) for k in range(n)]
+    return [(x, y, w, h) for y in ys for x in xs]
+
+
 def quarters(width: int, height: int) -> list[tuple[int, int, int, int]]:
     """(x, y, w, h) of the four overlapping quarters of a frame."""
-    w, h = max(1, round(width * QUARTER_SHARE)), max(1, round(height * QUARTER_SHARE))
-    return [(0, 0, w, h), (width - w, 0, w, h), (0, height - h, w, h), (width - w, height - h, w, h)]
+    return grid_parts(width, height, QUARTER_SHARE, 2)
+
+
+def ninths(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of the nine overlapping parts of a frame, each seen 2.2 times as large as whole."""
+    return grid_parts(width, height, NINTH_SHARE, 3)
 
 
 def extent_px(obs: HandObservation) -> float:
@@ -114,7 +133,10 @@ class CloserLook:
         self._last_search_t: float | None = None
         self._interval_s = self.options.fastest_s
         self._paced = 0  # searches made beside a hand the whole frame has
-        self._quarter = 0
+        self._next_quarter = 0
+        self._next_ninth = 0
+        self._ninth_due = False  # the next search in ninths' time is a ninth
+        self._empty_since: float | None = None  # the whole frame has found no hand since
         self.searches = 0
         self.follows = 0
 
@@ -130,6 +152,7 @@ class CloserLook:
         ``known``: a hand seen lately but not in ``found``; a find far larger than it is the toes too.
         """
         height, width = rgb.shape[:2]
+        self._empty_since = None if found else (t if self._empty_since is None else self._empty_since)
         if len(found) >= wanted:  # the whole frame has all the hands wanted
             if self._window is not None:
                 self._let_go(t)
@@ -137,20 +160,39 @@ class CloserLook:
         if self._window is not None:
             return self._follow(rgb, t, timestamp_ms, found)
         if not found:  # the whole frame has no hand at all: little else to do, so a quarter often
-            if self._last_search_t is not None and t - self._last_search_t < self.options.empty_s:
+            wait = self.options.empty_s / 2 if self._ninths_time(t) else self.options.empty_s
+            if self._last_search_t is not None and t - self._last_search_t < wait:
                 return []
         elif self._next_search_t is not None and t < self._next_search_t:
             return []
         return self._search(rgb, t, timestamp_ms, found, width, height, known)
 
+    def _ninths_time(self, t: float) -> bool:
+        """The whole frame has found no hand for ``ninths_after_s``: the quarters have had a round or
+        more and found nothing it could not; a hand smaller still may be there."""
+        return self._empty_since is not None and t - self._empty_since >= self.options.ninths_after_s
+
+    def _next_part(self, t: float, width: int, height: int) -> tuple[int, int, int, int]:
+        """The quarters in turn; in ninths' time, a ninth (in turn) between each two quarters.
+
+        Not sooner: ninths also see parts of the toes as hands (a third of the frame, 2.2 times as
+        large), and the toes are often what the whole frame finds beside a small hand.
+        """
+        if self._ninths_time(t) and self._ninth_due:
+            self._ninth_due = False
+            self._next_ninth = (self._next_ninth + 1) % 9
+            return ninths(width, height)[self._next_ninth - 1]
+        self._ninth_due = True
+        self._next_quarter = (self._next_quarter + 1) % 4
+        return quarters(width, height)[self._next_quarter - 1]
+
     def _search(self, rgb, t, timestamp_ms, found, width, height, known=()) -> list[HandObservation]:
-        x, y, w, h = quarters(width, height)[self._quarter]
+        x, y, w, h = self._next_part(t, width, height)
         ratio = self.options.toes_size_ratio
         self.searches += 1
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
                                         x, y, w, h, t)
                if not any(same_hand(o, f) for f in found) and not toes_beside(o, [*found, *known], ratio)]
-        self._quarter = (self._quarter + 1) % 4
         self._last_search_t = t
         if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
             self._paced += 1

@@ -15,7 +15,7 @@ from vision.sound.synth import SoundSettings, announcement
 from vision.ui.live_sound import SAMPLE_RATE, LiveSound
 from vision.ui.live_stream import LiveStream, ice_servers, make_queued_frames_callback, prepare_live_server
 from vision.ui.notices import CAMERA_HELP, camera_check_html, safety_notes
-from vision.ui.panel import live_panel
+from vision.ui.panel import STALL_S, live_panel
 from vision.ui.plain_text import md_escape
 from vision.ui.routine_view import RoutineRun, routine_speed_env, routine_view
 from vision.io.webrtc_ended import connection_closed, end_closed_stream
@@ -62,7 +62,7 @@ def sound_settings(technique_name: str, key: str) -> SoundSettings:
 
 
 def render_panel(stream: LiveStream, playing: bool, ctx=None) -> None:
-    if playing and ctx is not None and (connection_closed(ctx, stream.since_last_frame_s) or
+    if playing and ctx is not None and (connection_closed(ctx, stream.since_last_frame_s, STALL_S) or
                                          (not ctx.state.playing and not ctx.state.signalling)):
         # STOP reached the component's state, but not as a run of the whole page, or never reached the
         # server while the connection closed (each seen once in a clean-clone test run: the panel kept
@@ -185,7 +185,7 @@ def live_page(axis: float, technique_name: str) -> None:
                 st.warning(f"Sound is not available here ({md_escape(type(exc).__name__)}: {md_escape(exc)}); "
                            "the cues are still shown on the page.")
         since_frame_s = stream.since_last_frame_s
-        end_closed_stream("crossgrain-live", since_frame_s)
+        end_closed_stream("crossgrain-live", since_frame_s, STALL_S)
         keep_streamer_through_late_count("crossgrain-live", since_frame_s)
         try:
             ctx = webrtc.webrtc_streamer(

@@ -372,6 +372,11 @@ class HandTracker:
 
     MAX_STEP_MS = 10_000  # MediaPipe's tracking needs no larger gap; its clock must stay far from overflow
 
+    @property
+    def clock_ms(self) -> int:
+        """The MediaPipe timestamp (ms) given to the last frame; -1 before any."""
+        return self._last_timestamp_ms
+
     def _clock_ms(self, t: float) -> int:
         """MediaPipe's clock: 0 at the first frame, then strictly increasing by the frame gaps (1 ms to
         MAX_STEP_MS), whatever the times were: 1e13 s, NaN and backward jumps cannot reach it."""

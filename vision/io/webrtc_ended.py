@@ -19,16 +19,15 @@ import logging
 logger = logging.getLogger(__name__)
 
 ENDED_STATES = ("closed", "failed")
-QUIET_S = 2.0  # and no camera frame for this long (the panel's STALL_S): never cut a stream that delivers
 
 
-def connection_closed(context, since_frame_s: float | None) -> bool:
-    """``context`` (a WebRtcStreamerContext) says playing, no frame came for ``QUIET_S``, and its
-    worker is gone (streamlit-webrtc holds it weakly: it goes once its connection has closed) or its
+def connection_closed(context, since_frame_s: float | None, quiet_s: float) -> bool:
+    """``context`` (a WebRtcStreamerContext) says playing, no frame came for ``quiet_s`` (the caller's
+    own "the camera stopped": a stream that delivers is never cut), and its worker is gone (streamlit-webrtc holds it weakly: it goes once its connection has closed) or its
     peer connection has ended."""
     if context is None or not getattr(getattr(context, "state", None), "playing", False):
         return False
-    if since_frame_s is not None and since_frame_s < QUIET_S:
+    if since_frame_s is not None and since_frame_s < quiet_s:
         return False
     try:  # internals of streamlit-webrtc: where they are not there, leave the stream alone
         worker = context._get_worker()
@@ -40,14 +39,14 @@ def connection_closed(context, since_frame_s: float | None) -> bool:
     return pc is not None and pc.connectionState in ENDED_STATES
 
 
-def end_closed_stream(key: str, since_frame_s: float | None) -> bool:
+def end_closed_stream(key: str, since_frame_s: float | None, quiet_s: float) -> bool:
     """Call just before ``webrtc_streamer(key=key)``; ``since_frame_s``: seconds since the stream's
-    last frame (None before any). A stream whose connection has closed is reset as STOP resets it;
+    last frame (None before any), ``quiet_s`` as for ``connection_closed``. A stream whose connection has closed is reset as STOP resets it;
     returns True when it was."""
     import streamlit as st
 
     context = st.session_state.get(key)
-    if not connection_closed(context, since_frame_s):
+    if not connection_closed(context, since_frame_s, quiet_s):
         return False
     try:
         from streamlit_webrtc.component import _reset_context

@@ -78,8 +78,8 @@ def near_smaller_thumb(hands, offset=(0, 0)) -> bool:
 def test_a_grip_too_small_for_the_quarters_is_found_in_a_ninth():
     """A 49 px grip on a foot seen close (make eval's h3_08, lost for its first 7 s before ninths were
     searched): neither the whole frame nor any quarter finds it, a ninth of the frame does, and the
-    tracker finds it within two seconds (ninths are searched after a second without a hand, a ninth
-    between each two quarters) and follows it."""
+    tracker finds it within a second and a half (a ninth between each two quarters, once a round of
+    quarters has found nothing) and follows it."""
     rgb = cv2.cvtColor(cv2.imread(str(SMALLER)), cv2.COLOR_BGR2RGB)
     tasks = import_hand_landmarker()
     options = tasks.HandLandmarkerOptions(base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path())),
@@ -99,7 +99,7 @@ def test_a_grip_too_small_for_the_quarters_is_found_in_a_ninth():
     found, _ = track(rgb, 3.0)
     tips = [(t, [h.thumb_tip for h in hands]) for t, hands in found]
     first = next(t for t, thumbs in tips if near_smaller_thumb(thumbs))
-    assert 1.0 <= first <= 2.0
+    assert 0.4 <= first <= 1.5
     assert np.mean([near_smaller_thumb(thumbs) for t, thumbs in tips if t > first]) > 0.95
 
 

@@ -10,9 +10,12 @@ still too small for a quarter (draw 2's h2_06 and draw 3's h3_08: one find in
 138 looks at the quarter it was in); a ninth of the frame (a 3x3 grid of
 parts, each seen 2.2 times as large) found it in 54 of the same 138 frames.
 
-So, while the whole frame shows fewer hands than wanted, a part of the frame
-is searched every few frames (an IMAGE-mode landmarker): every other search a
-quarter, a ninth between them. A hand found
+So, while the whole frame shows fewer hands than wanted, a quarter of the
+frame is searched every few frames (an IMAGE-mode landmarker); once the whole
+frame has found no hand at all for a round of quarters, a ninth is searched
+between each two quarters. Not sooner, and not beside a hand the whole frame
+has: a ninth also takes parts of the toes for a hand, and the toes are often
+what the whole frame finds beside a small hand. A hand found
 there that the whole frame does not have is then followed in a window around
 it by a VIDEO-mode landmarker of its own, until the whole frame finds it too
 or it is gone. Hands the whole frame already has are left to it, and so are the toes beside them
@@ -21,10 +24,11 @@ tracker does not count toes its landmarker jumped to as a found hand, so the sea
 
 Cost: a search costs a palm detection (about 7 ms here), and a landmark pass
 when it finds a palm (17 ms in all). While the whole frame has no hand at all,
-the tracker has little else to do: a part is searched every ``empty_s``, a
-quarter every other time, so a hand coming back is found within half a second
-(a small one, in a ninth, within a second). Beside a hand the whole frame has, the search slows while it finds
-nothing new (down to a part every ``slowest_s``): a few hundredths of a
+the tracker has little else to do: a quarter is searched every ``empty_s``, so
+a hand coming back is found within half a second (a smaller one, in a ninth,
+within a second and a half; the ninths double the searches in a long stretch
+without a hand). Beside a hand the whole frame has, the search slows while it finds
+nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
 frame's time in a normal session. A followed hand costs a landmark pass a frame; while the whole frame
 goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
 (TrackerOptions.whole_frame_rests_after), so such a hand costs one pass a frame, not two.
@@ -48,10 +52,10 @@ OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one ha
 
 @dataclass(frozen=True)
 class CloserLookOptions:
-    fastest_s: float = 0.5  # between searches beside a hand the whole frame has, at first
-    slowest_s: float = 2.0  # ... after rounds (the wait doubling every four searches)
+    fastest_s: float = 0.5  # between quarter searches beside a hand the whole frame has, at first
+    slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
-    ninths_after_s: float = 1.0  # ... and once it has had none for this long, a ninth between each two
+    ninths_after_s: float = 0.4  # ... and once it has had none for a round of quarters, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
     followed_s: float = 2.0  # a hand followed this long and lost starts the search over
     handed_back_after: int = 3  # frames in a row the whole frame has it too: the whole frame keeps it
@@ -173,18 +177,16 @@ class CloserLook:
         return self._empty_since is not None and t - self._empty_since >= self.options.ninths_after_s
 
     def _next_part(self, t: float, width: int, height: int) -> tuple[int, int, int, int]:
-        """The quarters in turn; in ninths' time, a ninth (in turn) between each two quarters.
-
-        Not sooner: ninths also see parts of the toes as hands (a third of the frame, 2.2 times as
-        large), and the toes are often what the whole frame finds beside a small hand.
-        """
+        """The quarters in turn; in ninths' time, a ninth (in turn) between each two quarters."""
         if self._ninths_time(t) and self._ninth_due:
             self._ninth_due = False
+            part = ninths(width, height)[self._next_ninth]
             self._next_ninth = (self._next_ninth + 1) % 9
-            return ninths(width, height)[self._next_ninth - 1]
+            return part
         self._ninth_due = True
+        part = quarters(width, height)[self._next_quarter]
         self._next_quarter = (self._next_quarter + 1) % 4
-        return quarters(width, height)[self._next_quarter - 1]
+        return part
 
     def _search(self, rgb, t, timestamp_ms, found, width, height, known=()) -> list[HandObservation]:
         x, y, w, h = self._next_part(t, width, height)

@@ -263,6 +263,19 @@ def test_both_thumbs_stroking_are_said_to_work():
     assert not any(s.both_working for s in sels[:20])
 
 
+def test_one_frame_of_a_thumb_badly_placed_does_not_make_a_still_thumb_work():
+    """MediaPipe's first view of a second hand may put its thumb 1.5 palms off for one frame: left out,
+    the still thumb does not work (and both thumbs are not said) while the other strokes."""
+    tracks = HandTracks()
+    sels = []
+    for k in range(90):
+        a = hand((200, 300), 60, k / FPS, thumb=stroke(k, 60))
+        b = hand((450, 280), 60, k / FPS, thumb=(-90.0, 60.0) if k == 12 else (0.0, 0.0), handedness="Left")
+        sels.append(tracks.update([a, b] if k >= 6 else [a], k / FPS))
+    a_id = next(h.id for h in sels[-1].hands if h.observation.xy[0, 0] < 300)
+    assert all(s.working_ids == (a_id,) for s in sels[30:])
+
+
 def test_no_detection_advances_time_and_reports_nothing():
     tracks = HandTracks()
     for k in range(10):

@@ -83,7 +83,7 @@ def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
 
 
 MAX_HANDS = 2
-CACHE_FORMAT = 11  # 11: the closer look searches ninths of the frame between its quarters once the whole frame has found no hand for 1 s; 10: the scene's cells from sampled pixels (numpy, not OpenCV); 9: a second-hand search waits while nothing moved outside the hands; 8: the whole frame rests while the closer look follows a hand it misses; 7: toes the landmarker jumped to (far larger than the hand last seen) do not stop the closer look; 6: the followed hand from the one-hand landmarker on search frames too; 5: the toes beside a hand not followed; 4: the closer look searching fast while no hand is found; 3: with the closer look (2: every hand, with depth; 1, NAME.track.npz: the most confident hand)
+CACHE_FORMAT = 12  # 12: beside a hand the whole frame has, the closer look's first round of quarters a tenth of a second apart (at the start and when hands come back into an empty frame); 11: the closer look searches ninths of the frame between its quarters once the whole frame has found no hand for 1 s; 10: the scene's cells from sampled pixels (numpy, not OpenCV); 9: a second-hand search waits while nothing moved outside the hands; 8: the whole frame rests while the closer look follows a hand it misses; 7: toes the landmarker jumped to (far larger than the hand last seen) do not stop the closer look; 6: the followed hand from the one-hand landmarker on search frames too; 5: the toes beside a hand not followed; 4: the closer look searching fast while no hand is found; 3: with the closer look (2: every hand, with depth; 1, NAME.track.npz: the most confident hand)
 
 
 def track_clip(mp4: Path, cache: bool = True) -> Tracked:

@@ -54,6 +54,8 @@ import numpy as np
 from .landmarks import HandLandmark, HandObservation
 from .params import Checked
 
+OUTLIER_MEDIANS = 3.0  # a thumb position this many times the median distance off the drift is MediaPipe's error
+
 _PALM = [HandLandmark.WRIST, HandLandmark.INDEX_MCP, HandLandmark.MIDDLE_MCP, HandLandmark.RING_MCP,
          HandLandmark.PINKY_MCP]
 
@@ -438,14 +440,35 @@ class HandTracks:
 
 def _detrended_spread(times: np.ndarray, xy: np.ndarray) -> float:
     """RMS distance of the points from a straight-line drift in time: strokes go to and fro,
-    while a holding hand swaying with the foot (0.2-0.3 a second) drifts nearly straight over 1 s."""
+    while a holding hand swaying with the foot (0.2-0.3 a second) drifts nearly straight over 1 s.
+
+    A landmark set MediaPipe gets badly wrong for one frame (a second hand's first detection by the
+    two-hand landmarker: its thumb 90 px off) would make a still thumb "work" for a whole window, so
+    the farthest points, over ``OUTLIER_MEDIANS`` times the median distance, are left out and the line
+    fitted again: at most one in ten (one below ten points). Strokes are never that uneven (a sine's
+    farthest point is 1.4 times its median distance, a triangle's 2), nor is sensor jitter (3 times
+    its median in about one point in 500)."""
+    residual = _off_line(times, xy)
+    dist = np.sqrt(np.sum(residual ** 2, axis=1))
+    limit = OUTLIER_MEDIANS * float(np.median(dist))
+    far = np.argsort(dist)[::-1][:max(1, len(dist) // 10)]
+    far = far[dist[far] > limit]
+    if far.size and len(dist) - far.size >= 3:
+        keep = np.ones(len(dist), bool)
+        keep[far] = False
+        residual = _off_line(times[keep], xy[keep])
+    return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
+
+
+def _off_line(times: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """The points' offsets from their least-squares straight line in time."""
     # The least-squares line in closed form: the centred time is orthogonal to the constant term.
     centred_t = times - times.mean()
     residual = xy - xy.mean(axis=0)
     t_var = float(centred_t @ centred_t)
     if t_var > 0:
         residual = residual - np.outer(centred_t, centred_t @ residual / t_var)
-    return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
+    return residual
 
 
 def _shape_change(a: HandObservation, b: HandObservation) -> float:

@@ -27,7 +27,9 @@ when it finds a palm (17 ms in all). While the whole frame has no hand at all,
 the tracker has little else to do: a quarter is searched every ``empty_s``, so
 a hand coming back is found within half a second (a smaller one, in a ninth,
 within a second and a half; the ninths double the searches in a long stretch
-without a hand). Beside a hand the whole frame has, the search slows while it finds
+without a hand). Beside a hand the whole frame has, a first round of quarters goes
+at once (one every ``first_round_s``: at the start, and when hands come into an empty frame, a
+second hand is found within half a second); then the search slows while it finds
 nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
 frame's time in a normal session. A followed hand costs a landmark pass a frame; while the whole frame
 goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
@@ -48,12 +50,15 @@ QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they over
 NINTH_SHARE = 0.45  # each ninth's side (a 3x3 grid of parts, overlapping), for hands smaller still
 WINDOW_HANDS = 3.0  # a followed hand's window is this many times the hand's extent
 OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one hand
+HAND_MARGIN = 0.15  # a hand blacked out of a followed window: its landmark box and this share of its extent
 
 
 @dataclass(frozen=True)
 class CloserLookOptions:
-    fastest_s: float = 0.5  # between quarter searches beside a hand the whole frame has, at first
+    first_round_s: float = 0.1  # between quarter searches beside a hand the whole frame has, the first round
+    fastest_s: float = 0.5  # ... the round after it
     slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
+    returned_after_s: float = 0.5  # hands found after the whole frame has had none this long: a first round again
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
     ninths_after_s: float = 0.4  # ... and once it has had none for a round of quarters, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
@@ -71,6 +76,7 @@ class _Window:
     first_seen_t: float
     last_seen_t: float
     shared_frames: int = 0
+    taken_up: bool = False  # its landmarker has had its first frame (the whole frame's hands blacked out)
 
 
 def grid_parts(width: int, height: int, share: float, n: int) -> list[tuple[int, int, int, int]]:
@@ -133,10 +139,9 @@ class CloserLook:
 
     def reset(self) -> None:
         self._window: _Window | None = None
-        self._next_search_t: float | None = None
+        self._next_search_t: float | None = None  # beside a hand the whole frame has: the next search
         self._last_search_t: float | None = None
-        self._interval_s = self.options.fastest_s
-        self._paced = 0  # searches made beside a hand the whole frame has
+        self._first_round()
         self._next_quarter = 0
         self._next_ninth = 0
         self._ninth_due = False  # the next search in ninths' time is a ninth
@@ -156,6 +161,8 @@ class CloserLook:
         ``known``: a hand seen lately but not in ``found``; a find far larger than it is the toes too.
         """
         height, width = rgb.shape[:2]
+        if found and self._empty_since is not None and t - self._empty_since >= self.options.returned_after_s:
+            self._first_round()  # hands came into an empty frame: a second one may have come with them
         self._empty_since = None if found else (t if self._empty_since is None else self._empty_since)
         if len(found) >= wanted:  # the whole frame has all the hands wanted
             if self._window is not None:
@@ -170,6 +177,13 @@ class CloserLook:
         elif self._next_search_t is not None and t < self._next_search_t:
             return []
         return self._search(rgb, t, timestamp_ms, found, width, height, known)
+
+    def _first_round(self) -> None:
+        """The next round of quarters beside a hand goes at once: at the start, or when hands come into
+        view, a second hand too small for the whole frame is found within half a second, not two."""
+        self._interval_s = self.options.first_round_s
+        self._paced = 0  # searches made beside a hand the whole frame has
+        self._next_search_t = None
 
     def _ninths_time(self, t: float) -> bool:
         """The whole frame has found no hand for ``ninths_after_s``: the quarters have had a round or
@@ -199,7 +213,7 @@ class CloserLook:
         if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
             self._paced += 1
             if self._paced % 4 == 0:
-                self._interval_s = min(2 * self._interval_s, self.options.slowest_s)
+                self._interval_s = min(max(2 * self._interval_s, self.options.fastest_s), self.options.slowest_s)
             self._next_search_t = t + self._interval_s
         if not new:
             return []
@@ -210,7 +224,10 @@ class CloserLook:
 
     def _follow(self, rgb, t, timestamp_ms, found) -> list[HandObservation]:
         win = self._window
-        part = np.ascontiguousarray(rgb[win.y:win.y + win.h, win.x:win.x + win.w])
+        part = rgb[win.y:win.y + win.h, win.x:win.x + win.w]
+        if not win.taken_up:  # its landmarker starts from a palm detection: only on the hand found
+            part, win.taken_up = _without_hands(part, (win.x, win.y), found), True
+        part = np.ascontiguousarray(part)
         hands = self._in_part(self._detect_video(part, timestamp_ms), win.x, win.y, win.w, win.h, t)
         self.follows += 1
         if not hands:
@@ -244,3 +261,20 @@ class CloserLook:
         offset = np.array([x, y], np.float32)
         return [HandObservation(xy=o.xy + offset, handedness=o.handedness, score=o.score, t=o.t, depth_px=o.depth_px)
                 for o in self._read(result, w, h, t)]
+
+
+def _without_hands(part: np.ndarray, origin: tuple[int, int], hands: list[HandObservation]) -> np.ndarray:
+    """A copy of a window of the frame (its top-left at ``origin``) with the whole frame's hands blacked
+    out, for the window's first frame: its one-hand landmarker then takes up the hand it was opened
+    for, not a more confident one beside it (two hands working side by side are two palms apart, well
+    inside a window three hands wide), and follows it from there. Not on later frames: a moving hand's
+    black box would cut into a hand beside it and shake its landmarks."""
+    shown = np.array(part)
+    for hand in hands:
+        pad = HAND_MARGIN * extent_px(hand)
+        (x0, y0), (x1, y1) = hand.xy.min(axis=0) - pad - origin, hand.xy.max(axis=0) + pad - origin
+        x0, y0 = max(int(x0), 0), max(int(y0), 0)
+        x1, y1 = min(int(np.ceil(x1)), shown.shape[1]), min(int(np.ceil(y1)), shown.shape[0])
+        if x1 > x0 and y1 > y0:
+            shown[y0:y1, x0:x1] = 0
+    return shown

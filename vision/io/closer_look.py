@@ -76,8 +76,7 @@ class _Window:
     first_seen_t: float
     last_seen_t: float
     shared_frames: int = 0
-    found: HandObservation | None = None  # the hand the search found, that the window was opened for
-    taken_up: bool = False  # its landmarker has had its first frame (hands of its size blacked out)
+    taken_up: bool = False  # its landmarker has had its first frame (the whole frame's hands blacked out)
 
 
 def grid_parts(width: int, height: int, share: float, n: int) -> list[tuple[int, int, int, int]]:
@@ -219,18 +218,15 @@ class CloserLook:
         if not new:
             return []
         hand = max(new, key=lambda o: o.score)
-        self._window = _Window(*window_around(hand, width, height), first_seen_t=t, last_seen_t=t, found=hand)
+        self._window = _Window(*window_around(hand, width, height), first_seen_t=t, last_seen_t=t)
         self._forget_video(timestamp_ms)  # the window's landmarker starts from a palm detection in its window
         return [hand]
 
     def _follow(self, rgb, t, timestamp_ms, found) -> list[HandObservation]:
         win = self._window
         part = rgb[win.y:win.y + win.h, win.x:win.x + win.w]
-        if not win.taken_up:  # its landmarker starts from a palm detection: on the hand found, not on
-            # another hand of its size beside it (a hand far larger is the toes, or has a toe beside it
-            # found: left in view, the landmarker takes it up, and the window is handed back to it)
-            alike = [f for f in found if not toes_beside(f, [win.found], self.options.toes_size_ratio)]
-            part, win.taken_up = _without_hands(part, (win.x, win.y), alike), True
+        if not win.taken_up:  # its landmarker starts from a palm detection: only on the hand found
+            part, win.taken_up = _without_hands(part, (win.x, win.y), found), True
         part = np.ascontiguousarray(part)
         hands = self._in_part(self._detect_video(part, timestamp_ms), win.x, win.y, win.w, win.h, t)
         self.follows += 1

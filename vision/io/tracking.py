@@ -266,16 +266,10 @@ class HandTracker:
         return self._hand_seen[1]
 
     def _remember_hand(self, hands: list[HandObservation], toes_by_memory: set[int], t: float) -> None:
-        """The hand remembered goes on where it is seen again (overlapping, of a size); else it is the
-        most confident hand of the frame that is neither toes beside another nor toes by memory
-        (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes). Not the
-        other way round: a toe found in a quarter beside a large hand (h2_11: 53 px beside 110) would
-        make the hand "toes beside" it, and then, for ``hand_memory_s``, toes by memory."""
+        """The most confident hand of the frame that is neither toes beside another nor toes by memory
+        (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
         ratio = self._options.toes_size_ratio
-        candidates = [h for h in hands if id(h) not in toes_by_memory]
-        seen = self._recent_hand(t)
-        again = [h for h in candidates if seen is not None and self._seen_twice(h, seen)]
-        real = again or [h for h in candidates if not toes_beside(h, hands, ratio)]
+        real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)]
         if real:
             self._hand_seen = (t, real[0])
 

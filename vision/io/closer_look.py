@@ -155,10 +155,14 @@ class CloserLook:
         return self._window is not None
 
     def step(self, rgb: np.ndarray, t: float, timestamp_ms: int, found: list[HandObservation],
-             wanted: int, known: tuple[HandObservation, ...] = ()) -> list[HandObservation]:
+             wanted: int, known: tuple[HandObservation, ...] = (),
+             set_aside: tuple[HandObservation, ...] = ()) -> list[HandObservation]:
         """The hands to add to ``found`` (at most one) for the frame ``rgb`` taken at ``t``.
 
         ``known``: a hand seen lately but not in ``found``; a find far larger than it is the toes too.
+        ``set_aside``: what the whole frame found but the caller left out of ``found`` as toes; a
+        followed hand over one of them and of its size is that one, taken for toes wrongly (a toe a
+        search found beside the hand may have been taken for the hand): the window hands it back.
         """
         height, width = rgb.shape[:2]
         if found and self._empty_since is not None and t - self._empty_since >= self.options.returned_after_s:
@@ -169,7 +173,7 @@ class CloserLook:
                 self._let_go(t)
             return []
         if self._window is not None:
-            return self._follow(rgb, t, timestamp_ms, found)
+            return self._follow(rgb, t, timestamp_ms, found, set_aside)
         if not found:  # the whole frame has no hand at all: little else to do, so a quarter often
             wait = self.options.empty_s / 2 if self._ninths_time(t) else self.options.empty_s
             if self._last_search_t is not None and t - self._last_search_t < wait:
@@ -222,7 +226,7 @@ class CloserLook:
         self._forget_video(timestamp_ms)  # the window's landmarker starts from a palm detection in its window
         return [hand]
 
-    def _follow(self, rgb, t, timestamp_ms, found) -> list[HandObservation]:
+    def _follow(self, rgb, t, timestamp_ms, found, set_aside=()) -> list[HandObservation]:
         win = self._window
         part = rgb[win.y:win.y + win.h, win.x:win.x + win.w]
         if not win.taken_up:  # its landmarker starts from a palm detection: only on the hand found
@@ -236,7 +240,10 @@ class CloserLook:
             return []
         hand = max(hands, key=lambda o: o.score)
         win.last_seen_t = t
-        if any(same_hand(hand, f) for f in found):
+        ratio = self.options.toes_size_ratio
+        if any(same_hand(hand, f) for f in found) or any(
+                same_hand(hand, f) and not toes_beside(hand, [f], ratio) and not toes_beside(f, [hand], ratio)
+                for f in set_aside):
             win.shared_frames += 1
             if win.shared_frames >= self.options.handed_back_after:
                 self._let_go(t)

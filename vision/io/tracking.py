@@ -229,7 +229,8 @@ class HandTracker:
             # Toes the landmarkers jumped to are no hand to leave alone: the closer look searches on.
             seen = self._recent_hand(t)
             found = self._closer.step(rgb, t, timestamp_ms, [h for h in hands if id(h) not in toes],
-                                      self._options.max_hands, () if seen is None else (seen,))
+                                      self._options.max_hands, () if seen is None else (seen,),
+                                      tuple(h for h in hands if id(h) in toes))
             toes |= {id(h) for h in found if self._toes_by_memory(h, t)}
             hands += found
         hands.sort(key=lambda h: -h.score)

@@ -112,6 +112,11 @@ def same_hand(a: HandObservation, b: HandObservation) -> bool:
     return inter > OVERLAP_SHARE * max(smaller, 1.0)
 
 
+def same_hand_of_a_size(a: HandObservation, b: HandObservation, ratio: float = TOES_SIZE_RATIO) -> bool:
+    """One hand seen twice: overlapping boxes (``same_hand``) of a size (the toes' box can hold the hand's)."""
+    return same_hand(a, b) and not toes_beside(a, [b], ratio) and not toes_beside(b, [a], ratio)
+
+
 def window_around(obs: HandObservation, width: int, height: int) -> tuple[int, int, int, int]:
     """A square window (clipped to the frame) around a hand, ``WINDOW_HANDS`` times its extent."""
     side = int(min(max(WINDOW_HANDS * extent_px(obs), 96), width, height))
@@ -241,9 +246,7 @@ class CloserLook:
         hand = max(hands, key=lambda o: o.score)
         win.last_seen_t = t
         ratio = self.options.toes_size_ratio
-        if any(same_hand(hand, f) for f in found) or any(
-                same_hand(hand, f) and not toes_beside(hand, [f], ratio) and not toes_beside(f, [hand], ratio)
-                for f in set_aside):
+        if any(same_hand(hand, f) for f in found) or any(same_hand_of_a_size(hand, f, ratio) for f in set_aside):
             win.shared_frames += 1
             if win.shared_frames >= self.options.handed_back_after:
                 self._let_go(t)

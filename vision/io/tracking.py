@@ -22,7 +22,7 @@ import numpy as np
 
 from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
-from .closer_look import CloserLook, CloserLookOptions, same_hand, window_around
+from .closer_look import CloserLook, CloserLookOptions, same_hand_of_a_size, window_around
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
@@ -297,9 +297,8 @@ class HandTracker:
             self._set_on = window_around(kept[0], width, height)
 
     def _seen_twice(self, a: HandObservation, b: HandObservation) -> bool:
-        """One hand from both landmarkers: overlapping boxes of a size (the toes' box can hold the hand's)."""
-        ratio = self._options.toes_size_ratio
-        return same_hand(a, b) and not toes_beside(a, [b], ratio) and not toes_beside(b, [a], ratio)
+        """One hand from both landmarkers."""
+        return same_hand_of_a_size(a, b, self._options.toes_size_ratio)
 
     def _detect(self, landmarker, run):
         """``run()``'s result: quiet until ``landmarker`` has found a hand (its first inferences warn)."""

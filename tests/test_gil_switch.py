@@ -93,12 +93,17 @@ def _burst_answered_s(n: int = 100) -> float:
         loop.close()
 
 
+GIL_BOUND_S = 0.1  # at 5 ms, a burst this slow waited on the GIL, not on the OS
+
+
 @pytest.mark.alone
 def test_a_short_switch_interval_answers_the_event_loops_packets_sooner(restore_switch_interval):
     """On a quiet machine about 600 ms against 26 ms. With other processes on both cores the OS, not the
-    GIL, decides who runs (seen once: 18 ms against 9 ms), so a busy moment gets up to three tries."""
+    GIL, decides who runs (seen: 18 ms against 9 ms; 25-41 ms at 5 ms with an evaluation on both cores),
+    so the effect can only be seen while the GIL is what delays the loop: up to six tries for one that
+    shows it; if none was GIL-bound (100 ms or more at 5 ms) the machine was too busy to measure it."""
     tries = []
-    for _ in range(3):
+    for _ in range(6):
         sys.setswitchinterval(0.005)
         default = statistics.median(_burst_answered_s() for _ in range(3))
         sys.setswitchinterval(LIVE_SWITCH_S)
@@ -107,5 +112,7 @@ def test_a_short_switch_interval_answers_the_event_loops_packets_sooner(restore_
               f"{live * 1000:.0f} ms at {LIVE_SWITCH_S * 1000:g} ms")
         tries.append((default, live))
         if live < default / 2:
-            break
-    assert live < default / 2, tries
+            return
+    if all(default < GIL_BOUND_S for default, _ in tries):
+        pytest.skip(f"the machine was too busy for the GIL to be what delays the loop: {tries}")
+    assert False, f"a {LIVE_SWITCH_S * 1000:g} ms switch interval did not halve the answer time: {tries}"

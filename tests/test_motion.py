@@ -278,16 +278,32 @@ def test_small_thumb_only_strokes_still_count(rate):
 
 
 def test_slow_small_strokes_read_as_a_hold_do_not_raise_the_wander_floor():
-    """Half a stroke a second of 0.05 palm widths on a 35 px palm at 15 fps with drops: live, much of it
-    looks still. Those frames are shown as a hold, but their spread is far above the real hold's, so the
-    floor learnt from holds does not rise with them and shut the strokes out for good (it did: live 0.51,
-    offline 0.91)."""
+    """Half a stroke a second of 0.05 palm widths on a 35 px palm at 15 fps with drops: live, some of it
+    (its first turn) looks still. Those frames are shown as a hold, but their spread is far above the real
+    hold's, so the floor learnt from holds does not rise with them and shut the strokes out for good (it
+    did: live 0.51, offline 0.91; 0.79 live before slow strokes were followed by their sinusoid)."""
     pieces = [Piece("hold", 4), Piece("cross_grain", 10, 0, 0.05, 30), Piece("hold", 6, drift_palm=0.04)]
     states, truth, records = run(pieces, fps=15.0, palm_px=35.0, drop_prob=0.1)
     times = [r.t for r in records]
-    assert accuracy([s.label for s in states], truth, times, change_times(pieces)) >= 0.75
+    assert accuracy([s.label for s in states], truth, times, change_times(pieces)) >= 0.9
     offline = offline_relabel(records, MotionParams())
     assert accuracy([r.label for r in offline], truth, times, change_times(pieces)) >= 0.98
+
+
+@pytest.mark.parametrize("amp,dwell,fps,palm,drop", [(0.05, False, 30, 60, 0.0), (0.05, True, 30, 35, 0.1),
+                                                    (0.1, True, 20, 35, 0.0), (0.2, True, 30, 50, 0.0)])
+def test_slow_strokes_stay_strokes_live_through_their_ends(amp, dwell, fps, palm, drop):
+    """Half a stroke a second rests at its ends longer than the motion window: live, each end was shown
+    as a hold (the stroke grid's slow small combinations at 0.68-0.87). Once a sinusoid over the last
+    3 s fits them and the thumb still follows it, they stay strokes; when they stop, the hold still
+    comes within a second."""
+    pieces = [Piece("hold", 4), Piece("cross_grain", 10, 0, amp, 30, dwell), Piece("hold", 6, drift_palm=0.04)]
+    states, truth, records = run(pieces, fps=fps, palm_px=palm, drop_prob=drop)
+    times = [r.t for r in records]
+    assert accuracy([s.label for s in states], truth, times, change_times(pieces)) >= 0.93
+    assert [round(s.t, 2) for s in states if 7.0 <= s.t < 14.0 and s.label != "cross_grain"] == []
+    first_hold = min(s.t for s in states if s.t >= 14.0 and s.label == HOLD)
+    assert first_hold - 14.0 <= 1.0
 
 
 @pytest.mark.parametrize("amp,rate,dwell", [(0.05, 30, False), (0.05, 30, True), (0.1, 30, True), (0.08, 40, False)])

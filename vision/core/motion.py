@@ -13,7 +13,10 @@ which second differences miss: motion must also stand above a floor learnt
 from the spread of the frames lately shown as a hold. Hysteresis on those
 thresholds, a minimum time before a new state is believed, and a grace
 period for the pause at the ends of a stroke (scaled by the measured stroke
-period) keep labels from flickering.
+period) keep labels from flickering. Slow strokes (half a stroke a second)
+rest at their ends for longer than the motion window: a stroke under way
+stays one while a sinusoid over the last 3 s fits it and the thumb still
+follows that sinusoid.
 
 Stillness is a verdict too, and it needs evidence: until the thumb has been
 watched for as long as the motion test looks (``settle_s``: the longest of
@@ -77,6 +80,14 @@ class MotionParams(Checked):
     periodic_min_cycles: float = 1.5
     periodic_max_hz: float = 6.0
     periodic_snr: float = 2.5
+    # Slow strokes (half a stroke a second) rest at their ends longer than the motion window: a stroke
+    # under way stays one while a sinusoid of at most slow_max_hz over slow_window_s explains it
+    # (periodic_snr, above move_off_std_palm) and its last slow_recent_periods of a period still follow
+    # that sinusoid (residual under slow_recent_share of its amplitude): a thumb that stopped does not.
+    slow_window_s: float = 3.0
+    slow_max_hz: float = 0.8
+    slow_recent_periods: float = 0.25
+    slow_recent_share: float = 0.35
     smoothing_s: float = 0.1  # positions are averaged over this before measuring motion
     confirm_s: float = 0.12  # a new state must last this long before it is shown
     dwell_fraction: float = 0.15  # stillness shorter than this share of a stroke period is a dwell
@@ -107,7 +118,8 @@ class MotionParams(Checked):
                              "motion_window_periods", "direction_window_periods", "min_window_s", "rate_window_s",
                              "rate_refresh_s", "move_on_std_palm", "move_off_std_palm", "move_snr", "smoothing_s",
                              "gap_reset_s", "palm_smoothing_s", "periodic_window_s", "periodic_min_cycles",
-                             "periodic_max_hz", "periodic_snr", "min_judge_fps", "wander_memory_s",
+                             "periodic_max_hz", "periodic_snr", "min_judge_fps", "wander_memory_s", "slow_window_s",
+                             "slow_max_hz", "slow_recent_periods", "slow_recent_share",
                              "wander_min_frames", "wander_count_up_to"),
                    non_negative=("confirm_s", "dwell_min_s", "dwell_max_s", "angle_hysteresis_deg", "wander_factor",
                                  "wander_cap_palm"),
@@ -217,7 +229,8 @@ class StrokeAnalyzer:
     def __init__(self, foot_axis_deg: float, params: MotionParams = MotionParams()):
         self.foot_axis_deg = float(foot_axis_deg) % 180.0
         self.params = params
-        self._history = _History(max_age_s=max(params.rate_window_s, params.direction_window_s) + 0.1)
+        self._history = _History(max_age_s=max(params.rate_window_s, params.direction_window_s,
+                                                params.slow_window_s) + 0.1)
         self._palm_px: float | None = None
         self._last_seen_t: float | None = None
         self._moving = False  # raw, thresholded with hysteresis
@@ -308,6 +321,8 @@ class StrokeAnalyzer:
             if not self._moving:
                 periodic = self._periodic_fit(palm_px, p.move_off_std_palm)
                 self._moving = self._periodic_moving(periodic, p.move_off_std_palm, staying=True)
+            if not self._moving:
+                self._moving = self._slow_stroke_going(palm_px)
             if not self._moving:
                 self._still_since = t
         else:
@@ -470,6 +485,23 @@ class StrokeAnalyzer:
         _, joints = self._history.window(p.periodic_window_s, joints=True)
         joints_fit = fit_sinusoid(times, joints / palm_px, np.array([tip_fit.freq_hz]))
         return _PeriodicEvidence(tip_fit, joints_fit)
+
+    def _slow_stroke_going(self, palm_px: float) -> bool:
+        """A slow stroke still under way (MotionParams.slow_window_s): its sinusoid fits the last seconds
+        and the thumb still follows it."""
+        p = self.params
+        times, tips = self._history.window(p.slow_window_s)
+        if len(times) < 12 or times[-1] - times[0] < 0.9 * p.slow_window_s:
+            return False
+        points = tips / palm_px
+        fit = fit_sinusoid(times, points, trial_frequencies(times, p.periodic_min_cycles, p.slow_max_hz, 0.1))
+        if fit is None or fit.snr < p.periodic_snr or math.sqrt(fit.explained_var) <= p.move_off_std_palm:
+            return False
+        recent = times >= times[-1] - p.slow_recent_periods / fit.freq_hz
+        if np.count_nonzero(recent) < 3:
+            return False
+        off = points[recent] - fit.predict(times[recent])
+        return math.sqrt(float((off ** 2).sum(axis=1).mean())) <= p.slow_recent_share * fit.amplitude
 
     def _periodic_moving(self, periodic: "_PeriodicEvidence | None", std_needed: float,
                          staying: bool = False) -> bool:

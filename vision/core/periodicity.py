@@ -39,10 +39,20 @@ class SinusoidFit:
     residual_var: float
     direction: np.ndarray
     samples: int
+    # what predict() needs: the time the phases are counted from, the fitted mean (2,) and the
+    # cosine and sine coefficients (rows) of each axis (columns)
+    t_ref: float = 0.0
+    mean: np.ndarray | None = None
+    cos_sin: np.ndarray | None = None
 
     @property
     def snr(self) -> float:
         return self.explained_var / self.residual_var if self.residual_var > 0 else math.inf
+
+    def predict(self, times: np.ndarray) -> np.ndarray:
+        """The fitted sinusoid's positions (n, 2) at ``times``."""
+        phase = 2.0 * math.pi * self.freq_hz * (np.asarray(times, float) - self.t_ref)
+        return self.mean + np.outer(np.cos(phase), self.cos_sin[0]) + np.outer(np.sin(phase), self.cos_sin[1])
 
     @property
     def amplitude(self) -> float:
@@ -93,7 +103,8 @@ def fit_sinusoid(times: np.ndarray, points: np.ndarray, freqs: np.ndarray) -> Si
     residual = float(((centred - fitted) ** 2).sum()) / max(n - 4, 1)  # mean, cos, sin and the frequency
     cos_sin = coef[best, 1:, :]  # rows: cos, sin; columns: x, y
     _, _, vt = np.linalg.svd(cos_sin)
-    return SinusoidFit(float(freqs[best]), float(explained[best]), residual, vt[0], n)
+    return SinusoidFit(float(freqs[best]), float(explained[best]), residual, vt[0], n,
+                       float(times[-1]), points.mean(axis=0) + coef[best, 0], cos_sin.copy())
 
 
 def white_noise_var(times: np.ndarray, points: np.ndarray) -> float:

@@ -23,6 +23,8 @@ def test_the_peak_is_at_the_stroke_frequency_and_explains_the_motion(hz, fps, dr
     assert fit.amplitude == pytest.approx(0.1, rel=0.15)
     assert fit.snr > 20
     assert abs(fit.direction @ np.array([0.8, 0.6])) > 0.99
+    clean = np.stack([x * 0.8, x * 0.6], 1)
+    assert np.sqrt(((fit.predict(t) - clean) ** 2).sum(axis=1).mean()) < 0.25 * fit.amplitude
 
 
 def test_white_noise_explains_little():

@@ -41,9 +41,9 @@ class SinusoidFit:
     samples: int
     # what predict() needs: the time the phases are counted from, the fitted mean (2,) and the
     # cosine and sine coefficients (rows) of each axis (columns)
-    t_ref: float = 0.0
-    mean: np.ndarray | None = None
-    cos_sin: np.ndarray | None = None
+    t_ref: float
+    mean: np.ndarray
+    cos_sin: np.ndarray
 
     @property
     def snr(self) -> float:

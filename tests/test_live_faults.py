@@ -290,15 +290,20 @@ def test_a_camera_faster_than_the_machine_gets_an_even_subset_analysed_an_overla
     finally:
         stream.close()
     gaps = np.diff(analysed_t[len(analysed_t) // 2:])  # once the share has settled
+    back_to_back = float(np.mean(gaps < 1.5 / camera_fps))
     print(f"\nanalysed {len(analysed_t)} of {int(camera_fps * seconds)} frames; pacing {pacing}; "
-          f"gaps between analysed frames (s) median {np.median(gaps):.3f}, max {gaps.max():.3f}")
+          f"gaps between analysed frames (s) median {np.median(gaps):.3f}, 90th percentile "
+          f"{np.percentile(gaps, 90):.3f}, max {gaps.max():.3f}; back to back {back_to_back:.2f}")
     assert stream.skipped > 0 and len(analysed_t) < camera_fps * seconds  # it could not analyse them all...
     assert bare == 0  # ...yet every frame carries the overlay
     assert gaps.max() <= 1.0  # no gap between analysed frames the engine would take for a stall
     if pacing.too_slow:  # a machine this loaded cannot tell strokes from holds: the panel says so instead
         return
-    # evenly spread, not bursts with long gaps between (a loaded machine adds the odd hiccup)
-    assert np.percentile(gaps, 90) <= 2.0 * np.median(gaps)
+    # evenly spread, not bursts of frames analysed back to back with long gaps between. One analysed
+    # frame in six also looks for a second hand (about 20 ms more), so a gap of 7 camera frames recurs
+    # among gaps of 3 (0.035 s among 0.015 s); a loaded machine adds the odd hiccup.
+    assert back_to_back <= 0.1
+    assert np.percentile(gaps, 90) <= 2.5 * np.median(gaps)
     # no gap turned into a hold, and none invented at the start, before the analyzer had seen
     # enough to judge (those first frames are "settling", not judged yet)
     assert HOLD not in labels

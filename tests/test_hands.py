@@ -133,6 +133,24 @@ def test_toes_believed_first_give_way_to_a_smaller_steady_hand(thumb_works):
     assert {f for s in sel for (_, f, _) in s.backfill}  # the steady streak is the hand's, back-filled offline
 
 
+def test_toes_believed_first_and_gone_before_the_hand_is_believed_leave_it_the_working_role():
+    """As on real footage with the foot in view first: the tracker follows the toes, finds the hand
+    once beside them, then follows only the hand, which holds still. The toes' track ended before the
+    hand was believed, so it looked as if a worker had left, and a still hand that had not moved in
+    was never given the role (seen on composites: no working thumb at all for 8 s)."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    toes = lambda t: hand((450, 150), 190, t)  # noqa: E731
+    for k in range(60):
+        assert tracks.update([toes(k / FPS)], k / FPS).working is not None or k < p.confirm_frames
+    sel = [tracks.update([toes(60 / FPS), hand((320, 330), 66, 60 / FPS)], 60 / FPS)]
+    for k in range(61, 150):  # the hand alone, holding still
+        sel.append(tracks.update([hand((320, 330), 66, k / FPS)], k / FPS))
+    believed_at = next(k for k, s in enumerate(sel) if any(abs(h.observation.palm_width_px - 66) < 5 for h in s.hands))
+    assert believed_at / FPS <= p.working_window_s + 0.1
+    assert all(s.working is not None and abs(s.working.palm_width_px - 66) < 5 for s in sel[believed_at:])
+
+
 def test_a_real_hand_believed_first_keeps_belief_when_a_larger_steady_thing_comes():
     tracks = HandTracks()
     for k in range(30):

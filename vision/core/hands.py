@@ -341,6 +341,10 @@ class HandTracks:
                 k.tips.clear()
                 if k.id == self._working_id:
                     self._working_id, self._left_t, self._challenger = None, None, None
+        if self._worker_at is not None and self._worker_at[1] > limit:
+            # the worker was the toes too, though gone from view: nobody worked, so nobody left, and the
+            # hand need not have moved in to take the role
+            self._working_id, self._worker_at, self._left_t, self._challenger = None, None, None, None
         self._remembered = {i: (s, seen) for i, (s, seen) in self._remembered.items() if s <= limit}
 
     def _size_believable(self, size: float) -> bool:

@@ -81,7 +81,8 @@ def fit_sinusoid(times: np.ndarray, points: np.ndarray, freqs: np.ndarray) -> Si
     t = times - times[-1]
     phase = 2.0 * math.pi * freqs[:, None] * t[None, :]  # (f, n)
     cos, sin = np.cos(phase), np.sin(phase)
-    centred = points - points.mean(axis=0)
+    mean = points.mean(axis=0)
+    centred = points - mean
     # Normal equations of [1, cos, sin] at every trial frequency at once: (f, 3, 3) and (f, 3, 2).
     normal = np.empty((len(freqs), 3, 3))
     normal[:, 0, 0] = n
@@ -104,7 +105,7 @@ def fit_sinusoid(times: np.ndarray, points: np.ndarray, freqs: np.ndarray) -> Si
     cos_sin = coef[best, 1:, :]  # rows: cos, sin; columns: x, y
     _, _, vt = np.linalg.svd(cos_sin)
     return SinusoidFit(float(freqs[best]), float(explained[best]), residual, vt[0], n,
-                       float(times[-1]), points.mean(axis=0) + coef[best, 0], cos_sin.copy())
+                       float(times[-1]), mean + coef[best, 0], cos_sin.copy())
 
 
 def white_noise_var(times: np.ndarray, points: np.ndarray) -> float:

@@ -264,10 +264,12 @@ def test_toes_the_landmarker_jumped_to_do_not_stop_the_search_for_the_hand(jump_
     frames = list(iter_frames(path))
     palm = truth["palm_px"]
     found = {}
-    # the whole frame rests while the window follows the hand (the test above): that alone keeps the
-    # one-hand landmarker off the toes here, so the memory is measured without it, and both together
-    configs = {"forgotten": TrackerOptions(hand_memory_s=0.0, whole_frame_rests_after=0),
-               "remembered": TrackerOptions(whole_frame_rests_after=0), "default": TrackerOptions()}
+    # the whole frame rests while the window follows the hand (the test above), and the stroking hand
+    # moves the picture away from the toes, which starts a round of quarters: either alone keeps the
+    # hand here, so the memory is measured without them, and all together
+    alone = dict(whole_frame_rests_after=0, closer_look_when_moved=False)
+    configs = {"forgotten": TrackerOptions(hand_memory_s=0.0, **alone), "remembered": TrackerOptions(**alone),
+               "default": TrackerOptions()}
     for name, options in configs.items():
         hits = counted = 0
         with HandTracker(options=options) as tracker:
@@ -315,3 +317,38 @@ def test_a_toe_found_beside_a_large_hand_does_not_make_the_hand_toes(large_hand_
             twice += len(on_it) > 1
     assert found >= 0.95 * sum(t <= 4.5 for t in thumbs)
     assert twice <= 3  # before: 41 frames from 2.7 s on
+
+
+def first_found_after(scene, came_in_s: float, until_s: float):
+    """(when the working thumb was first found at or after ``came_in_s``, searches made before it came in)."""
+    import evaluate_hands
+
+    with HandTracker() as tracker:
+        searches_before = 0
+        for t, rgb, truth in evaluate_hands.render(scene):
+            if t > until_s:
+                return None, searches_before
+            hands = tracker.process_all(rgb, t)
+            if t < came_in_s:
+                searches_before = tracker.closer_look.searches
+            tip = truth["tips"][0]
+            if tip is not None and any(np.linalg.norm(h.thumb_tip - tip) < 0.5 * scene.palm_px for h in hands):
+                return t, searches_before
+    return None, searches_before
+
+
+@pytest.mark.parametrize("at", [(0.0, 0.0), (0.4, 0.0)])
+def test_a_hand_coming_in_beside_the_toes_taken_for_a_hand_is_found_at_once(at):
+    """The bare foot for 3 s (both pictures in footage/): the whole frame takes its toes for a hand, so
+    the search beside that "hand" has slowed to a quarter every 2 s, and the real hand (60 px palm)
+    coming in was found 2.4 s late. Its coming in moves the picture where no found hand is: a round of
+    quarters goes at once, from there (0.0 s late). Found over the toes' landmark box (at 0.4 along the
+    foot), it was taken for part of the toes until the whole frame found it (0.33 s late)."""
+    import evaluate_hands as eh
+
+    scene = eh.Scene("foot_first", "ar_4", 60, 60, "thumbs_up_png",
+                     [eh.absent(3.0), eh.stroke(90, 3.0, at=at)], holder_still=None, seed=20)
+    found_t, searches_before = first_found_after(scene, 3.0, 4.0)
+    assert found_t is not None and found_t <= 3.1, found_t
+    # the still foot moves nothing: the search beside the toes kept its slow pace (3 rounds speeding down)
+    assert searches_before <= 10, searches_before

@@ -38,6 +38,7 @@ goes on missing it, the tracker looks at the whole frame only on its second-hand
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -45,6 +46,7 @@ import numpy as np
 
 from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
+from .scene_change import SceneOutsideHands
 
 QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they overlap in the middle
 NINTH_SHARE = 0.45  # each ninth's side (a 3x3 grid of parts, overlapping), for hands smaller still
@@ -59,6 +61,8 @@ class CloserLookOptions:
     fastest_s: float = 0.5  # ... the round after it
     slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
     returned_after_s: float = 0.5  # hands found after the whole frame has had none this long: a first round again
+    moved_round_every_s: float = 4.0  # at most this often, a round at first_round_s when the picture moved away
+    # from the found hands since the last search (a hand coming in beside the toes the whole frame found)
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
     ninths_after_s: float = 0.4  # ... and once it has had none for a round of quarters, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
@@ -132,14 +136,17 @@ class CloserLook:
     ``detect_image(rgb) -> result`` and ``detect_video(rgb, timestamp_ms) -> result`` run MediaPipe
     HandLandmarkers (IMAGE and VIDEO mode); ``forget_video(timestamp_ms)`` makes the VIDEO one forget
     the hand it followed; ``read(result, width, height, t)`` turns a result into HandObservations of a
-    picture of that size.
+    picture of that size. ``scene`` (None: never) tells where the picture moved away from the found
+    hands since the last search: a round of quarters goes at once, starting where it moved.
     """
 
     def __init__(self, detect_image: Callable, detect_video: Callable, forget_video: Callable,
-                 read: Callable, options: CloserLookOptions = CloserLookOptions()):
+                 read: Callable, options: CloserLookOptions = CloserLookOptions(),
+                 scene: SceneOutsideHands | None = None):
         self._detect_image, self._detect_video, self._forget_video = detect_image, detect_video, forget_video
         self._read = read
         self.options = options
+        self._scene = scene
         self.reset()
 
     def reset(self) -> None:
@@ -151,6 +158,10 @@ class CloserLook:
         self._next_ninth = 0
         self._ninth_due = False  # the next search in ninths' time is a ninth
         self._empty_since: float | None = None  # the whole frame has found no hand since
+        self._round_left = 0  # quarters left in a round started because the picture moved
+        self._moved_round_t: float | None = None  # when the last such round started
+        if self._scene is not None:
+            self._scene.forget()
         self.searches = 0
         self.follows = 0
 
@@ -183,7 +194,7 @@ class CloserLook:
             wait = self.options.empty_s / 2 if self._ninths_time(t) else self.options.empty_s
             if self._last_search_t is not None and t - self._last_search_t < wait:
                 return []
-        elif self._next_search_t is not None and t < self._next_search_t:
+        elif self._next_search_t is not None and t < self._next_search_t and not self._moved_round(rgb, t, found):
             return []
         return self._search(rgb, t, timestamp_ms, found, width, height, known)
 
@@ -193,6 +204,26 @@ class CloserLook:
         self._interval_s = self.options.first_round_s
         self._paced = 0  # searches made beside a hand the whole frame has
         self._next_search_t = None
+
+    def _moved_round(self, rgb: np.ndarray, t: float, found: list[HandObservation]) -> bool:
+        """Start a round of quarters now, from the one where the picture moved away from the found hands.
+
+        Why: the foot's toes, found by the whole frame before any hand, count as a hand found, so the
+        search beside them has slowed to a quarter every ``slowest_s``; the real hand coming in was found
+        up to 2.4 s late (tools/evaluate_hands.py, the foot in view first). Its coming in moves the picture
+        where no found hand is. At most every ``moved_round_every_s``: a swaying foot or a changing light
+        moves it all the time."""
+        if self._scene is None or self._round_left > 0 or (
+                self._moved_round_t is not None and t - self._moved_round_t < self.options.moved_round_every_s):
+            return False
+        at = self._scene.moved_at(rgb, found)
+        if at is None:
+            return False
+        height, width = rgb.shape[:2]
+        centres = [(x + w / 2, y + h / 2) for x, y, w, h in quarters(width, height)]
+        self._next_quarter = min(range(4), key=lambda k: math.dist(centres[k], at))
+        self._moved_round_t, self._round_left = t, 4
+        return True
 
     def _ninths_time(self, t: float) -> bool:
         """The whole frame has found no hand for ``ninths_after_s``: the quarters have had a round or
@@ -219,7 +250,12 @@ class CloserLook:
                                         x, y, w, h, t)
                if not any(same_hand(o, f) for f in found) and not toes_beside(o, [*found, *known], ratio)]
         self._last_search_t = t
-        if found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
+        if self._scene is not None:
+            self._scene.looked(rgb, [*found, *new])
+        if found and self._round_left > 0:  # a round because the picture moved: the pace is left as it was
+            self._round_left -= 1
+            self._next_search_t = t + self.options.first_round_s
+        elif found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
             self._paced += 1
             if self._paced % 4 == 0:
                 self._interval_s = min(max(2 * self._interval_s, self.options.fastest_s), self.options.slowest_s)

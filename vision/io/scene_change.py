@@ -33,9 +33,12 @@ HAND_MARGIN = 0.25  # each side of a hand's landmark box is widened by this shar
 class SceneOutsideHands:
     """The picture at the last look for a hand, and whether it has moved since outside the hands."""
 
-    def __init__(self) -> None:
+    def __init__(self, tight: bool = False) -> None:
+        """``tight``: a hand covers only the cells its landmarks are in, not its widened box: the foot's
+        toes taken for a hand have a box over much of the sole, where a real hand comes in."""
         self._cells: np.ndarray | None = None  # (6, 8) mean brightness at the last look
         self._hands: tuple[HandObservation, ...] = ()
+        self._tight = tight
 
     def looked(self, rgb: np.ndarray, hands: Sequence[HandObservation]) -> None:
         """A look over the whole frame was made on ``rgb``, finding ``hands``."""
@@ -48,12 +51,30 @@ class SceneOutsideHands:
         """Any cell away from ``hands`` (the hands followed lately) and the last look's hands changed."""
         if self._cells is None:
             return True
+        away = self._away(rgb, hands)
+        return not away.any() or self._most_changed(rgb, away) is not None  # hands everywhere: look
+
+    def moved_at(self, rgb: np.ndarray, hands: Sequence[HandObservation]) -> tuple[float, float] | None:
+        """Where (x, y, pixels: a cell's centre) the picture away from the hands changed most since the
+        last look, if it moved; None if not, or nothing was looked at yet."""
+        if self._cells is None:
+            return None
+        return self._most_changed(rgb, self._away(rgb, hands))
+
+    def _away(self, rgb: np.ndarray, hands: Sequence[HandObservation]) -> np.ndarray:
+        """(6, 8) True where a cell is away from ``hands`` and the last look's hands."""
         height, width = rgb.shape[:2]
-        away = ~_under_hands((*self._hands, *hands), width, height)
-        if not away.any():
-            return True  # hands everywhere: nothing to compare, look
-        change = np.abs(_cell_means(rgb) - self._cells)
-        return bool(change[away].max() >= MOVED_LEVELS)
+        under = _under_landmarks if self._tight else _under_hands
+        return ~under((*self._hands, *hands), width, height)
+
+    def _most_changed(self, rgb: np.ndarray, away: np.ndarray) -> tuple[float, float] | None:
+        change = np.where(away, np.abs(_cell_means(rgb) - self._cells), 0.0)
+        row, col = np.unravel_index(int(np.argmax(change)), change.shape)
+        if change[row, col] < MOVED_LEVELS:
+            return None
+        height, width = rgb.shape[:2]
+        across, down = CELLS
+        return (col + 0.5) * width / across, (row + 0.5) * height / down
 
 
 def _cell_means(rgb: np.ndarray) -> np.ndarray:
@@ -78,4 +99,15 @@ def _under_hands(hands: Sequence[HandObservation], width: int, height: int) -> n
         (c0, r0), (c1, r1) = (np.clip((corner * cells_per_px).astype(int), 0, last)
                               for corner in (lo - margin, hi + margin))
         under[r0:r1 + 1, c0:c1 + 1] = True
+    return under
+
+
+def _under_landmarks(hands: Sequence[HandObservation], width: int, height: int) -> np.ndarray:
+    """(6, 8) True where a cell holds a hand's landmark."""
+    across, down = CELLS
+    under = np.zeros((down, across), bool)
+    for hand in hands:
+        cols = np.clip((hand.xy[:, 0] * across / width).astype(int), 0, across - 1)
+        rows = np.clip((hand.xy[:, 1] * down / height).astype(int), 0, down - 1)
+        under[rows, cols] = True
     return under

@@ -52,6 +52,9 @@ class TrackerOptions:
     # Look in quarters of the frame for hands too small for the whole frame's palm detector
     # (io/closer_look.py), while fewer than max_hands are found.
     closer_look: bool = True
+    # ... and a round of quarters at once when the picture moves away from the hands found (the hand
+    # coming in beside the toes the whole frame took for a hand: io/closer_look.py, _moved_round)
+    closer_look_when_moved: bool = True
     # Two "hands" this far apart in size are a hand and the foot's toes (core/hands.py): only the hand
     # is followed (the one-hand landmarker, set on it), as when one hand is in view.
     toes_size_ratio: float = TOES_SIZE_RATIO
@@ -149,7 +152,8 @@ class HandTracker:
         self._last_hands: list[HandObservation] = []  # the last frame's: where the hands are followed now
         self._options, self._model_path, self._tasks = options, model_path, tasks
         self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window, _observations,
-                                  CloserLookOptions(toes_size_ratio=options.toes_size_ratio)
+                                  CloserLookOptions(toes_size_ratio=options.toes_size_ratio),
+                                  SceneOutsideHands(tight=True) if options.closer_look_when_moved else None
                                   ) if options.closer_look else None
         # Set when a hand and the toes were found together: the one-hand landmarker's next frame shows
         # only this window (x, y, w, h) around the hand, so it takes up the hand and not the toes.

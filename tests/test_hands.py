@@ -115,7 +115,7 @@ def test_toes_the_size_of_a_foot_are_refused_after_a_hand_left_until_it_is_forgo
 def test_toes_believed_first_give_way_to_a_smaller_steady_hand(thumb_works):
     """Toes seen before any hand are believed (nothing to compare them with); the real hand, 2.5
     times smaller, was then refused for as long as the toes stayed in view. A smaller hand detected
-    steadily for a working window is believed instead, stroking or holding, and the toes are not."""
+    steadily for half a second is believed instead, stroking or holding, and the toes are not."""
     p = HandTrackParams()
     tracks = HandTracks(p)
     toes = lambda t: hand((300, 200), 150, t)  # noqa: E731
@@ -127,7 +127,7 @@ def test_toes_believed_first_give_way_to_a_smaller_steady_hand(thumb_works):
         thumb = stroke(k, 60) if thumb_works else (0.0, 0.0)
         sel.append(tracks.update([toes(t), hand((320, 330), 60, t, thumb=thumb)], t))
     believed_at = next(k for k, s in enumerate(sel) if any(abs(h.observation.palm_width_px - 60) < 10 for h in s.hands))
-    assert p.working_window_s <= believed_at / FPS <= p.working_window_s + 0.1
+    assert p.smaller_steady_s <= believed_at / FPS <= p.smaller_steady_s + 0.1
     later = sel[believed_at:]
     assert all(len(s.hands) == 1 and abs(s.working.palm_width_px - 60) < 10 for s in later)
     assert {f for s in sel for (_, f, _) in s.backfill}  # the steady streak is the hand's, back-filled offline
@@ -147,7 +147,7 @@ def test_toes_believed_first_and_gone_before_the_hand_is_believed_leave_it_the_w
     for k in range(61, 150):  # the hand alone, holding still
         sel.append(tracks.update([hand((320, 330), 66, k / FPS)], k / FPS))
     believed_at = next(k for k, s in enumerate(sel) if any(abs(h.observation.palm_width_px - 66) < 5 for h in s.hands))
-    assert believed_at / FPS <= p.working_window_s + 0.1
+    assert believed_at / FPS <= p.smaller_steady_s + 0.1
     assert all(s.working is not None and abs(s.working.palm_width_px - 66) < 5 for s in sel[believed_at:])
 
 

@@ -18,7 +18,7 @@ an empty list when nothing was found, so that time advances), keeps:
   within ``max_size_ratio`` of a real hand seen in the last ``forget_s``
   (toes seen as a hand are 1.5-2.5 times a real hand's size). Toes seen
   before any hand are believed, having nothing to be compared with; a smaller
-  candidate detected steadily for ``working_window_s`` is then the real hand,
+  candidate detected steadily for ``smaller_steady_s`` is then the real hand,
   and the larger tracks lose belief (tests/test_hands.py). A believed
   track is never dropped for a changing shape or palm width: real hands turn
   and fold (their 2D palm width falls to a fifth of itself when seen edge-on),
@@ -110,6 +110,7 @@ class HandTrackParams(Checked):
     lost_s: float = 0.5  # a track not seen this long ends
     size_smoothing_s: float = 1.0
     working_window_s: float = 1.0  # thumb motion is measured over this
+    smaller_steady_s: float = 0.5  # a candidate smaller than every real hand, steady this long: those were toes
     working_min: float = 0.025  # thumb-tip spread (RMS, hand sizes) above which a thumb works
     came_back_within: float = 1.5  # after the worker left: a new hand first seen this near where it was...
     came_in_travel: float = 0.5  # ... or that has moved this far since first seen, takes the role
@@ -121,7 +122,7 @@ class HandTrackParams(Checked):
     def __post_init__(self) -> None:
         self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
                              "lost_s", "came_back_within", "came_in_travel",
-                             "size_smoothing_s", "working_window_s", "working_min"),
+                             "size_smoothing_s", "working_window_s", "smaller_steady_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
                                  "max_size_ratio", "max_track_size_ratio", "switch_ratio"),
@@ -324,11 +325,11 @@ class HandTracks:
 
     def _smaller_and_steady(self, track: _Track, t: float) -> bool:
         """A candidate refused as smaller than every real hand remembered, yet detected steadily for a
-        whole ``working_window_s``: the hand believed first was the foot's toes (believed with nothing
+        whole ``smaller_steady_s``: the hand believed first was the foot's toes (believed with nothing
         to compare them with; they are larger than a real hand, never smaller)."""
         smallest = min(s for s, _ in self._remembered.values())
         return (track.size * self.params.max_size_ratio < smallest
-                and t - track.streak_t >= self.params.working_window_s)
+                and t - track.streak_t >= self.params.smaller_steady_s)
 
     def _unbelieve_larger_than(self, hand: _Track) -> None:
         """Believed tracks and remembered sizes too large to be ``hand``'s fellow hand were toes: they

@@ -52,6 +52,7 @@ QUARTER_SHARE = 0.6  # each quarter's side, as a share of the frame's: they over
 NINTH_SHARE = 0.45  # each ninth's side (a 3x3 grid of parts, overlapping), for hands smaller still
 WINDOW_HANDS = 3.0  # a followed hand's window is this many times the hand's extent
 OVERLAP_SHARE = 1 / 3  # hands whose landmark boxes overlap this much are one hand
+PART_NEAR_SHARE = 0.25  # ... unless one is far larger: then this share of its landmarks near the smaller's
 HAND_MARGIN = 0.15  # a hand blacked out of a followed window: its landmark box and this share of its extent
 
 
@@ -119,6 +120,25 @@ def same_hand(a: HandObservation, b: HandObservation) -> bool:
 def same_hand_of_a_size(a: HandObservation, b: HandObservation, ratio: float = TOES_SIZE_RATIO) -> bool:
     """One hand seen twice: overlapping boxes (``same_hand``) of a size (the toes' box can hold the hand's)."""
     return same_hand(a, b) and not toes_beside(a, [b], ratio) and not toes_beside(b, [a], ratio)
+
+
+def part_of(find: HandObservation, hand: HandObservation, ratio: float = TOES_SIZE_RATIO) -> bool:
+    """``find`` is ``hand`` seen again, or a part of it (a quarter may cut a hand, and find its fingers
+    as a smaller hand): their boxes overlap (``same_hand``) and, when ``hand`` is far larger, at least
+    ``PART_NEAR_SHARE`` of its landmarks lie within half the find's size of the find's.
+
+    Why: the foot's toes, taken for a hand by the whole frame, have a landmark box over much of the
+    sole, where the real hand works; a hand found there had been taken for part of the toes until the
+    whole frame found it too (0.3-0.6 s on the foot-first composites, tools/evaluate_hands.py). Its
+    landmarks lie away from the toes' (5-14 % of those near it, measured); a part of a hand lies along
+    that hand (43-62 %: make eval's h2_11 and the bundled lengthwise sample).
+    """
+    if not same_hand(find, hand):
+        return False
+    if not toes_beside(hand, [find], ratio):
+        return True
+    gaps = np.linalg.norm(hand.xy[:, None, :] - find.xy[None, :, :], axis=2).min(axis=1)
+    return float(np.mean(gaps < 0.5 * find.size_px)) >= PART_NEAR_SHARE
 
 
 def window_around(obs: HandObservation, width: int, height: int) -> tuple[int, int, int, int]:
@@ -248,7 +268,7 @@ class CloserLook:
         self.searches += 1
         new = [o for o in self._in_part(self._detect_image(np.ascontiguousarray(rgb[y:y + h, x:x + w])),
                                         x, y, w, h, t)
-               if not any(same_hand(o, f) for f in found) and not toes_beside(o, [*found, *known], ratio)]
+               if not any(part_of(o, f, ratio) for f in found) and not toes_beside(o, [*found, *known], ratio)]
         self._last_search_t = t
         if self._scene is not None:
             self._scene.looked(rgb, [*found, *new])
@@ -282,7 +302,7 @@ class CloserLook:
         hand = max(hands, key=lambda o: o.score)
         win.last_seen_t = t
         ratio = self.options.toes_size_ratio
-        if any(same_hand(hand, f) for f in found) or any(same_hand_of_a_size(hand, f, ratio) for f in set_aside):
+        if any(part_of(hand, f, ratio) for f in found) or any(same_hand_of_a_size(hand, f, ratio) for f in set_aside):
             win.shared_frames += 1
             if win.shared_frames >= self.options.handed_back_after:
                 self._let_go(t)

@@ -385,3 +385,26 @@ def test_the_offline_report_keeps_the_hand_in_the_frames_before_belief_the_live_
     assert {f.label for f in offline.frames} == {Label.HOLD}
     assert offline.holds[0].start_s == 0.0 and live.holds[0].start_s == pytest.approx(2 / FPS)
     assert offline.summary["hand_found_fraction"] == 1.0 > live.summary["hand_found_fraction"]
+
+
+def test_the_thumb_judged_after_the_toes_give_way_to_the_hand_is_the_hands_alone():
+    """The engine follows one thumb's positions; when the working hand changes (the toes believed before
+    the hand came give way to it), the jump from the toes' "thumb" to the hand's is no stroke: the
+    analyzer starts the new thumb's history afresh (make eval's h1_01 showed a stroke for half a second
+    of a hold; draw 1 live 0.976 -> 0.980)."""
+    from vision.core.axis import FootAxis
+    from vision.core.labels import Label
+    from vision.engine import Engine
+
+    engine = Engine("cross_friction")
+    axis = FootAxis.typed(90.0)
+    toes = lambda t: hand((300, 150), 150, t)  # noqa: E731
+    labels = []
+    for k in range(int(6 * FPS)):
+        t = k / FPS
+        seen = [toes(t)] if k < FPS else [toes(t), hand((330, 380), 60, t)]  # the hand comes at 1 s and holds
+        labels.append((t, engine.step(seen, t, axis).label))
+    assert engine._gate.selection.working is not None
+    assert abs(engine._gate.selection.working.palm_width_px - 60) < 5  # the hand is the worker by now
+    assert not [t for t, label in labels if label in (Label.CROSS_GRAIN, Label.LENGTHWISE, Label.OBLIQUE)]
+    assert all(label == Label.HOLD for t, label in labels if t > 2.5)

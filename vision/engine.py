@@ -102,6 +102,7 @@ class Engine:
         self._others = OtherThumbs(params)
         self.judge = Judge(technique_name)
         self._i = 0
+        self._working_id: int | None = None  # the hand whose thumb the analyzer follows
 
     def tick(self, t: float | None) -> Tick:
         """The frame's time, made monotonic: the one rule, applied where frames enter."""
@@ -133,6 +134,11 @@ class Engine:
         """One frame; ``t`` its own time in seconds (or the Tick ``tick`` already made of it)."""
         tick = t if isinstance(t, Tick) else self._clock(t)
         obs = self._gate.accept(obs, tick.t)
+        working_ids = self._gate.selection.working_ids
+        if working_ids and working_ids[0] != self._working_id:
+            if self._working_id is not None:
+                self._motion.another_thumb()  # the toes believed first, or the holding hand, gave way
+            self._working_id = working_ids[0]
         for earlier_t, earlier in self.backfilled():  # the hand's frames before belief: evidence, not verdicts
             self._motion.observe_past(earlier, earlier_t)
         self._motion.set_foot_axis(foot_axis.deg)

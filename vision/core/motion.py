@@ -270,6 +270,17 @@ class StrokeAnalyzer:
             self._palm_px = palm
         self._push(t, np.asarray(obs.thumb_tip, dtype=float), np.asarray(obs.thumb_joints_xy, dtype=float))
 
+    def another_thumb(self) -> None:
+        """The thumb followed from now on is another hand's (vision/core/hands.py chose it): its positions
+        do not go on from the last one's, and the jump between them is no stroke (the toes believed
+        before the hand came, then the hand: a stroke shown for half a second of a hold, make eval's
+        h1_01). The history starts over; what was shown, and since when the stream was watched, stay."""
+        self._history.clear()
+        self._palm_px = None
+        self._moving = False
+        self._candidate = None
+        self._period_s = self._moving_since = self._still_since = self._figures_t = None
+
     def _seen(self, t: float) -> None:
         """A hand at ``t``: after a gap longer than ``gap_reset_s`` the history starts over."""
         if self._last_seen_t is not None and t - self._last_seen_t > self.params.gap_reset_s:

@@ -31,7 +31,9 @@ without a hand). Beside a hand the whole frame has, a first round of quarters go
 at once (one every ``first_round_s``: at the start, and when hands come into an empty frame, a
 second hand is found within half a second); then the search slows while it finds
 nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
-frame's time in a normal session. A followed hand costs a landmark pass a frame; while the whole frame
+frame's time in a normal session. When the picture moves away from the found hands (io/scene_change.py),
+the quarter where it moved is searched at once, at most every ``moved_look_every_s``: a hand coming
+in beside the foot's toes, which the whole frame took for a hand, is found in the frame it comes in. A followed hand costs a landmark pass a frame; while the whole frame
 goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
 (TrackerOptions.whole_frame_rests_after), so such a hand costs one pass a frame, not two.
 """
@@ -62,8 +64,8 @@ class CloserLookOptions:
     fastest_s: float = 0.5  # ... the round after it
     slowest_s: float = 2.0  # ... after rounds (doubling each round of four quarters)
     returned_after_s: float = 0.5  # hands found after the whole frame has had none this long: a first round again
-    moved_round_every_s: float = 4.0  # at most this often, a round at first_round_s when the picture moved away
-    # from the found hands since the last search (a hand coming in beside the toes the whole frame found)
+    moved_look_every_s: float = 2.0  # at most this often, a quarter searched at once where the picture moved
+    # away from the found hands since the last search (a hand coming in beside the toes the whole frame found)
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
     ninths_after_s: float = 0.4  # ... and once it has had none for a round of quarters, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
@@ -178,8 +180,7 @@ class CloserLook:
         self._next_ninth = 0
         self._ninth_due = False  # the next search in ninths' time is a ninth
         self._empty_since: float | None = None  # the whole frame has found no hand since
-        self._round_left = 0  # quarters left in a round started because the picture moved
-        self._moved_round_t: float | None = None  # when the last such round started
+        self._moved_look_t: float | None = None  # when a quarter was last searched because the picture moved
         if self._scene is not None:
             self._scene.forget()
         self.searches = 0
@@ -214,7 +215,7 @@ class CloserLook:
             wait = self.options.empty_s / 2 if self._ninths_time(t) else self.options.empty_s
             if self._last_search_t is not None and t - self._last_search_t < wait:
                 return []
-        elif self._next_search_t is not None and t < self._next_search_t and not self._moved_round(rgb, t, found):
+        elif self._next_search_t is not None and t < self._next_search_t and not self._moved_look(rgb, t, found):
             return []
         return self._search(rgb, t, timestamp_ms, found, width, height, known)
 
@@ -225,16 +226,18 @@ class CloserLook:
         self._paced = 0  # searches made beside a hand the whole frame has
         self._next_search_t = None
 
-    def _moved_round(self, rgb: np.ndarray, t: float, found: list[HandObservation]) -> bool:
-        """Start a round of quarters now, from the one where the picture moved away from the found hands.
+    def _moved_look(self, rgb: np.ndarray, t: float, found: list[HandObservation]) -> bool:
+        """Search now, in the quarter nearest where the picture moved away from the found hands' landmarks.
 
         Why: the foot's toes, found by the whole frame before any hand, count as a hand found, so the
-        search beside them has slowed to a quarter every ``slowest_s``; the real hand coming in was found
-        up to 2.4 s late (tools/evaluate_hands.py, the foot in view first). Its coming in moves the picture
-        where no found hand is. At most every ``moved_round_every_s``: a swaying foot or a changing light
-        moves it all the time."""
-        if self._scene is None or self._round_left > 0 or (
-                self._moved_round_t is not None and t - self._moved_round_t < self.options.moved_round_every_s):
+        search beside them has slowed to a quarter every ``slowest_s`` (a round of four in 8 s); the real
+        hand coming in was found up to 2.4 s late (tools/evaluate_hands.py, the foot in view first). Its
+        coming in moves the picture where no found hand is, and the quarter around that spot has it. At
+        most every ``moved_look_every_s``: a working hand's surroundings, a swaying foot or a changing
+        light move the picture all the time (one search every 2 s costs under half a millisecond a frame).
+        The searches' own pace is left as it was."""
+        if self._scene is None or (
+                self._moved_look_t is not None and t - self._moved_look_t < self.options.moved_look_every_s):
             return False
         at = self._scene.moved_at(rgb, found)
         if at is None:
@@ -242,7 +245,7 @@ class CloserLook:
         height, width = rgb.shape[:2]
         centres = [(x + w / 2, y + h / 2) for x, y, w, h in quarters(width, height)]
         self._next_quarter = min(range(4), key=lambda k: math.dist(centres[k], at))
-        self._moved_round_t, self._round_left = t, 4
+        self._moved_look_t = t
         return True
 
     def _ninths_time(self, t: float) -> bool:
@@ -272,10 +275,8 @@ class CloserLook:
         self._last_search_t = t
         if self._scene is not None:
             self._scene.looked(rgb, [*found, *new])
-        if found and self._round_left > 0:  # a round because the picture moved: the pace is left as it was
-            self._round_left -= 1
-            self._next_search_t = t + self.options.first_round_s
-        elif found:  # beside a hand the whole frame has, the search slows: each round of four doubles the wait
+        if found and self._moved_look_t != t:  # beside a hand the whole frame has, the search slows: each
+            # round of four doubles the wait (a search because the picture moved leaves the pace as it was)
             self._paced += 1
             if self._paced % 4 == 0:
                 self._interval_s = min(max(2 * self._interval_s, self.options.fastest_s), self.options.slowest_s)

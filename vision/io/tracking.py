@@ -52,8 +52,8 @@ class TrackerOptions:
     # Look in quarters of the frame for hands too small for the whole frame's palm detector
     # (io/closer_look.py), while fewer than max_hands are found.
     closer_look: bool = True
-    # ... and a round of quarters at once when the picture moves away from the hands found (the hand
-    # coming in beside the toes the whole frame took for a hand: io/closer_look.py, _moved_round)
+    # ... and a quarter at once where the picture moves away from the hands found (the hand coming in
+    # beside the toes the whole frame took for a hand: io/closer_look.py, _moved_look)
     closer_look_when_moved: bool = True
     # Two "hands" this far apart in size are a hand and the foot's toes (core/hands.py): only the hand
     # is followed (the one-hand landmarker, set on it), as when one hand is in view.

@@ -352,7 +352,7 @@ def test_a_hand_coming_in_beside_the_toes_taken_for_a_hand_is_found_at_once(stil
     scene = eh.Scene("foot_first", "ar_4", 60, 60, still, [eh.absent(3.0), eh.stroke(90, 3.0)],
                      holder_still=None, seed=20)
     found_t, searches_before = first_found_after(scene, 3.0, 4.0)
-    assert found_t is not None and found_t <= 3.1, found_t
+    assert found_t is not None and found_t <= 3.2, found_t  # the picture is compared every 0.1 s
     # the still foot moves nothing: the search beside the toes kept its slow pace (3 rounds speeding down)
     assert searches_before <= 10, searches_before
 

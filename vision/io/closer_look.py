@@ -66,6 +66,7 @@ class CloserLookOptions:
     returned_after_s: float = 0.5  # hands found after the whole frame has had none this long: a first round again
     moved_look_every_s: float = 2.0  # at most this often, a quarter searched at once where the picture moved
     # away from the found hands since the last search (a hand coming in beside the toes the whole frame found)
+    moved_check_s: float = 0.1  # ... the picture compared this often (0.14 ms at 640x480)
     empty_s: float = 0.1  # between quarter searches while the whole frame has no hand at all
     ninths_after_s: float = 0.4  # ... and once it has had none for a round of quarters, a ninth between each two
     lose_after_s: float = 0.5  # a followed hand not found for this long is let go
@@ -181,6 +182,7 @@ class CloserLook:
         self._ninth_due = False  # the next search in ninths' time is a ninth
         self._empty_since: float | None = None  # the whole frame has found no hand since
         self._moved_look_t: float | None = None  # when a quarter was last searched because the picture moved
+        self._moved_check_t: float | None = None  # when the picture was last compared
         if self._scene is not None:
             self._scene.forget()
         self.searches = 0
@@ -236,9 +238,12 @@ class CloserLook:
         most every ``moved_look_every_s``: a working hand's surroundings, a swaying foot or a changing
         light move the picture all the time (one search every 2 s costs under half a millisecond a frame).
         The searches' own pace is left as it was."""
-        if self._scene is None or (
-                self._moved_look_t is not None and t - self._moved_look_t < self.options.moved_look_every_s):
+        if self._scene is None or any(
+                since is not None and t - since < wait for since, wait in (
+                    (self._moved_look_t, self.options.moved_look_every_s),
+                    (self._moved_check_t, self.options.moved_check_s))):
             return False
+        self._moved_check_t = t
         at = self._scene.moved_at(rgb, found)
         if at is None:
             return False

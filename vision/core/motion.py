@@ -274,7 +274,8 @@ class StrokeAnalyzer:
         """The thumb followed from now on is another hand's (vision/core/hands.py chose it): its positions
         do not go on from the last one's, and the jump between them is no stroke (the toes believed
         before the hand came, then the hand: a stroke shown for half a second of a hold, make eval's
-        h1_01). The history starts over; what was shown, and since when the stream was watched, stay."""
+        h1_01). The history starts over; what was shown, since when the stream was watched, and the
+        stream's wander (the camera's, not the hand's) stay."""
         self._history.clear()
         self._palm_px = None
         self._moving = False

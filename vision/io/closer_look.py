@@ -31,10 +31,11 @@ without a hand). Beside a hand the whole frame has, a first round of quarters go
 at once (one every ``first_round_s``: at the start, and when hands come into an empty frame, a
 second hand is found within half a second); then the search slows while it finds
 nothing new (down to a quarter every ``slowest_s``): a few hundredths of a
-frame's time in a normal session. When the picture moves away from the found hands (io/scene_change.py),
-the quarter where it moved is searched at once, at most every ``moved_look_every_s``: a hand coming
-in beside the foot's toes, which the whole frame took for a hand, is found in the frame it comes in. A followed hand costs a landmark pass a frame; while the whole frame
-goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
+frame's time in a normal session. When the picture moves away from the found hands
+(io/scene_change.py), the quarter where it moved is searched at once, at most every
+``moved_look_every_s``: a hand coming in beside the foot's toes, which the whole frame took for a
+hand, is found within a tenth of a second. A followed hand costs a landmark pass a frame; while the
+whole frame goes on missing it, the tracker looks at the whole frame only on its second-hand search frames
 (TrackerOptions.whole_frame_rests_after), so such a hand costs one pass a frame, not two.
 """
 
@@ -144,6 +145,11 @@ def part_of(find: HandObservation, hand: HandObservation, ratio: float = TOES_SI
     return float(np.mean(gaps < 0.5 * find.size_px)) >= PART_NEAR_SHARE
 
 
+def _sooner(t: float, since: float | None, wait_s: float) -> bool:
+    """``t`` is less than ``wait_s`` after ``since`` (never, if ``since`` is None)."""
+    return since is not None and t - since < wait_s
+
+
 def window_around(obs: HandObservation, width: int, height: int) -> tuple[int, int, int, int]:
     """A square window (clipped to the frame) around a hand, ``WINDOW_HANDS`` times its extent."""
     side = int(min(max(WINDOW_HANDS * extent_px(obs), 96), width, height))
@@ -160,7 +166,7 @@ class CloserLook:
     HandLandmarkers (IMAGE and VIDEO mode); ``forget_video(timestamp_ms)`` makes the VIDEO one forget
     the hand it followed; ``read(result, width, height, t)`` turns a result into HandObservations of a
     picture of that size. ``scene`` (None: never) tells where the picture moved away from the found
-    hands since the last search: a round of quarters goes at once, starting where it moved.
+    hands since the last search: the quarter there is searched at once (``_moved_look``).
     """
 
     def __init__(self, detect_image: Callable, detect_video: Callable, forget_video: Callable,
@@ -238,10 +244,8 @@ class CloserLook:
         most every ``moved_look_every_s``: a working hand's surroundings, a swaying foot or a changing
         light move the picture all the time (one search every 2 s costs under half a millisecond a frame).
         The searches' own pace is left as it was."""
-        if self._scene is None or any(
-                since is not None and t - since < wait for since, wait in (
-                    (self._moved_look_t, self.options.moved_look_every_s),
-                    (self._moved_check_t, self.options.moved_check_s))):
+        if (self._scene is None or _sooner(t, self._moved_look_t, self.options.moved_look_every_s)
+                or _sooner(t, self._moved_check_t, self.options.moved_check_s)):
             return False
         self._moved_check_t = t
         at = self._scene.moved_at(rgb, found)

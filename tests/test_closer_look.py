@@ -261,7 +261,7 @@ def test_toes_the_landmarker_jumped_to_do_not_stop_the_search_for_the_hand(jump_
     it. Before, the hand was lost for seconds at a time (make eval's h2_03: 0.61 live -> 0.96): the
     tracker's memory of the hand's size told the toes apart. A hand found over the toes' landmark box is
     now not taken for part of them (io/closer_look.py, part_of), so it is kept even without that memory,
-    the whole frame's rest or the round of quarters started by the picture moving."""
+    the whole frame's rest or the quarter searched when the picture moves."""
     from vision.io.video import iter_frames
 
     path, truth = jump_clip
@@ -344,7 +344,7 @@ def test_a_hand_coming_in_beside_the_toes_taken_for_a_hand_is_found_at_once(stil
     """The bare foot for 3 s (all pictures in footage/): the whole frame takes its toes for a hand, so
     the search beside that "hand" has slowed to a quarter every 2 s, and the real hand (60 px palm)
     coming in was found 2.4 s late (thumbs up). Its coming in moves the picture where no found hand is:
-    a round of quarters goes at once, from there. A hand found over the toes' landmark box was taken
+    the quarter there is searched at once. A hand found over the toes' landmark box was taken
     for part of the toes until the whole frame found it (three fingers: 0.57 s late): a part of a hand
     lies along that hand's landmarks, this one away from the toes' (io/closer_look.py, part_of)."""
     import evaluate_hands as eh
@@ -353,7 +353,7 @@ def test_a_hand_coming_in_beside_the_toes_taken_for_a_hand_is_found_at_once(stil
                      holder_still=None, seed=20)
     found_t, searches_before = first_found_after(scene, 3.0, 4.0)
     assert found_t is not None and found_t <= 3.2, found_t  # the picture is compared every 0.1 s
-    # the still foot moves nothing: the search beside the toes kept its slow pace (3 rounds speeding down)
+    # the still foot moves nothing: the search beside the toes kept its own pace (rounds slowing down)
     assert searches_before <= 10, searches_before
 
 

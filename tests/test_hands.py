@@ -391,7 +391,7 @@ def test_the_thumb_judged_after_the_toes_give_way_to_the_hand_is_the_hands_alone
     """The engine follows one thumb's positions; when the working hand changes (the toes believed before
     the hand came give way to it), the jump from the toes' "thumb" to the hand's is no stroke: the
     analyzer starts the new thumb's history afresh (make eval's h1_01 showed a stroke for half a second
-    of a hold; draw 1 live 0.976 -> 0.980)."""
+    of a hold: 0.935 -> 0.978 live)."""
     from vision.core.axis import FootAxis
     from vision.core.labels import Label
     from vision.engine import Engine

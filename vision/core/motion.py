@@ -276,11 +276,8 @@ class StrokeAnalyzer:
         before the hand came, then the hand: a stroke shown for half a second of a hold, make eval's
         h1_01). The history starts over; what was shown, since when the stream was watched, and the
         stream's wander (the camera's, not the hand's) stay."""
-        self._history.clear()
+        self._forget_thumb()
         self._palm_px = None
-        self._moving = False
-        self._candidate = None
-        self._period_s = self._moving_since = self._still_since = self._figures_t = None
 
     def _seen(self, t: float) -> None:
         """A hand at ``t``: after a gap longer than ``gap_reset_s`` the history starts over."""
@@ -396,15 +393,17 @@ class StrokeAnalyzer:
     # -- pieces -----------------------------------------------------------------
 
     def _reset(self) -> None:
-        self._history.clear()
-        self._moving = False
+        """After a gap: the thumb's history and what was shown start over (the palm width stays)."""
+        self._forget_thumb()
         self._shown = SETTLING
         self._watched_since = None
+
+    def _forget_thumb(self) -> None:
+        """The thumb's positions and what was made of them: its motion, period and figures."""
+        self._history.clear()
+        self._moving = False
         self._candidate = None
-        self._period_s = None
-        self._moving_since = None
-        self._still_since = None
-        self._figures_t = None
+        self._period_s = self._moving_since = self._still_since = self._figures_t = None
 
     def _learn_wander(self, t: float, spread: float) -> None:
         """A frame shown as a hold, with the motion test's spread: the wander, if it is one (MotionParams)."""

@@ -219,13 +219,16 @@ class CloserLook:
             return []
         if self._window is not None:
             return self._follow(rgb, t, timestamp_ms, found, set_aside)
+        in_turn = True
         if not found:  # the whole frame has no hand at all: little else to do, so a quarter often
             wait = self.options.empty_s / 2 if self._ninths_time(t) else self.options.empty_s
             if self._last_search_t is not None and t - self._last_search_t < wait:
                 return []
-        elif self._next_search_t is not None and t < self._next_search_t and not self._moved_look(rgb, t, found):
-            return []
-        return self._search(rgb, t, timestamp_ms, found, width, height, known)
+        elif self._next_search_t is not None and t < self._next_search_t:
+            if not self._moved_look(rgb, t, found):
+                return []
+            in_turn = False  # out of turn, because the picture moved: the pace is left as it was
+        return self._search(rgb, t, timestamp_ms, found, width, height, known, in_turn)
 
     def _first_round(self) -> None:
         """The next round of quarters beside a hand goes at once: at the start, or when hands come into
@@ -274,7 +277,7 @@ class CloserLook:
         self._next_quarter = (self._next_quarter + 1) % 4
         return part
 
-    def _search(self, rgb, t, timestamp_ms, found, width, height, known=()) -> list[HandObservation]:
+    def _search(self, rgb, t, timestamp_ms, found, width, height, known=(), in_turn=True) -> list[HandObservation]:
         x, y, w, h = self._next_part(t, width, height)
         ratio = self.options.toes_size_ratio
         self.searches += 1
@@ -284,8 +287,8 @@ class CloserLook:
         self._last_search_t = t
         if self._scene is not None:
             self._scene.looked(rgb, [*found, *new])
-        if found and self._moved_look_t != t:  # beside a hand the whole frame has, the search slows: each
-            # round of four doubles the wait (a search because the picture moved leaves the pace as it was)
+        if found and in_turn:  # beside a hand the whole frame has, the search slows: each round of four
+            # doubles the wait
             self._paced += 1
             if self._paced % 4 == 0:
                 self._interval_s = min(max(2 * self._interval_s, self.options.fastest_s), self.options.slowest_s)

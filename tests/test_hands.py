@@ -7,6 +7,7 @@ frame (the pure core; the real model on real footage is tools/evaluate_hands.py)
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -408,3 +409,87 @@ def test_the_thumb_judged_after_the_toes_give_way_to_the_hand_is_the_hands_alone
     assert abs(engine._gate.selection.working.palm_width_px - 60) < 5  # the hand is the worker by now
     assert not [t for t, label in labels if label in (Label.CROSS_GRAIN, Label.LENGTHWISE, Label.OBLIQUE)]
     assert all(label == Label.HOLD for t, label in labels if t > 2.5)
+
+
+def toes_look(obs: HandObservation) -> HandObservation:
+    """As the tracker marks the toes of a bare foot by their look (io/toes_look.py)."""
+    return replace(obs, covers_the_foot=True)
+
+
+def test_toes_the_picture_marks_are_never_believed_while_they_rest_and_the_hand_that_comes_is():
+    """Toes seen before any hand were believed (nothing to compare their size with). Marked by their
+    look (most of the skin, short "fingers"), they are not, however long they stay; the real hand that
+    comes in is believed as any first hand is, and takes the working role."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    toes = lambda t: toes_look(hand((300, 200), 150, t))  # noqa: E731
+    bare = [tracks.update([toes(k / FPS)], k / FPS) for k in range(90)]
+    assert not any(s.kept for s in bare)
+    with_hand = [tracks.update([toes(k / FPS), hand((320, 330), 60, k / FPS, thumb=stroke(k, 60))], k / FPS)
+                 for k in range(90, 150)]
+    assert all(s.kept for s in with_hand[p.confirm_frames - 1:])
+    assert all(len(s.hands) == 1 and abs(s.working.palm_width_px - 60) < 10 for s in with_hand[p.confirm_frames - 1:])
+
+
+def test_a_look_of_toes_on_one_frame_of_the_streak_is_remembered():
+    """The look is taken once a place every half second and the toes' "fingers" are short in most frames,
+    not all: a track the picture once called toes stays so while it rests."""
+    tracks = HandTracks()
+    out = [tracks.update([hand((300, 200), 150, k / FPS) if k == 0 else toes_look(hand((300, 200), 150, k / FPS))],
+                         k / FPS) for k in range(60)]
+    assert [s.kept for s in out[:2]] == [False, False]
+    assert not any(s.kept for s in out)
+
+
+def test_a_hand_alone_in_view_marked_as_toes_is_believed_once_it_moves():
+    """With no foot in view a hand is most of the skin, and may have short fingers in the picture
+    (a fist, a grip): it is believed once it has moved half a hand size from where it was first seen."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    out = []
+    for k in range(60):
+        x = 300 + (0 if k < 20 else 4 * (k - 20))  # still for 20 frames, then 4 px a frame
+        out.append(tracks.update([toes_look(hand((x, 300), 60, k / FPS))], k / FPS))
+    assert not any(s.kept for s in out[:20])
+    size = hand_size_px(hand((300, 300), 60, 0.0))
+    moved_at = next(k for k in range(20, 60) if 4 * (k - 20) >= p.came_in_travel * size)
+    believed_at = next(k for k, s in enumerate(out) if s.kept)
+    assert moved_at <= believed_at <= moved_at + p.confirm_frames, (moved_at, believed_at)
+    assert all(s.kept for s in out[believed_at:])
+
+
+def test_after_a_real_hand_the_look_of_toes_is_left_to_the_size_rules():
+    """Once a real hand has been believed, toes are refused by their size beside it (as before); a hand
+    the look took for toes (a grip, its fingers curled) that is a real hand's size is believed."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    for k in range(30):
+        tracks.update([hand((320, 330), 60, k / FPS)], k / FPS)
+    for k in range(30, 60):  # gone for a second: its track ends
+        tracks.update([], k / FPS)
+    out = [tracks.update([toes_look(hand((320, 330), 60, k / FPS))], k / FPS) for k in range(60, 90)]
+    assert all(s.kept for s in out[p.confirm_frames_known_size - 1:])
+    toes = [tracks.update([hand((320, 330), 60, k / FPS), toes_look(hand((300, 150), 150, k / FPS))], k / FPS)
+            for k in range(90, 120)]
+    assert all(len(s.hands) == 1 and abs(s.hands[0].observation.palm_width_px - 60) < 10 for s in toes)
+
+
+def test_a_hand_alone_in_view_marked_as_toes_is_believed_once_its_fingers_move():
+    """A hand signing in one place (real footage: an ASL alphabet) does not travel, but its fingers
+    change shape; toes never do (their landmarks about the "wrist" moved at most 0.23 hand sizes over
+    3 s of a bare foot)."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    out = []
+    for k in range(60):
+        obs = hand((300, 300), 60, k / FPS)
+        if k >= 20:  # the four fingers fold down over the palm (a fist: the letter A)
+            curl = min((k - 20) / 10, 1.0) * 1.5
+            xy = obs.xy.copy()
+            for mcp in (HandLandmark.INDEX_MCP, HandLandmark.MIDDLE_MCP, HandLandmark.RING_MCP, HandLandmark.PINKY_MCP):
+                for j in range(mcp + 1, mcp + 4):
+                    xy[j] = xy[mcp] + (1 - curl) * (xy[j] - xy[mcp])
+            obs = replace(obs, xy=xy)
+        out.append(tracks.update([toes_look(obs)], k / FPS))
+    assert not any(s.kept for s in out[:20])
+    assert all(s.kept for s in out[40:])

@@ -114,6 +114,7 @@ class HandTrackParams(Checked):
     working_min: float = 0.025  # thumb-tip spread (RMS, hand sizes) above which a thumb works
     came_back_within: float = 1.5  # after the worker left: a new hand first seen this near where it was...
     came_in_travel: float = 0.5  # ... or that has moved this far since first seen, takes the role
+    foot_shape_change: float = 0.4  # toes by their look are believed once they move, or change shape this much
     switch_ratio: float = 1.6  # another thumb takes over when it moves this much more...
     switch_after_s: float = 0.5  # ... for this long
     both_ratio: float = 0.5  # both thumbs work when the lesser moves at least this share of the greater
@@ -121,7 +122,7 @@ class HandTrackParams(Checked):
 
     def __post_init__(self) -> None:
         self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
-                             "lost_s", "came_back_within", "came_in_travel",
+                             "lost_s", "came_back_within", "came_in_travel", "foot_shape_change",
                              "size_smoothing_s", "working_window_s", "smaller_steady_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
@@ -141,6 +142,8 @@ class _Track:
     streak_t: float = 0.0  # when the current streak of consistent detections began
     first_xy: np.ndarray | None = None  # landmark centroid where it was first seen
     confirmed: bool = False
+    foot_like: bool = False  # once seen as the foot's toes (HandObservation.covers_the_foot)
+    first_obs: HandObservation | None = None  # its first detection: has it changed shape since?
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
     tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
     pending: list = field(default_factory=list)  # (t, observation) of the streak while not yet believed
@@ -228,14 +231,17 @@ class HandTracks:
         for det, track in matched:
             if track is None:
                 track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, streak_t=t,
-                               first_xy=det.xy.mean(axis=0), pending=[(t, det)])
+                               first_xy=det.xy.mean(axis=0), first_obs=det, pending=[(t, det)])
                 self._next_id += 1
                 self._tracks.append(track)
             else:
                 self._continue(track, det, t)
             self._vote(track, det)
+            track.foot_like = track.foot_like or det.covers_the_foot
             if not track.confirmed:
-                if self._size_believable(track.size):
+                if self._foot_at_rest(track):
+                    pass  # the toes of a bare foot, before any hand: never believed while they rest
+                elif self._size_believable(track.size):
                     # a second hand, or one coming back, the size of a real hand seen lately: one frame sooner
                     needed = p.confirm_frames_known_size if self._remembered else p.confirm_frames
                     track.confirmed = track.streak >= needed
@@ -406,6 +412,18 @@ class HandTracks:
                 self._working_id, self._challenger = best.id, None
         else:
             self._challenger = None
+
+    def _foot_at_rest(self, track: _Track) -> bool:
+        """A track the picture once said is the foot's toes (``covers_the_foot``), with no real hand
+        seen lately, that has neither moved ``came_in_travel`` hand sizes since first seen nor changed
+        shape by ``foot_shape_change`` (its landmarks about the wrist). A hand alone in view (no foot)
+        can look the same, since it is then most of the skin; it is believed once it moves or its
+        fingers do (real footage: 4-40 frames), which toes never do (at most 0.23 over 3 s)."""
+        if not track.foot_like or self._remembered:
+            return False
+        p = self.params
+        moved = float(np.linalg.norm(track.obs.xy.mean(axis=0) - track.first_xy))
+        return moved < p.came_in_travel * track.size and _shape_change(track.obs, track.first_obs) < p.foot_shape_change
 
     def _came_in(self, k: _Track) -> bool:
         """A hand seen first where the worker was last seen, or that has moved since it was first seen."""

@@ -60,6 +60,9 @@ class HandObservation:
         t: the frame's own timestamp in seconds.
         depth_px: optional (21,) landmark depth relative to the wrist, in pixels of the
             image width (MediaPipe's z): it makes hand size independent of how the hand turns.
+        covers_the_foot: the picture says this "hand" is the foot's toes: it covers most of the
+            skin in view and has toes' short "fingers" (vision/io/toes_look.py). Judged only
+            while no real hand has been seen; the tracks believe it only once it moves.
     """
 
     xy: np.ndarray
@@ -67,6 +70,7 @@ class HandObservation:
     score: float
     t: float
     depth_px: np.ndarray | None = None
+    covers_the_foot: bool = False
 
     def __post_init__(self) -> None:
         if self.xy.shape != (21, 2):

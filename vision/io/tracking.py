@@ -27,6 +27,7 @@ from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
 from .scene_change import SceneOutsideHands
+from .toes_look import ToesLook
 
 block_outbound_http()  # MediaPipe's usage logger must not reach the network (no_telemetry.py)
 os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: errors only
@@ -65,6 +66,10 @@ class TrackerOptions:
     # whole frame is looked at only on the second-hand search frames: its palm detector cannot see that
     # hand, and each look costs as much as following it (0: look every frame).
     whole_frame_rests_after: int = 3
+    # A "hand" with short fingers is looked at in the picture (one look a place every 0.5 s): the toes of
+    # a bare foot cover most of its skin (io/toes_look.py); core/hands.py believes them only once they move,
+    # and only while no real hand has been seen.
+    toes_look: bool = True
 
 
 class SecondHandSearch:
@@ -150,6 +155,7 @@ class HandTracker:
         self._search = SecondHandSearch(options.second_hand_search_every, options.second_hand_search_slowest)
         self._scene = None if options.search_while_still else SceneOutsideHands()
         self._last_hands: list[HandObservation] = []  # the last frame's: where the hands are followed now
+        self._toes_look = ToesLook() if options.toes_look else None
         self._options, self._model_path, self._tasks = options, model_path, tasks
         self._closer = CloserLook(self._search_quarter, self._follow_window, self._forget_window, _observations,
                                   CloserLookOptions(toes_size_ratio=options.toes_size_ratio),
@@ -237,6 +243,10 @@ class HandTracker:
                                       tuple(h for h in hands if id(h) in toes))
             toes |= {id(h) for h in found if self._toes_by_memory(h, t)}
             hands += found
+        if self._toes_look is not None:
+            marked = self._toes_look.mark(rgb, hands, t)
+            toes = {id(new) for old, new in zip(hands, marked) if id(old) in toes}
+            hands = marked
         hands.sort(key=lambda h: -h.score)
         self._remember_hand(hands, toes, t)
         self._last_hands = hands
@@ -271,10 +281,11 @@ class HandTracker:
         return self._hand_seen[1]
 
     def _remember_hand(self, hands: list[HandObservation], toes_by_memory: set[int], t: float) -> None:
-        """The most confident hand of the frame that is neither toes beside another nor toes by memory
-        (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
+        """The most confident hand of the frame that is neither toes beside another, nor toes by memory,
+        nor the toes of a bare foot by their look (``covers_the_foot``) (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
         ratio = self._options.toes_size_ratio
-        real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)]
+        real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)
+                and not h.covers_the_foot]
         if real:
             self._hand_seen = (t, real[0])
 

@@ -431,9 +431,9 @@ def test_toes_the_picture_marks_are_never_believed_while_they_rest_and_the_hand_
     assert all(len(s.hands) == 1 and abs(s.working.palm_width_px - 60) < 10 for s in with_hand[p.confirm_frames - 1:])
 
 
-def test_a_look_of_toes_on_one_frame_of_the_streak_is_remembered():
-    """The look is taken once a place every half second and the toes' "fingers" are short in most frames,
-    not all: a track the picture once called toes stays so while it rests."""
+def test_toes_not_looked_at_in_a_frame_are_still_the_toes():
+    """The toes' "fingers" are short in most frames, not all: a frame with long ones is not looked at
+    (covers_the_foot None) and does not count either way."""
     tracks = HandTracks()
     out = [tracks.update([hand((300, 200), 150, k / FPS) if k == 0 else toes_look(hand((300, 200), 150, k / FPS))],
                          k / FPS) for k in range(60)]
@@ -493,3 +493,30 @@ def test_a_hand_alone_in_view_marked_as_toes_is_believed_once_its_fingers_move()
         out.append(tracks.update([toes_look(obs)], k / FPS))
     assert not any(s.kept for s in out[:20])
     assert all(s.kept for s in out[40:])
+
+
+def test_a_hand_alone_in_view_marked_as_toes_is_believed_once_its_thumb_strokes_in_place():
+    """A hand on a plain background (no foot: the hand is all the skin) stroking in place travels too
+    little to count as moving and keeps its shape; its thumb's path repeats, which toes' jitter does not."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    out = [tracks.update([toes_look(hand((300, 300), 60, k / FPS, thumb=stroke(k, 60, amp=0.15, rate_hz=2.0)))],
+                         k / FPS) for k in range(90)]
+    believed_at = next(k for k, s in enumerate(out) if s.kept)
+    assert believed_at / FPS <= p.foot_stroke_window_s + 0.2, believed_at / FPS
+    rng = np.random.default_rng(0)
+    jitter = HandTracks(p)  # the toes' thumb jitters by as much, at random: never believed while they rest
+    out = [jitter.update([toes_look(hand((300, 300), 60, k / FPS, thumb=tuple(rng.normal(0, 0.1 * 60, 2))))],
+                         k / FPS) for k in range(150)]
+    assert not any(s.kept for s in out)
+
+
+def test_a_hand_the_look_mostly_calls_a_hand_is_believed_though_it_once_called_it_toes():
+    """A still fist on a darker foot is all the strong skin in some frames' looks: one look of toes among
+    those of a hand does not make it the foot."""
+    p = HandTrackParams()
+    tracks = HandTracks(p)
+    looks = [True] + [False] * 59
+    out = [tracks.update([replace(hand((300, 300), 60, k / FPS), covers_the_foot=looks[k])], k / FPS)
+           for k in range(60)]
+    assert all(s.kept for s in out[p.confirm_frames + 1:])

@@ -83,7 +83,7 @@ def with_jitter(tracked: Tracked, jitter_px: float, seed: int = 0) -> Tracked:
 
 
 MAX_HANDS = 2
-CACHE_FORMAT = 19  # 19: each hand's covers_the_foot (the toes of a bare foot by their look, io/toes_look.py); 18: the picture compared for that every 0.1 s, not every frame; 17: the picture moving away from the found hands starts one quarter search where it moved (at most every 2 s), not a round of four every 4 s; 16: a hand found over a far larger found "hand" (the toes) is not taken for part of it unless a quarter of that one's landmarks lie along it; 15: a round of quarters at once (at most every 4 s) when the picture moves away from the found hands; 14: a followed window's hand over one the whole frame found, of its size, is handed back though the tracker took that one for toes by memory; 13 (reverted): the hand remembered went on where seen again; 12: beside a hand the whole frame has, the closer look's first round of quarters a tenth of a second apart (at the start and when hands come back into an empty frame); 11: the closer look searches ninths of the frame between its quarters once the whole frame has found no hand for 1 s; 10: the scene's cells from sampled pixels (numpy, not OpenCV); 9: a second-hand search waits while nothing moved outside the hands; 8: the whole frame rests while the closer look follows a hand it misses; 7: toes the landmarker jumped to (far larger than the hand last seen) do not stop the closer look; 6: the followed hand from the one-hand landmarker on search frames too; 5: the toes beside a hand not followed; 4: the closer look searching fast while no hand is found; 3: with the closer look (2: every hand, with depth; 1, NAME.track.npz: the most confident hand)
+CACHE_FORMAT = 20  # 20: covers_the_foot as looked at: toes, a hand, or not looked at (-1); 19: each hand's covers_the_foot (the toes of a bare foot by their look, io/toes_look.py); 18: the picture compared for that every 0.1 s, not every frame; 17: the picture moving away from the found hands starts one quarter search where it moved (at most every 2 s), not a round of four every 4 s; 16: a hand found over a far larger found "hand" (the toes) is not taken for part of it unless a quarter of that one's landmarks lie along it; 15: a round of quarters at once (at most every 4 s) when the picture moves away from the found hands; 14: a followed window's hand over one the whole frame found, of its size, is handed back though the tracker took that one for toes by memory; 13 (reverted): the hand remembered went on where seen again; 12: beside a hand the whole frame has, the closer look's first round of quarters a tenth of a second apart (at the start and when hands come back into an empty frame); 11: the closer look searches ninths of the frame between its quarters once the whole frame has found no hand for 1 s; 10: the scene's cells from sampled pixels (numpy, not OpenCV); 9: a second-hand search waits while nothing moved outside the hands; 8: the whole frame rests while the closer look follows a hand it misses; 7: toes the landmarker jumped to (far larger than the hand last seen) do not stop the closer look; 6: the followed hand from the one-hand landmarker on search frames too; 5: the toes beside a hand not followed; 4: the closer look searching fast while no hand is found; 3: with the closer look (2: every hand, with depth; 1, NAME.track.npz: the most confident hand)
 
 
 def track_clip(mp4: Path, cache: bool = True) -> Tracked:
@@ -108,11 +108,11 @@ def track_clip(mp4: Path, cache: bool = True) -> Tracked:
         present = np.zeros((n, MAX_HANDS), bool)
         right = np.zeros((n, MAX_HANDS), bool)
         score = np.zeros((n, MAX_HANDS), np.float32)
-        foot = np.zeros((n, MAX_HANDS), bool)
+        foot = np.full((n, MAX_HANDS), -1, np.int8)  # covers_the_foot: 1 toes, 0 a hand, -1 not looked at
         for k, hands in enumerate(observations):
             for j, o in enumerate(hands):
                 xy[k, j], present[k, j], right[k, j], score[k, j] = o.xy, True, o.handedness == "Right", o.score
-                foot[k, j] = o.covers_the_foot
+                foot[k, j] = -1 if o.covers_the_foot is None else int(o.covers_the_foot)
                 if o.depth_px is not None:
                     depth[k, j] = o.depth_px
         np.savez_compressed(kept, stamp=stamp, t=np.array(times), present=present, xy=xy, depth=depth,
@@ -131,7 +131,8 @@ def _observations(z) -> list:
             hands.append(HandObservation(xy=z["xy"][k, j], handedness="Right" if z["right"][k, j] else "Left",
                                          score=float(z["score"][k, j]), t=float(z["t"][k]),
                                          depth_px=None if np.isnan(depth).any() else depth,
-                                         covers_the_foot=bool(z["covers_the_foot"][k, j])))
+                                         covers_the_foot=None if z["covers_the_foot"][k, j] < 0
+                                         else bool(z["covers_the_foot"][k, j])))
         out.append(hands)
     return out
 

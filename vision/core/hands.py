@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .landmarks import HandLandmark, HandObservation
+from .periodicity import fit_sinusoid, trial_frequencies
 from .params import Checked
 
 OUTLIER_MEDIANS = 3.0  # a thumb position this many times the median distance off the drift is MediaPipe's error
@@ -114,7 +115,9 @@ class HandTrackParams(Checked):
     working_min: float = 0.025  # thumb-tip spread (RMS, hand sizes) above which a thumb works
     came_back_within: float = 1.5  # after the worker left: a new hand first seen this near where it was...
     came_in_travel: float = 0.5  # ... or that has moved this far since first seen, takes the role
-    foot_shape_change: float = 0.4  # toes by their look are believed once they move, or change shape this much
+    foot_shape_change: float = 0.4  # toes by their look are believed once they move, or change shape this much,
+    foot_stroke_share: float = 0.7  # ... or their thumb strokes: a sinusoid explains this share of its path
+    foot_stroke_window_s: float = 1.5  # ... over this long (a stroke a second or faster)
     switch_ratio: float = 1.6  # another thumb takes over when it moves this much more...
     switch_after_s: float = 0.5  # ... for this long
     both_ratio: float = 0.5  # both thumbs work when the lesser moves at least this share of the greater
@@ -122,7 +125,8 @@ class HandTrackParams(Checked):
 
     def __post_init__(self) -> None:
         self.check(positive=("confirm_gap_s", "max_step_shape_change", "max_move_per_frame", "max_move", "forget_s",
-                             "lost_s", "came_back_within", "came_in_travel", "foot_shape_change",
+                             "lost_s", "came_back_within", "came_in_travel", "foot_shape_change", "foot_stroke_share",
+                             "foot_stroke_window_s",
                              "size_smoothing_s", "working_window_s", "smaller_steady_s", "working_min"),
                    non_negative=("handedness_penalty", "switch_after_s", "both_after_s"),
                    at_least_one=("confirm_frames", "confirm_frames_known_size", "max_step_size_ratio",
@@ -142,8 +146,14 @@ class _Track:
     streak_t: float = 0.0  # when the current streak of consistent detections began
     first_xy: np.ndarray | None = None  # landmark centroid where it was first seen
     confirmed: bool = False
-    foot_like: bool = False  # once seen as the foot's toes (HandObservation.covers_the_foot)
+    toes_votes: int = 0  # detections the look called toes, less the others (covers_the_foot)
     first_obs: HandObservation | None = None  # its first detection: has it changed shape since?
+    foot_path: deque = field(default_factory=deque)  # (t, thumb tip) while foot_like and not believed
+
+    @property
+    def foot_like(self) -> bool:
+        """The look at the picture called it the foot's toes in more than a third of its detections."""
+        return self.toes_votes > 0
     handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
     tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
     pending: list = field(default_factory=list)  # (t, observation) of the streak while not yet believed
@@ -237,7 +247,14 @@ class HandTracks:
             else:
                 self._continue(track, det, t)
             self._vote(track, det)
-            track.foot_like = track.foot_like or det.covers_the_foot
+            # Toes' "fingers" are short in most frames (long in a fifth: not looked at), a real hand's
+            # now and then: a look of toes counts 2, long fingers -1, a look of a hand -2. Toes then
+            # win from their second frame on; a fist whose look said toes in 10 of 120 frames does not.
+            track.toes_votes += {True: 2, None: -1, False: -2}[det.covers_the_foot]
+            if track.foot_like and not track.confirmed:
+                track.foot_path.append((t, det.xy[HandLandmark.THUMB_TIP].astype(np.float64)))
+                while t - track.foot_path[0][0] > p.foot_stroke_window_s:
+                    track.foot_path.popleft()
             if not track.confirmed:
                 if self._foot_at_rest(track):
                     pass  # the toes of a bare foot, before any hand: never believed while they rest
@@ -414,16 +431,22 @@ class HandTracks:
             self._challenger = None
 
     def _foot_at_rest(self, track: _Track) -> bool:
-        """A track the picture once said is the foot's toes (``covers_the_foot``), with no real hand
-        seen lately, that has neither moved ``came_in_travel`` hand sizes since first seen nor changed
-        shape by ``foot_shape_change`` (its landmarks about the wrist). A hand alone in view (no foot)
-        can look the same, since it is then most of the skin; it is believed once it moves or its
-        fingers do (real footage: 4-40 frames), which toes never do (at most 0.23 over 3 s)."""
+        """A track the picture mostly said is the foot's toes (``covers_the_foot``), with no real hand
+        seen lately, that has not moved ``came_in_travel`` hand sizes since first seen, nor changed
+        shape by ``foot_shape_change`` (its landmarks about the wrist), nor stroked (its thumb tip's
+        path a sinusoid for ``foot_stroke_share`` of its variance, over ``foot_stroke_window_s``).
+
+        A hand alone in view (no foot) can look the same, since it is then most of the skin: it is
+        believed once it moves, its fingers do (real footage: 4-40 frames) or its thumb strokes in
+        place, which toes never do (``make eval-hands``, 3 s of bare feet: shape change at most 0.23,
+        the thumb's sinusoid at most 0.48 of its jitter; strokes 0.65-0.99 at the median)."""
         if not track.foot_like or self._remembered:
             return False
         p = self.params
         moved = float(np.linalg.norm(track.obs.xy.mean(axis=0) - track.first_xy))
-        return moved < p.came_in_travel * track.size and _shape_change(track.obs, track.first_obs) < p.foot_shape_change
+        return (moved < p.came_in_travel * track.size
+                and _shape_change(track.obs, track.first_obs) < p.foot_shape_change
+                and not _strokes(track.foot_path, p.foot_stroke_share, track.size))
 
     def _came_in(self, k: _Track) -> bool:
         """A hand seen first where the worker was last seen, or that has moved since it was first seen."""
@@ -481,6 +504,20 @@ def _detrended_spread(times: np.ndarray, xy: np.ndarray) -> float:
         keep[far] = False
         residual = _off_line(times[keep], xy[keep])
     return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
+
+
+def _strokes(path, share: float, size: float) -> bool:
+    """Whether the thumb tip's path ((t, xy) pairs) strokes: one sinusoid of 1.5 cycles or more in the
+    window, up to 4.5 a second, explains at least ``share`` of its variance (jitter: a fraction of that),
+    and swings at least 0.02 hand sizes (a still thumb's noise is no stroke, however regular)."""
+    if len(path) < 10:
+        return False
+    times = np.array([x[0] for x in path])
+    tips = np.array([x[1] for x in path])
+    fit = fit_sinusoid(times, tips, trial_frequencies(times, 1.5, 4.5))
+    if fit is None or fit.explained_var < 0.5 * (0.02 * size) ** 2:  # a sine of amplitude A: A^2 / 2 a sample
+        return False
+    return fit.explained_var >= share * (fit.explained_var + fit.residual_var)
 
 
 def _off_line(times: np.ndarray, xy: np.ndarray) -> np.ndarray:

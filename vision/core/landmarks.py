@@ -60,9 +60,10 @@ class HandObservation:
         t: the frame's own timestamp in seconds.
         depth_px: optional (21,) landmark depth relative to the wrist, in pixels of the
             image width (MediaPipe's z): it makes hand size independent of how the hand turns.
-        covers_the_foot: the picture says this "hand" is the foot's toes: it covers most of the
-            skin in view and has toes' short "fingers" (vision/io/toes_look.py). Judged only
-            while no real hand has been seen; the tracks believe it only once it moves.
+        covers_the_foot: what a look at the picture says of a "hand" with short fingers: True,
+            the foot's toes (with its "forearm" it covers most of the skin in view); False, a
+            hand on part of it; None, not looked at (vision/io/toes_look.py). While no real hand
+            has been seen, a track mostly said to be toes is believed only once it moves.
     """
 
     xy: np.ndarray
@@ -70,7 +71,7 @@ class HandObservation:
     score: float
     t: float
     depth_px: np.ndarray | None = None
-    covers_the_foot: bool = False
+    covers_the_foot: bool | None = None
 
     def __post_init__(self) -> None:
         if self.xy.shape != (21, 2):

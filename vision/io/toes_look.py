@@ -31,12 +31,16 @@ LOOK_EVERY_S = 0.5
 
 
 class ToesLook:
-    """Marks ``covers_the_foot`` on the hands that are the foot's toes; remembers its last looks."""
+    """Sets ``covers_the_foot`` on the hands with short fingers (True: the toes); remembers its last looks."""
 
     def __init__(self, every_s: float = LOOK_EVERY_S) -> None:
         self.every_s = every_s
         self.looks = 0  # pictures judged, for the tests and the bench
         self._recent: list[tuple[float, np.ndarray, float, bool]] = []  # (t, centroid, size, toes)
+
+    def forget(self) -> None:
+        """A new stream: no look is reused."""
+        self._recent = []
 
     def mark(self, rgb: np.ndarray, hands: list[HandObservation], t: float) -> list[HandObservation]:
         """``hands`` with the toes marked; a hand judged within ``every_s`` at its place keeps that verdict."""
@@ -57,7 +61,7 @@ class ToesLook:
                 self.looks += 1
             else:
                 toes = known[3]
-            out.append(replace(hand, covers_the_foot=True) if toes else hand)
+            out.append(replace(hand, covers_the_foot=bool(toes)))
         return out
 
 

@@ -285,7 +285,7 @@ class HandTracker:
         nor the toes of a bare foot by their look (``covers_the_foot``) (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
         ratio = self._options.toes_size_ratio
         real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)
-                and not h.covers_the_foot]
+                and h.covers_the_foot is not True]
         if real:
             self._hand_seen = (t, real[0])
 
@@ -382,6 +382,8 @@ class HandTracker:
         self._missed_followed = 0
         if self._closer is not None:
             self._closer.reset()
+        if self._toes_look is not None:
+            self._toes_look.forget()
         self._warmed.clear()
         self.resets += 1
 

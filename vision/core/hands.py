@@ -52,10 +52,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .landmarks import HandLandmark, HandObservation
-from .periodicity import fit_sinusoid, trial_frequencies
 from .params import Checked
+from .periodicity import fit_sinusoid, trial_frequencies
 
 OUTLIER_MEDIANS = 3.0  # a thumb position this many times the median distance off the drift is MediaPipe's error
+FORM_FRAMES = 5  # a track's form at first and lately: the mean of this many detections
 
 _PALM = [HandLandmark.WRIST, HandLandmark.INDEX_MCP, HandLandmark.MIDDLE_MCP, HandLandmark.RING_MCP,
          HandLandmark.PINKY_MCP]
@@ -115,7 +116,7 @@ class HandTrackParams(Checked):
     working_min: float = 0.025  # thumb-tip spread (RMS, hand sizes) above which a thumb works
     came_back_within: float = 1.5  # after the worker left: a new hand first seen this near where it was...
     came_in_travel: float = 0.5  # ... or that has moved this far since first seen, takes the role
-    foot_shape_change: float = 0.4  # toes by their look are believed once they move, or change shape this much,
+    foot_shape_change: float = 0.3  # toes by their look are believed once they move, or change shape this much,
     foot_stroke_share: float = 0.7  # ... or their thumb strokes: a sinusoid explains this share of its path
     foot_stroke_window_s: float = 1.5  # ... over this long (a stroke a second or faster)
     switch_ratio: float = 1.6  # another thumb takes over when it moves this much more...
@@ -146,18 +147,19 @@ class _Track:
     streak_t: float = 0.0  # when the current streak of consistent detections began
     first_xy: np.ndarray | None = None  # landmark centroid where it was first seen
     confirmed: bool = False
-    toes_votes: int = 0  # detections the look called toes, less the others (covers_the_foot)
-    first_obs: HandObservation | None = None  # its first detection: has it changed shape since?
-    foot_path: deque = field(default_factory=deque)  # (t, thumb tip) while foot_like and not believed
+    toes_votes: int = 0  # detections the look called toes, less the others (HandTracks._count_look)
+    first_forms: list = field(default_factory=list)  # while foot_like: the form (_form) of its first detections,
+    forms: deque = field(default_factory=lambda: deque(maxlen=FORM_FRAMES))  # ... of its latest,
+    foot_path: deque = field(default_factory=deque)  # ... and its thumb tip's (t, xy)
+    handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
+    tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
+    pending: list = field(default_factory=list)  # (t, observation) of the streak while not yet believed
+    score: float = 0.0  # working score: thumb motion, hand sizes
 
     @property
     def foot_like(self) -> bool:
         """The look at the picture called it the foot's toes in more than a third of its detections."""
         return self.toes_votes > 0
-    handedness_votes: float = 0.0  # > 0 right, < 0 left, weighted by score
-    tips: deque = field(default_factory=deque)  # (t, tip xy, thumb relative xy)
-    pending: list = field(default_factory=list)  # (t, observation) of the streak while not yet believed
-    score: float = 0.0  # working score: thumb motion, hand sizes
 
     @property
     def handedness(self) -> str | None:
@@ -241,20 +243,13 @@ class HandTracks:
         for det, track in matched:
             if track is None:
                 track = _Track(self._next_id, det, hand_size_px(det), t, t, self._frame, streak_t=t,
-                               first_xy=det.xy.mean(axis=0), first_obs=det, pending=[(t, det)])
+                               first_xy=det.xy.mean(axis=0), pending=[(t, det)])
                 self._next_id += 1
                 self._tracks.append(track)
             else:
                 self._continue(track, det, t)
             self._vote(track, det)
-            # Toes' "fingers" are short in most frames (long in a fifth: not looked at), a real hand's
-            # now and then: a look of toes counts 2, long fingers -1, a look of a hand -2. Toes then
-            # win from their second frame on; a fist whose look said toes in 10 of 120 frames does not.
-            track.toes_votes += {True: 2, None: -1, False: -2}[det.covers_the_foot]
-            if track.foot_like and not track.confirmed:
-                track.foot_path.append((t, det.xy[HandLandmark.THUMB_TIP].astype(np.float64)))
-                while t - track.foot_path[0][0] > p.foot_stroke_window_s:
-                    track.foot_path.popleft()
+            self._count_look(track, det, t)
             if not track.confirmed:
                 if self._foot_at_rest(track):
                     pass  # the toes of a bare foot, before any hand: never believed while they rest
@@ -430,22 +425,40 @@ class HandTracks:
         else:
             self._challenger = None
 
+    def _count_look(self, track: _Track, det: HandObservation, t: float) -> None:
+        """Count what the look at the picture said of this detection (``covers_the_foot``) and, while
+        the track is foot-like and not believed, keep what _foot_at_rest asks of it.
+
+        Toes' "fingers" are short in most frames (long in a fifth: not looked at), a real hand's now
+        and then: a look of toes counts 2, long fingers -1, a look of a hand -2. Toes then win from
+        their second frame on; a fist whose look said toes in 10 of 120 frames does not."""
+        track.toes_votes += {True: 2, None: -1, False: -2}[det.covers_the_foot]
+        if not track.foot_like or track.confirmed:
+            return
+        form = _form(det)
+        if len(track.first_forms) < FORM_FRAMES:
+            track.first_forms.append(form)
+        track.forms.append(form)
+        track.foot_path.append((t, det.xy[HandLandmark.THUMB_TIP].astype(np.float64)))
+        while t - track.foot_path[0][0] > self.params.foot_stroke_window_s:
+            track.foot_path.popleft()
+
     def _foot_at_rest(self, track: _Track) -> bool:
         """A track the picture mostly said is the foot's toes (``covers_the_foot``), with no real hand
         seen lately, that has not moved ``came_in_travel`` hand sizes since first seen, nor changed
-        shape by ``foot_shape_change`` (its landmarks about the wrist), nor stroked (its thumb tip's
-        path a sinusoid for ``foot_stroke_share`` of its variance, over ``foot_stroke_window_s``).
+        its form by ``foot_shape_change`` (_form_change), nor stroked (its thumb tip's path a sinusoid
+        for ``foot_stroke_share`` of its variance, over ``foot_stroke_window_s``).
 
         A hand alone in view (no foot) can look the same, since it is then most of the skin: it is
-        believed once it moves, its fingers do (real footage: 4-40 frames) or its thumb strokes in
-        place, which toes never do (``make eval-hands``, 3 s of bare feet: shape change at most 0.23,
-        the thumb's sinusoid at most 0.48 of its jitter; strokes 0.65-0.99 at the median)."""
+        believed once it moves, its fingers do (real footage: 5-43 frames) or its thumb strokes in
+        place, which toes did not (3 s of 11 bare feet: form change at most 0.13, the thumb's
+        sinusoid at most 0.48 of its jitter; strokes 0.65-0.99 at the median)."""
         if not track.foot_like or self._remembered:
             return False
         p = self.params
         moved = float(np.linalg.norm(track.obs.xy.mean(axis=0) - track.first_xy))
         return (moved < p.came_in_travel * track.size
-                and _shape_change(track.obs, track.first_obs) < p.foot_shape_change
+                and _form_change(track.first_forms, track.forms) < p.foot_shape_change
                 and not _strokes(track.foot_path, p.foot_stroke_share, track.size))
 
     def _came_in(self, k: _Track) -> bool:
@@ -504,6 +517,21 @@ def _detrended_spread(times: np.ndarray, xy: np.ndarray) -> float:
         keep[far] = False
         residual = _off_line(times[keep], xy[keep])
     return float(np.sqrt(np.mean(np.sum(residual ** 2, axis=1))))
+
+
+def _form(obs: HandObservation) -> np.ndarray:
+    """The landmarks about the wrist in the detection's own hand size: its shape without its scale
+    (toes' "hand" is found 20 % larger or smaller from one frame to the next)."""
+    return (obs.xy - obs.xy[HandLandmark.WRIST]) / max(hand_size_px(obs), 1e-6)
+
+
+def _form_change(first: list, latest) -> float:
+    """Mean landmark move (hand sizes) between a track's mean form at first and its mean form lately.
+    Means of a few frames: toes' skeleton flickers among a few fits (0.39-0.46 between two frames on
+    one bare foot) and comes back; fingers that change their shape stay changed."""
+    if not first or not latest:
+        return 0.0
+    return float(np.mean(np.linalg.norm(np.mean(first, axis=0) - np.mean(list(latest), axis=0), axis=1)))
 
 
 def _strokes(path, share: float, size: float) -> bool:

@@ -1,4 +1,4 @@
-"""Is a "hand" the foot's toes? A look at the picture, for the frames before any real hand is seen.
+"""Is a "hand" the foot's toes? A look at the picture, for the tracks before any real hand is seen.
 
 With a bare foot in view, the palm detector takes the toes for a hand, and
 before a real hand has been seen there is nothing to compare its size with
@@ -9,10 +9,12 @@ hand on a foot covers a part of it. Measured on the composites of
 ``make eval-hands`` (every third frame): toes 0.80-1.00 of detections, real
 hands on feet 0 of 1,500. A hand alone in view (no foot) is most of the skin
 too (0-0.90 of detections in the real footage): core/hands.py therefore only
-waits for such a "hand" to move before believing it.
+waits, before believing such a "hand", for it to move, change its form or
+stroke, which the toes of a resting foot do not.
 
-Cheap enough for the frames it runs on: the picture at 160 px (about 1 ms),
-only for hands with short fingers, and one look a place every ``every_s``.
+Every hand with short fingers is looked at (the tracker does not know which
+tracks are believed; core/hands.py uses the look only while no real hand has
+been): the picture at 160 px, about 1 ms, one look a place every ``every_s``.
 """
 
 from __future__ import annotations

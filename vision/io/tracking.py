@@ -281,8 +281,9 @@ class HandTracker:
         return self._hand_seen[1]
 
     def _remember_hand(self, hands: list[HandObservation], toes_by_memory: set[int], t: float) -> None:
-        """The most confident hand of the frame that is neither toes beside another, nor toes by memory,
-        nor the toes of a bare foot by their look (``covers_the_foot``) (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes)."""
+        """The most confident hand of the frame that is neither toes beside another, nor toes by memory
+        (``toes_by_memory``: the ids of the frame's hands ``_toes_by_memory`` took for toes), nor the
+        toes of a bare foot by their look (``covers_the_foot``)."""
         ratio = self._options.toes_size_ratio
         real = [h for h in hands if id(h) not in toes_by_memory and not toes_beside(h, hands, ratio)
                 and h.covers_the_foot is not True]

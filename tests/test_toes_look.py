@@ -55,3 +55,25 @@ def test_without_the_look_the_toes_of_a_bare_foot_are_kept():
     """The control: the same scene with the look turned off keeps the toes, as before."""
     toes_found, toes_kept, _, _, _ = bare_foot_then_hand(TrackerOptions(toes_look=False))
     assert toes_kept >= 0.5 * toes_found, (toes_kept, toes_found)
+
+
+def test_a_hand_alone_on_a_plain_wall_is_kept_once_its_strokes_repeat():
+    """No foot in view: the hand (thumbs up, fingers curled) is all the skin, so the look calls it toes.
+    Stroking in place it neither travels nor changes its form, but its thumb's path repeats: it is
+    believed within the stroke window (1.5 s) and kept from then on."""
+    import evaluate_hands as eh
+
+    scene = eh.Scene("plain_wall", "plain", 90, 60, "thumbs_up_png", [eh.stroke(90, 4.0, rate=120)],
+                     holder_still=None, seed=5)
+    tracks = HandTracks()
+    called_toes = kept_late = late = 0
+    with HandTracker() as tracker:
+        for t, rgb, truth in eh.render(scene):
+            hands = tracker.process_all(rgb, t)
+            called_toes += any(h.covers_the_foot for h in hands)
+            kept = tracks.update(hands, t).kept
+            if t >= 2.0 and hands:
+                late += 1
+                kept_late += kept
+    assert called_toes >= 30, called_toes  # the look does call it toes: the test is of the wait
+    assert late >= 50 and kept_late == late, (kept_late, late)

@@ -14,12 +14,13 @@ def run(code: str) -> str:
 
 
 def test_tracking_a_frame_imports_neither_matplotlib_nor_the_audio_tasks():
+    """Nor OpenCV (about 25 MB and 35 ms): the look at toes loads it on its first look only."""
     out = run(
         "import sys, numpy as np\n"
         "from vision.io.tracking import HandTracker\n"
         "with HandTracker() as t: t.process(np.zeros((48, 64, 3), np.uint8), 0.0)\n"
         "print(sorted(m for m in ('matplotlib', 'sounddevice', 'mediapipe.tasks.python.audio',\n"
-        "      'mediapipe.tasks.python.vision.drawing_utils') if m in sys.modules))\n")
+        "      'mediapipe.tasks.python.vision.drawing_utils', 'cv2') if m in sys.modules))\n")
     assert out.strip() == "[]"
 
 

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
-from ..axis.estimate import is_the_foot
-from ..axis.handmask import has_short_fingers, hand_mask
+from ..core.fingers import has_short_fingers
 from ..core.landmarks import HandObservation
 
 LOOK_SIDE = 160  # the picture is judged at this longest side: skin and outline, not detail
@@ -58,7 +56,7 @@ class ToesLook:
             if known is None:
                 if small is None:
                     small, scale = _shrunk(rgb)
-                toes = is_the_foot(small, hand_mask(small.shape[:2], [hand.xy], scale))
+                toes = _covers_the_skin(small, scale, hand.xy)
                 self._recent.append((t, centre, hand.size_px, toes))
                 self.looks += 1
             else:
@@ -67,8 +65,19 @@ class ToesLook:
         return out
 
 
+def _covers_the_skin(small_bgr: np.ndarray, scale: float, xy: np.ndarray) -> bool:
+    """The axis estimator's test (vision/axis/estimate.py, is_the_foot): the "hand" and its "forearm"
+    cover most of the skin. OpenCV is loaded here, on the first look, not with the tracker."""
+    from ..axis.estimate import is_the_foot
+    from ..axis.handmask import hand_mask
+
+    return is_the_foot(small_bgr, hand_mask(small_bgr.shape[:2], [xy], scale))
+
+
 def _shrunk(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     """The picture as BGR at LOOK_SIDE (its longest side), and the scale from the frame's pixels."""
+    import cv2
+
     h, w = rgb.shape[:2]
     scale = min(1.0, LOOK_SIDE / max(h, w))
     small = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \

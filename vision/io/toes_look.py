@@ -35,7 +35,7 @@ class ToesLook:
 
     def __init__(self, every_s: float = LOOK_EVERY_S) -> None:
         self.every_s = every_s
-        self.looks = 0  # pictures judged, for the tests and the bench
+        self.looks = 0  # pictures judged (the tests count them)
         self._recent: list[tuple[float, np.ndarray, float, bool]] = []  # (t, centroid, size, toes)
 
     def forget(self) -> None:

@@ -6,8 +6,9 @@ before a real hand has been seen there is nothing to compare its size with
 tells them apart: the toes' "hand" has toes' short "fingers" and, with its
 "forearm" (the rest of the foot), covers most of the skin in view; a real
 hand on a foot covers a part of it. Measured on the composites of
-``make eval-hands`` (every third frame): toes 0.80-1.00 of detections, real
-hands on feet 0 of 1,500. A hand alone in view (no foot) is most of the skin
+``make eval-hands`` (every third frame, judged at 240 px): toes 0.80-1.00 of
+detections, real hands on feet 0 of 1,500; at the 160 px used here, no toes
+were kept in ``make eval-hands``. A hand alone in view (no foot) is most of the skin
 too (0-0.90 of detections in the real footage): core/hands.py therefore only
 waits, before believing such a "hand", for it to move, change its form or
 stroke, which the toes of a resting foot do not.

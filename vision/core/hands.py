@@ -456,8 +456,7 @@ class HandTracks:
         if not track.foot_like or self._remembered:
             return False
         p = self.params
-        moved = float(np.linalg.norm(track.obs.xy.mean(axis=0) - track.first_xy))
-        return (moved < p.came_in_travel * track.size
+        return (not self._travelled(track)
                 and _form_change(track.first_forms, track.forms) < p.foot_shape_change
                 and not _strokes(track.foot_path, p.foot_stroke_share, track.size))
 
@@ -468,7 +467,11 @@ class HandTracks:
             where, size = self._worker_at
             if float(np.linalg.norm(k.first_xy - where)) <= p.came_back_within * size:
                 return True
-        return float(np.linalg.norm(k.obs.xy.mean(axis=0) - k.first_xy)) >= p.came_in_travel * k.size
+        return self._travelled(k)
+
+    def _travelled(self, k: _Track) -> bool:
+        """It has moved ``came_in_travel`` hand sizes since it was first seen."""
+        return float(np.linalg.norm(k.obs.xy.mean(axis=0) - k.first_xy)) >= self.params.came_in_travel * k.size
 
     def _both_now(self) -> bool:
         tracks = self._confirmed()

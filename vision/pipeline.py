@@ -229,7 +229,9 @@ def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[Fr
     between the two late guesses. Nobody waits for these labels, so both
     passes look at motion over ``offline_motion_window_s``: small, slow
     strokes then keep their label through their slow turns. Each frame is
-    judged against its own foot axis.
+    judged against its own foot axis. A hold the two passes never both saw
+    is a pause within stroking (``holds_both_passes_saw``); strokes that never
+    go to and fro between holds are a hold (``strokes_must_repeat``).
     """
     if not frames:
         return frames
@@ -270,8 +272,42 @@ def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[Fr
         for m in range(k, j):
             out.append(forward[m] if forward[m].t <= middle_t else backward[m])
         k = j
+    out = holds_both_passes_saw(out, forward, backward)
     min_amplitude = math.sqrt(2.0) * params.move_on_std_palm
     return settling_joins_its_hold(strokes_must_repeat(out, min_amplitude_palm=min_amplitude), min_amplitude)
+
+
+def holds_both_passes_saw(merged: list[FrameVerdict], forward: list[FrameVerdict],
+                          backward: list[FrameVerdict]) -> list[FrameVerdict]:
+    """Offline only: a hold that the two passes never both saw, on any one of its frames, is a pause
+    within stroking: its frames take the stroke the other pass saw there.
+
+    Why: each pass sees stillness late in its own direction of time, so a
+    pause between strokes shorter than their reaction (a still glide from one
+    stroke to the next, 0.4 s) is a hold to the forward pass just after it and
+    to the backward pass just before it, never to both at once; the merge
+    keeps a piece of each, and the strokes between them, too short to repeat,
+    became a hold of a second (make eval's h4_02: 1.0 s of hold where the
+    truth and the live view go on stroking). A real hold outlasts both
+    passes' reaction, and both call its middle a hold.
+    """
+    out = list(merged)
+    n = len(out)
+    k = 0
+    while k < n:
+        if out[k].label != Label.HOLD:
+            k += 1
+            continue
+        j = k
+        while j < n and out[j].label == Label.HOLD:
+            j += 1
+        if not any(forward[m].label == Label.HOLD and backward[m].label == Label.HOLD for m in range(k, j)):
+            for m in range(k, j):
+                stroke = next((v for v in (forward[m], backward[m]) if v.label in STROKE_LABELS), None)
+                if stroke is not None:
+                    out[m] = stroke
+        k = j
+    return out
 
 
 def _repeats(frames: list[FrameVerdict], min_amplitude_palm: float) -> bool:

@@ -12,7 +12,7 @@ from vision.core.holds import HoldStage
 from vision.core.labels import Label
 from vision.core.timebase import FrameClock
 from vision.core.verdict import FrameVerdict
-from vision.pipeline import offline_relabel, strokes_must_repeat
+from vision.core.offline import offline_relabel, strokes_must_repeat
 
 AXIS = 90.0  # foot points up the screen: cross-grain strokes are left-right
 

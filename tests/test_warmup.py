@@ -162,7 +162,7 @@ def test_offline_settling_next_to_a_hold_joins_it_only_when_the_thumb_stays():
     to a hold that do not go to and fro are that hold; next to strokes, or stroking, they stay unjudged."""
     from vision.core.axis import FootAxis
     from vision.core.verdict import FrameVerdict
-    from vision.pipeline import settling_joins_its_hold
+    from vision.core.offline import settling_joins_its_hold
 
     def frames(labels, moving_from=None):
         out = []

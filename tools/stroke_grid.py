@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from scripted import Piece, accuracy, change_times, thumb_path  # noqa: E402
 from vision.core.motion import MotionParams, StrokeAnalyzer  # noqa: E402
-from vision.pipeline import offline_relabel  # noqa: E402
+from vision.core.offline import offline_relabel  # noqa: E402
 from vision.core.axis import FootAxis  # noqa: E402
 from vision.core.labels import Label  # noqa: E402
 from vision.core.verdict import FrameVerdict  # noqa: E402

@@ -1,6 +1,7 @@
 """The look for a second hand waits while nothing moved outside the hands (io/scene_change.py):
 on real pixels and the real hand model."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,18 @@ def test_a_still_scene_has_not_moved_and_a_change_away_from_the_hand_has(frame_a
 
     scene.forget()
     assert scene.moved(frame, hands)
+
+
+@pytest.mark.parametrize("height, width", [(1, 1), (3, 5), (6, 8), (7, 9)])
+def test_a_picture_smaller_than_the_grid_is_compared_without_a_warning(height, width):
+    """A one-pixel "video" reaches the scene check too (tests/test_hard_inputs.py): no division by zero."""
+    scene = SceneOutsideHands()
+    frame = np.full((height, width, 3), 100, np.uint8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scene.looked(frame, [])
+        assert not scene.moved(frame.copy(), [])
+        assert scene.moved(np.full_like(frame, 160), [])
 
 
 def test_a_due_search_waits_while_still_up_to_the_slowest():

@@ -85,7 +85,9 @@ def _cell_means(rgb: np.ndarray) -> np.ndarray:
     across, down = CELLS
     rows, cols = np.arange(down) * height // down, np.arange(across) * width // across
     sums = np.add.reduceat(np.add.reduceat(grey, rows, axis=0), cols, axis=1)
-    return sums / np.outer(np.diff(rows, append=height), np.diff(cols, append=width))
+    # A picture narrower than the grid has empty cells (reduceat then repeats a neighbour's pixel): count 1.
+    counts = np.outer(np.diff(rows, append=height), np.diff(cols, append=width))
+    return sums / np.maximum(counts, 1)
 
 
 def _under_hands(hands: Sequence[HandObservation], width: int, height: int) -> np.ndarray:

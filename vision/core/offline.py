@@ -20,6 +20,9 @@ from .motion import MotionParams, MotionState, StrokeAnalyzer
 from .segments import stroke_cycles
 from .verdict import FrameVerdict
 
+# Reversals a stretch of strokes must show offline to stay strokes (``strokes_must_repeat``).
+MIN_STROKE_HALF_CYCLES = 3
+
 
 def offline_relabel(frames: list[FrameVerdict], params: MotionParams) -> list[FrameVerdict]:
     """Labels that may look ahead: the causal analyzer run forwards and backwards.
@@ -149,8 +152,6 @@ def _relabelled(v: FrameVerdict, state: MotionState) -> FrameVerdict:
                    angle_to_grain_deg=state.angle_to_grain_deg, rate_per_min=state.rate_per_min,
                    amplitude_palm=state.amplitude_palm)
 
-
-MIN_STROKE_HALF_CYCLES = 3
 
 
 def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 0.0) -> list[FrameVerdict]:

@@ -27,3 +27,43 @@ def test_a_glide_at_the_end_of_a_stroke_run_does_not_tilt_its_line():
     (stroke, _) = build_segments(records)
     assert stroke.angle_to_grain_deg == pytest.approx(85.0, abs=3.0)
     assert stroke.amplitude_palm == pytest.approx(0.15, rel=0.15)
+
+
+def stroking(rate_at, seconds: float, fps: float = 15.0, label: str = "cross_grain",
+             rate_seen=None) -> list[FrameRecord]:
+    """Cross-grain strokes of 0.15 palm whose rate (a minute) at time t is ``rate_at(t)``; each frame's
+    own rate, as the analyzer would give it, is ``rate_seen(t)`` (default: the true one)."""
+    rate_seen = rate_seen or rate_at
+    records, phase = [], 0.0
+    for k in range(int(seconds * fps)):
+        t = k / fps
+        phase += 2 * np.pi * rate_at(t) / 60 / fps
+        s = 0.15 * PALM * np.sin(phase)
+        xy = (320 + s, 240.0)
+        records.append(FrameRecord(k, t, label, 90.0, xy, PALM, xy, foot_axis_deg=90.0,
+                                   credited_s=1 / fps if k else 0.0, rate_per_min=rate_seen(t)))
+    return records
+
+
+def test_a_run_that_changes_pace_is_one_segment_a_pace():
+    """70 strokes a minute for 6 s, then 240: not one segment of 150 that describes neither."""
+    slow_then_fast = build_segments(stroking(lambda t: 70.0 if t < 6.0 else 240.0, 12.0))
+    assert [s.label for s in slow_then_fast] == ["cross_grain", "cross_grain"]
+    slow, fast = slow_then_fast
+    assert slow.end_s == pytest.approx(6.0, abs=0.5)
+    assert slow.rate_per_min == pytest.approx(70.0, rel=0.08)
+    assert fast.rate_per_min == pytest.approx(240.0, rel=0.05)
+    # three paces: two cuts
+    three = build_segments(stroking(lambda t: 60.0 if t < 5 else (180.0 if t < 10 else 90.0), 15.0, fps=30.0))
+    assert [round(s.rate_per_min, -1) for s in three] == [60.0, 180.0, 90.0]
+
+
+def test_a_drifting_pace_and_a_glitch_in_the_frames_rates_stay_one_segment():
+    drifting = build_segments(stroking(lambda t: 80.0 + 1.5 * t, 20.0))  # 80 -> 110 a minute over 20 s
+    assert len(drifting) == 1
+    glitch = build_segments(stroking(lambda t: 120.0, 10.0,
+                                     rate_seen=lambda t: 27.0 if 5.0 <= t < 5.4 else 120.0))
+    assert len(glitch) == 1 and glitch[0].rate_per_min == pytest.approx(120.0, rel=0.05)
+    # the frames' rates say the pace changed, the counted cycles do not: one segment
+    unconfirmed = build_segments(stroking(lambda t: 120.0, 10.0, rate_seen=lambda t: 60.0 if t < 5 else 120.0))
+    assert len(unconfirmed) == 1

@@ -27,6 +27,9 @@ MIN_HOLD_S = 1.0  # a pause shorter than this between strokes is not reported as
 LINE_TRIM_S = 0.5  # a stroke run's line leaves out this much at each end (where glides hide), ...
 LINE_TRIM_MIN_S = 3.0  # ... when the run lasts at least this long
 ANGLE_MARGIN_DEG = 4.0  # the analyzer's hysteresis around the 30/60 deg borders
+RHYTHM_WINDOW_S = 2.0  # a stroke run splits where its rate over this long before and after a moment ...
+RHYTHM_CHANGE = 1.5  # ... differs by this factor (its frames' rates, then its cycles' rates, ...
+RHYTHM_CONFIRM = 1.3  # ... the two parts' counted cycles by at least this one)
 
 
 def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
@@ -122,12 +125,61 @@ def stroke_figures(frames: list[FrameRecord], label: str) -> tuple[float | None,
     return stats.rate_per_min, stats.amplitude, grain
 
 
+def _rhythm_splits(frames: list[FrameRecord], a: int, b: int) -> list[int]:
+    """Where a run of one stroke label changes pace: indices in (a, b) to split it at, in order.
+
+    Someone who slows from 240 strokes a minute to 70 is doing two things, and
+    one segment averaging them (150) describes neither. A moment splits the run
+    when the median of its frames' rates over RHYTHM_WINDOW_S before it and
+    after it differ by RHYTHM_CHANGE or more (the middle of the stretch where
+    they differ most, since a step keeps the two medians apart for a while),
+    and the cycles counted in the two parts confirm it.
+    """
+    seen = [k for k in range(a, b) if frames[k].rate_per_min]
+    if len(seen) < 8:
+        return []
+    times = np.array([frames[k].t for k in seen])
+    rates = np.array([frames[k].rate_per_min for k in seen], dtype=float)
+    if times[-1] - times[0] < 2 * RHYTHM_WINDOW_S:
+        return []
+    ratios = np.zeros(len(seen))
+    for j in range(len(seen)):
+        if times[j] - times[0] < RHYTHM_WINDOW_S or times[-1] - times[j] < RHYTHM_WINDOW_S:
+            continue
+        before = rates[np.searchsorted(times, times[j] - RHYTHM_WINDOW_S):j]
+        after = rates[j:np.searchsorted(times, times[j] + RHYTHM_WINDOW_S, side="right")]
+        lo, hi = sorted((float(np.median(before)), float(np.median(after))))
+        ratios[j] = hi / lo if lo > 0 else 0.0
+    best = int(np.argmax(ratios))
+    if ratios[best] < RHYTHM_CHANGE:
+        return []
+    first = last = best
+    while first > 0 and ratios[first - 1] >= 0.95 * ratios[best]:
+        first -= 1
+    while last + 1 < len(seen) and ratios[last + 1] >= 0.95 * ratios[best]:
+        last += 1
+    middle = (times[first] + times[last]) / 2.0
+    cut = seen[int(np.searchsorted(times, middle))]
+    left, right = stroke_cycles(frames[a:cut]), stroke_cycles(frames[cut:b])
+    if left is None or right is None or not left[1].rate_per_min or not right[1].rate_per_min:
+        return []
+    lo, hi = sorted((left[1].rate_per_min, right[1].rate_per_min))
+    if hi / lo < RHYTHM_CONFIRM:
+        return []
+    return [*_rhythm_splits(frames, a, cut), cut, *_rhythm_splits(frames, cut, b)]
+
+
 def build_segments(frames: list[FrameRecord]) -> list[Segment]:
-    """Segments tile the timeline: each runs from the frame before its first to its last frame."""
+    """Segments tile the timeline: each runs from the frame before its first to its last frame; a
+    run of one stroke label that changes pace is one segment a pace (``_rhythm_splits``)."""
     if not frames:
         return []
-    segments: list[Segment] = []
+    runs: list[tuple[str, int, int]] = []
     for label, a, b in _merge_short_gaps(_runs(frames), frames):
+        cuts = [a, *_rhythm_splits(frames, a, b), b] if label in STROKE_LABELS else [a, b]
+        runs += [(label, c0, c1) for c0, c1 in zip(cuts[:-1], cuts[1:])]
+    segments: list[Segment] = []
+    for label, a, b in runs:
         start = frames[a].t - frames[a].credited_s
         end = start + sum(f.credited_s for f in frames[a:b])
         if label in STROKE_LABELS:

@@ -30,18 +30,22 @@ def test_a_glide_at_the_end_of_a_stroke_run_does_not_tilt_its_line():
 
 
 def stroking(rate_at, seconds: float, fps: float = 15.0, label: str = "cross_grain",
-             rate_seen=None) -> list[FrameRecord]:
-    """Cross-grain strokes of 0.15 palm whose rate (a minute) at time t is ``rate_at(t)``; each frame's
-    own rate, as the analyzer would give it, is ``rate_seen(t)`` (default: the true one)."""
+             rate_seen=None, line_at=lambda t: 0.0) -> list[FrameRecord]:
+    """Strokes of 0.15 palm whose rate (a minute) at time t is ``rate_at(t)`` along the screen angle
+    ``line_at(t)`` (degrees; the axis is at 90); each frame's own rate and line, as the analyzer would
+    give them: ``rate_seen(t)`` (default: the true one) and the true line."""
     rate_seen = rate_seen or rate_at
     records, phase = [], 0.0
     for k in range(int(seconds * fps)):
         t = k / fps
         phase += 2 * np.pi * rate_at(t) / 60 / fps
         s = 0.15 * PALM * np.sin(phase)
-        xy = (320 + s, 240.0)
-        records.append(FrameRecord(k, t, label, 90.0, xy, PALM, xy, foot_axis_deg=90.0,
-                                   credited_s=1 / fps if k else 0.0, rate_per_min=rate_seen(t)))
+        line = np.radians(line_at(t))
+        xy = (320 + s * np.cos(line), 240 - s * np.sin(line))
+        grain = abs(90.0 - line_at(t) % 180.0)  # the acute angle to the axis at 90
+        records.append(FrameRecord(k, t, label, grain, xy, PALM, xy, foot_axis_deg=90.0,
+                                   credited_s=1 / fps if k else 0.0, stroke_angle_deg=line_at(t) % 180.0,
+                                   rate_per_min=rate_seen(t)))
     return records
 
 
@@ -67,3 +71,17 @@ def test_a_drifting_pace_and_a_glitch_in_the_frames_rates_stay_one_segment():
     # the frames' rates say the pace changed, the counted cycles do not: one segment
     unconfirmed = build_segments(stroking(lambda t: 120.0, 10.0, rate_seen=lambda t: 60.0 if t < 5 else 120.0))
     assert len(unconfirmed) == 1
+
+
+def test_a_run_that_turns_its_line_within_one_label_is_one_segment_a_line():
+    """Oblique at 40 degrees one side of the axis, then the other (h4_02 of make eval's fourth draw): one
+    segment's line would run between the two, the first strokes hardly show along it, and its rate halves."""
+    turned = build_segments(stroking(lambda t: 150.0, 10.0, label="oblique",
+                                     line_at=lambda t: 130.0 if t < 5.0 else 50.0))
+    assert len(turned) == 2
+    assert turned[0].end_s == pytest.approx(5.0, abs=0.5)
+    for part in turned:
+        assert part.rate_per_min == pytest.approx(150.0, rel=0.05)
+        assert part.angle_to_grain_deg == pytest.approx(40.0, abs=3.0)
+    wobbling = build_segments(stroking(lambda t: 150.0, 10.0, line_at=lambda t: 10.0 * np.sin(t)))
+    assert len(wobbling) == 1  # a line that wanders by 10 degrees either way is one line

@@ -11,6 +11,7 @@ the same totals the coaching counts. Holds come from the hold stage
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -27,9 +28,11 @@ MIN_HOLD_S = 1.0  # a pause shorter than this between strokes is not reported as
 LINE_TRIM_S = 0.5  # a stroke run's line leaves out this much at each end (where glides hide), ...
 LINE_TRIM_MIN_S = 3.0  # ... when the run lasts at least this long
 ANGLE_MARGIN_DEG = 4.0  # the analyzer's hysteresis around the 30/60 deg borders
-RHYTHM_WINDOW_S = 2.0  # a stroke run splits where its rate over this long before and after a moment ...
-RHYTHM_CHANGE = 1.5  # ... differs by this factor (its frames' rates, then its cycles' rates, ...
-RHYTHM_CONFIRM = 1.3  # ... the two parts' counted cycles by at least this one)
+CHANGE_WINDOW_S = 2.0  # a stroke run splits where, over this long before and after a moment, ...
+PACE_CHANGE = 1.5  # ... its frames' rates differ by this factor ...
+LINE_TURN_DEG = 30.0  # ... or its frames' stroke lines by this angle, ...
+PACE_CONFIRM = 1.3  # ... and the two parts' counted cycles differ by this factor ...
+LINE_CONFIRM_DEG = 20.0  # ... or their fitted lines by this angle (``_stroke_changes``)
 
 
 def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
@@ -125,58 +128,74 @@ def stroke_figures(frames: list[FrameRecord], label: str) -> tuple[float | None,
     return stats.rate_per_min, stats.amplitude, grain
 
 
-def _rhythm_splits(frames: list[FrameRecord], a: int, b: int) -> list[int]:
-    """Where a run of one stroke label changes pace: indices in (a, b) to split it at, in order.
+def _axial_deg(angles: np.ndarray) -> float:
+    """The mean direction of stroke lines (degrees, 0-180: a line has no direction)."""
+    doubled = np.radians(2.0 * angles)
+    return float(np.degrees(np.arctan2(np.sin(doubled).mean(), np.cos(doubled).mean())) / 2.0) % 180.0
 
-    Someone who slows from 240 strokes a minute to 70 is doing two things, and
-    one segment averaging them (150) describes neither. A moment splits the run
-    when the median of its frames' rates over RHYTHM_WINDOW_S before it and
-    after it differ by RHYTHM_CHANGE or more (the middle of the stretch where
-    they differ most, since a step keeps the two medians apart for a while),
-    and the cycles counted in the two parts confirm it.
+
+def _lines_apart_deg(a: float, b: float) -> float:
+    d = abs(a - b) % 180.0
+    return min(d, 180.0 - d)
+
+
+def _stroke_changes(frames: list[FrameRecord], a: int, b: int) -> list[int]:
+    """Where a run of one stroke label changes pace or line: indices in (a, b) to split it at, in order.
+
+    Someone who slows from 240 strokes a minute to 70, or turns from 40
+    degrees one side of the axis to 40 the other (both oblique), is doing two
+    things, and one segment describes neither: its one line runs between the
+    two, along which half the strokes hardly show and the rate is miscounted.
+    A moment splits the run when, over CHANGE_WINDOW_S before and after it, the
+    median of its frames' rates differ by PACE_CHANGE or more, or their mean
+    stroke lines by LINE_TURN_DEG or more (at the middle of the stretch where
+    they differ most: a step keeps the two windows apart for a while), and the
+    cycles counted in the two parts confirm it (PACE_CONFIRM, LINE_CONFIRM_DEG).
     """
-    seen = [k for k in range(a, b) if frames[k].rate_per_min]
+    seen = [k for k in range(a, b) if frames[k].rate_per_min and frames[k].stroke_angle_deg is not None]
     if len(seen) < 8:
         return []
     times = np.array([frames[k].t for k in seen])
     rates = np.array([frames[k].rate_per_min for k in seen], dtype=float)
-    if times[-1] - times[0] < 2 * RHYTHM_WINDOW_S:
+    lines = np.array([frames[k].stroke_angle_deg for k in seen], dtype=float)
+    if times[-1] - times[0] < 2 * CHANGE_WINDOW_S:
         return []
-    ratios = np.zeros(len(seen))
+    change = np.zeros(len(seen))  # 1.0 at the threshold of either test
     for j in range(len(seen)):
-        if times[j] - times[0] < RHYTHM_WINDOW_S or times[-1] - times[j] < RHYTHM_WINDOW_S:
+        if times[j] - times[0] < CHANGE_WINDOW_S or times[-1] - times[j] < CHANGE_WINDOW_S:
             continue
-        before = rates[np.searchsorted(times, times[j] - RHYTHM_WINDOW_S):j]
-        after = rates[j:np.searchsorted(times, times[j] + RHYTHM_WINDOW_S, side="right")]
-        lo, hi = sorted((float(np.median(before)), float(np.median(after))))
-        ratios[j] = hi / lo if lo > 0 else 0.0
-    best = int(np.argmax(ratios))
-    if ratios[best] < RHYTHM_CHANGE:
+        before = slice(int(np.searchsorted(times, times[j] - CHANGE_WINDOW_S)), j)
+        after = slice(j, int(np.searchsorted(times, times[j] + CHANGE_WINDOW_S, side="right")))
+        lo, hi = sorted((float(np.median(rates[before])), float(np.median(rates[after]))))
+        pace = math.log(hi / lo) / math.log(PACE_CHANGE) if lo > 0 else 0.0
+        turn = _lines_apart_deg(_axial_deg(lines[before]), _axial_deg(lines[after])) / LINE_TURN_DEG
+        change[j] = max(pace, turn)
+    best = int(np.argmax(change))
+    if change[best] < 1.0:
         return []
     first = last = best
-    while first > 0 and ratios[first - 1] >= 0.95 * ratios[best]:
+    while first > 0 and change[first - 1] >= 0.95 * change[best]:
         first -= 1
-    while last + 1 < len(seen) and ratios[last + 1] >= 0.95 * ratios[best]:
+    while last + 1 < len(seen) and change[last + 1] >= 0.95 * change[best]:
         last += 1
-    middle = (times[first] + times[last]) / 2.0
-    cut = seen[int(np.searchsorted(times, middle))]
+    cut = seen[int(np.searchsorted(times, (times[first] + times[last]) / 2.0))]
     left, right = stroke_cycles(frames[a:cut]), stroke_cycles(frames[cut:b])
     if left is None or right is None or not left[1].rate_per_min or not right[1].rate_per_min:
         return []
     lo, hi = sorted((left[1].rate_per_min, right[1].rate_per_min))
-    if hi / lo < RHYTHM_CONFIRM:
+    if hi / lo < PACE_CONFIRM and _lines_apart_deg(left[0], right[0]) < LINE_CONFIRM_DEG:
         return []
-    return [*_rhythm_splits(frames, a, cut), cut, *_rhythm_splits(frames, cut, b)]
+    return [*_stroke_changes(frames, a, cut), cut, *_stroke_changes(frames, cut, b)]
 
 
 def build_segments(frames: list[FrameRecord]) -> list[Segment]:
     """Segments tile the timeline: each runs from the frame before its first to its last frame; a
-    run of one stroke label that changes pace is one segment a pace (``_rhythm_splits``)."""
+    run of one stroke label that changes pace or line is one segment each (``_stroke_changes``)."""
     if not frames:
         return []
     runs: list[tuple[str, int, int]] = []
     for label, a, b in _merge_short_gaps(_runs(frames), frames):
-        cuts = [a, *_rhythm_splits(frames, a, b), b] if label in STROKE_LABELS else [a, b]
+        cuts = [a, *_stroke_changes(frames, a, b), b] if label in STROKE_LABELS else [a, b]
         runs += [(label, c0, c1) for c0, c1 in zip(cuts[:-1], cuts[1:])]
     segments: list[Segment] = []
     for label, a, b in runs:

@@ -153,7 +153,6 @@ def _relabelled(v: FrameVerdict, state: MotionState) -> FrameVerdict:
                    amplitude_palm=state.amplitude_palm)
 
 
-
 def strokes_must_repeat(frames: list[FrameVerdict], min_amplitude_palm: float = 0.0) -> list[FrameVerdict]:
     """Offline only: a stretch of "strokes" between holds that never goes to and fro is a hold.
 

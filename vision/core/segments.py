@@ -134,11 +134,6 @@ def _axial_deg(angles: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(np.sin(doubled).mean(), np.cos(doubled).mean())) / 2.0) % 180.0
 
 
-def _lines_apart_deg(a: float, b: float) -> float:
-    d = abs(a - b) % 180.0
-    return min(d, 180.0 - d)
-
-
 def _stroke_changes(frames: list[FrameRecord], a: int, b: int) -> list[int]:
     """Where a run of one stroke label changes pace or line: indices in (a, b) to split it at, in order.
 
@@ -168,7 +163,7 @@ def _stroke_changes(frames: list[FrameRecord], a: int, b: int) -> list[int]:
         after = slice(j, int(np.searchsorted(times, times[j] + CHANGE_WINDOW_S, side="right")))
         lo, hi = sorted((float(np.median(rates[before])), float(np.median(rates[after]))))
         pace = math.log(hi / lo) / math.log(PACE_CHANGE) if lo > 0 else 0.0
-        turn = _lines_apart_deg(_axial_deg(lines[before]), _axial_deg(lines[after])) / LINE_TURN_DEG
+        turn = angle_to_grain_deg(_axial_deg(lines[before]), _axial_deg(lines[after])) / LINE_TURN_DEG  # lines apart
         change[j] = max(pace, turn)
     best = int(np.argmax(change))
     if change[best] < 1.0:
@@ -183,7 +178,7 @@ def _stroke_changes(frames: list[FrameRecord], a: int, b: int) -> list[int]:
     if left is None or right is None or not left[1].rate_per_min or not right[1].rate_per_min:
         return []
     lo, hi = sorted((left[1].rate_per_min, right[1].rate_per_min))
-    if hi / lo < PACE_CONFIRM and _lines_apart_deg(left[0], right[0]) < LINE_CONFIRM_DEG:
+    if hi / lo < PACE_CONFIRM and angle_to_grain_deg(left[0], right[0]) < LINE_CONFIRM_DEG:
         return []
     return [*_stroke_changes(frames, a, cut), cut, *_stroke_changes(frames, cut, b)]
 

@@ -1,5 +1,7 @@
 """Segment figures from per-frame records (vision/segments.py), on plain numbers."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,13 @@ def test_a_run_that_turns_its_line_within_one_label_is_one_segment_a_line():
         assert part.angle_to_grain_deg == pytest.approx(40.0, abs=3.0)
     wobbling = build_segments(stroking(lambda t: 150.0, 10.0, line_at=lambda t: 10.0 * np.sin(t)))
     assert len(wobbling) == 1  # a line that wanders by 10 degrees either way is one line
+
+
+def test_a_stretch_without_rates_inside_a_run_is_no_reason_to_split():
+    """The frames' own rates can be missing for seconds inside a run (the analyzer counting afresh):
+    a moment with nothing on one side is not compared (it used to compare an empty median, NaN)."""
+    records = stroking(lambda t: 120.0, 14.0, rate_seen=lambda t: None if 4.0 <= t < 7.0 else 120.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        segments = build_segments(records)
+    assert len(segments) == 1 and segments[0].rate_per_min == pytest.approx(120.0, rel=0.05)

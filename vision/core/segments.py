@@ -33,6 +33,7 @@ PACE_CHANGE = 1.5  # ... its frames' rates differ by this factor ...
 LINE_TURN_DEG = 30.0  # ... or its frames' stroke lines by this angle, ...
 PACE_CONFIRM = 1.3  # ... and the two parts' counted cycles differ by this factor ...
 LINE_CONFIRM_DEG = 20.0  # ... or their fitted lines by this angle (``_stroke_changes``)
+MIN_CHANGE_FRAMES = 4  # frames with a rate of their own needed on each side of a moment to compare them
 
 
 def _runs(frames: list[FrameRecord]) -> list[tuple[str, int, int]]:
@@ -161,6 +162,8 @@ def _stroke_changes(frames: list[FrameRecord], a: int, b: int) -> list[int]:
             continue
         before = slice(int(np.searchsorted(times, times[j] - CHANGE_WINDOW_S)), j)
         after = slice(j, int(np.searchsorted(times, times[j] + CHANGE_WINDOW_S, side="right")))
+        if before.stop - before.start < MIN_CHANGE_FRAMES or after.stop - after.start < MIN_CHANGE_FRAMES:
+            continue  # frames without a rate of their own leave too little on one side to compare
         lo, hi = sorted((float(np.median(rates[before])), float(np.median(rates[after]))))
         pace = math.log(hi / lo) / math.log(PACE_CHANGE) if lo > 0 else 0.0
         turn = angle_to_grain_deg(_axial_deg(lines[before]), _axial_deg(lines[after])) / LINE_TURN_DEG  # lines apart

@@ -23,6 +23,7 @@ import numpy as np
 from ..core.hands import TOES_SIZE_RATIO, toes_beside
 from ..core.landmarks import HandObservation
 from .closer_look import CloserLook, CloserLookOptions, same_hand_of_a_size, window_around
+from .direct_calls import call_directly
 from .model import hand_model_path
 from .native_stderr import quiet as quiet_native_stderr
 from .no_telemetry import block_outbound_http
@@ -184,7 +185,7 @@ class HandTracker:
         global landmarkers_loaded
         with _IMPORT_LOCK:
             landmarkers_loaded += 1
-        return tasks.HandLandmarker.create_from_options(
+        landmarker = tasks.HandLandmarker.create_from_options(
             tasks.HandLandmarkerOptions(
                 base_options=tasks.BaseOptions(model_asset_path=str(hand_model_path(model_path))),
                 running_mode=tasks.RunningMode.IMAGE if image_mode else tasks.RunningMode.VIDEO,
@@ -194,6 +195,8 @@ class HandTracker:
                 min_tracking_confidence=options.min_tracking_confidence,
             )
         )
+        call_directly(landmarker, tasks.c_signatures)  # no thread hand-offs a call (io/direct_calls.py)
+        return landmarker
 
     def process_all(self, rgb: np.ndarray, t: float) -> list[HandObservation]:
         """Every hand found in one RGB uint8 (H, W, 3) frame taken at ``t`` seconds, most confident first.
@@ -479,7 +482,8 @@ def import_hand_landmarker() -> SimpleNamespace:
 
     return SimpleNamespace(BaseOptions=BaseOptions, HandLandmarker=hand_landmarker.HandLandmarker,
                            HandLandmarkerOptions=hand_landmarker.HandLandmarkerOptions,
-                           RunningMode=VisionTaskRunningMode, Image=Image, ImageFormat=ImageFormat)
+                           RunningMode=VisionTaskRunningMode, Image=Image, ImageFormat=ImageFormat,
+                           c_signatures=getattr(hand_landmarker, "_CTYPES_SIGNATURES", ()))
 
 
 _deferred_inits: dict = {}  # package name -> (module, spec) whose __init__ has not run yet

@@ -9,7 +9,8 @@ With few samples a cycle (fast strokes at 15 fps, dropped frames) a
 half-cycle can pass with no sample beyond the trigger's band, and crossings
 undercount the rate (by half, at worst). There the rate comes from the
 spectral peak instead: the frequency of the sinusoid that fits the samples
-best, on their own times (vision/core/periodicity.py).
+best, on their own times (vision/core/periodicity.py); over a run of
+several seconds whose pace drifts, the median of 2 s windows' peaks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .periodicity import fit_sinusoid, trial_frequencies
 
 SPECTRAL_BELOW_SAMPLES = 12  # crossings may halve the rate below ~6 samples a cycle: check up to twice that
 SPECTRAL_MIN_SNR = 3.0  # the sinusoid must explain this many times what it leaves
+SPECTRAL_WINDOW_S = 2.0  # a long run whose pace drifts: its rate from windows this long
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,9 @@ def cycle_stats(t: np.ndarray, x: np.ndarray, noise_std: float = 0.0) -> CycleSt
             rate = 60.0 * (len(crossings) - 1) / (2.0 * span)
     if rate is None or (60.0 / rate) / dt < SPECTRAL_BELOW_SAMPLES:
         peak = spectral_peak(t, x)
-        if peak is not None:
-            rate = peak[0]
+        spectral = peak[0] if peak is not None else windowed_spectral_rate(t, x, rate)
+        if spectral is not None:
+            rate = spectral
     if len(crossings) < 2:
         return CycleStats(rate, float(half_range), len(crossings))
     # Pass 2: peaks on a smoothing matched to the stroke period (a twelfth of
@@ -93,6 +96,31 @@ def spectral_peak(t: np.ndarray, x: np.ndarray, max_hz: float = 6.0) -> tuple[fl
     fine = np.linspace(max(fit.freq_hz - step, 1e-3), fit.freq_hz + step, 41)
     best = fit_sinusoid(t, points, fine) or fit
     return 60.0 * best.freq_hz, best.amplitude
+
+
+def windowed_spectral_rate(t: np.ndarray, x: np.ndarray, crossings_rate: float | None) -> float | None:
+    """Cycles a minute: the median spectral peak of ``SPECTRAL_WINDOW_S`` windows (half
+    overlapping) of a run at least two windows long, when one sinusoid does not fit it whole.
+
+    Over many seconds the pace drifts (202 then 219 a minute in one run) and one sinusoid
+    loses phase: it explains less than what it leaves, while each 2 s window is a clear
+    peak. Needs clear peaks in at least half the windows (two or more), and a rate no
+    lower than the crossings' (they can miss cycles, not add them).
+    """
+    if t[-1] - t[0] < 2 * SPECTRAL_WINDOW_S:
+        return None
+    rates, windows = [], 0
+    for start in np.arange(t[0], t[-1] - SPECTRAL_WINDOW_S + 1e-9, SPECTRAL_WINDOW_S / 2):
+        inside = (t >= start) & (t < start + SPECTRAL_WINDOW_S)
+        windows += 1
+        if inside.sum() >= 8:
+            peak = spectral_peak(t[inside], x[inside])
+            if peak is not None:
+                rates.append(peak[0])
+    if len(rates) < max(2, windows / 2):
+        return None
+    rate = float(np.median(rates))
+    return None if crossings_rate is not None and rate < 0.95 * crossings_rate else rate
 
 
 def _crossings(xs: np.ndarray, noise_std: float) -> tuple[list[int], float, float]:
